@@ -1,0 +1,34 @@
+"""What a container's exit code says (POSIX: 128 + N means killed by signal N)."""
+from __future__ import annotations
+
+SIGNALS = {1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS",
+           8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE", 14: "SIGALRM",
+           15: "SIGTERM"}
+
+_MEANING = {
+    0: "exited successfully",
+    1: "a generic application error",
+    2: "a usage error: most CLIs, Go's flag package and Python's argparse exit 2 on bad arguments",
+    126: "the command was found but could not be executed (permission denied, a directory, or a noexec mount)",
+    127: "command not found (a missing binary in `sh -c`, a wrong PATH, or a missing shebang interpreter)",
+    128: "the runtime could not start the process",
+    130: "interrupted (SIGINT)",
+    132: "an illegal instruction (SIGILL): a binary built for CPU features this node lacks",
+    134: "aborted (SIGABRT): an assertion, a detected memory corruption or a native crash",
+    135: "a bus error (SIGBUS): a native crash",
+    136: "a floating-point exception (SIGFPE): a native crash",
+    137: "killed by SIGKILL: the OOM killer, the kubelet after the grace period (probe failure, deletion), or kill -9",
+    139: "a segmentation fault (SIGSEGV): a native-code bug or an incompatible shared library (glibc vs musl)",
+    141: "a broken pipe (SIGPIPE)",
+    143: "terminated by SIGTERM: the kubelet or someone stopped it",
+    255: "exit status -1 / 255: often `exit(-1)`, or containerd lost the container across a restart",
+}
+
+
+def meaning(code: int) -> str:
+    if code in _MEANING:
+        return _MEANING[code]
+    if 128 < code < 160:
+        sig = SIGNALS.get(code - 128, f"signal {code - 128}")
+        return f"killed by {sig}"
+    return "an application-defined error code"

@@ -1,0 +1,172 @@
+"""The Events table of any describer, in every layout kubectl has printed.
+
+Current (kubectl >= 1.8, PR #51748):    Type  Reason  Age  From  Message
+Old (1.3-1.7):  FirstSeen  LastSeen  Count  From  SubObjectPath  Type  Reason  Message
+Oldest (1.2):   FirstSeen  LastSeen  Count  From  SubobjectPath  Reason  Message
+
+Events is always the last section of a describer, so inside it every line that does not
+start a row continues the previous row's message: terminals and chat windows wrap long
+messages, and some messages carry real newlines (mount-utils `Mounting command:` blocks,
+CRI-O `errors:` lists, multi-line webhook denials).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..model import Event
+from .text import Line
+
+_DUR = r"(?:<invalid>|<unknown>|\d+[smhdy](?:\d+[smhd])?)"
+AGE = re.compile(rf"^(?P<last>{_DUR})(?: \(x(?P<count>\d+) over (?P<first>{_DUR})\))?$")
+_ROW = re.compile(
+    rf"^\s*(?P<type>Normal|Warning)\s+(?P<reason>[A-Za-z][\w-]*)\s+"
+    rf"(?P<age>{_DUR}(?: \(x\d+ over {_DUR}\))?)\s+(?P<rest>.*)$"
+)
+_HEADER = re.compile(r"^\s*Type\s+Reason\s+Age\s+From\s+Message\s*$")
+_OLD_HEADER = re.compile(r"^\s*FirstSeen\s+LastSeen\s+Count\s+From\s+Sub[oO]bject[pP]ath\s+(?:Type\s+)?Reason\s+Message\s*$")
+_RULE = re.compile(r"^\s*[-─]{3,}(?:\s+[-─]{3,})+\s*$")
+_RFC1123Z = r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [-+]\d{4}"
+_OLD_ROW = re.compile(
+    rf"^\s*(?P<first>{_DUR}|{_RFC1123Z})\s+(?P<last>{_DUR}|{_RFC1123Z})\s+(?P<count>\d+)\s+"
+    r"(?P<from>\{[^}]*\}|[\w.-]+, [\w.-]+|[\w./-]+)\s+"
+    r"(?:(?P<sub>[\w.]*\{[^}]*\}|spec\.[\w.{}-]+)\s+)?"
+    r"(?:(?P<type>Normal|Warning)\s+)?(?P<reason>[A-Za-z][\w-]*)\s+(?P<msg>.*)$"
+)
+# Known `From` values, for pastes whose column spacing collapsed to single spaces.
+_FROM_VOCAB = re.compile(
+    r"^(?:kubelet(?:, [\w.-]+)?|default-scheduler|[\w-]+-(?:controller|scheduler|provisioner|manager|autoscaler)"
+    r"|cluster-autoscaler|node-problem-detector|kernel-monitor|multus|kube-proxy|taint-eviction-controller"
+    r"|[\w.-]+_[\w.-]+_[\w-]+|[\w.-]+/[\w.-]+|[\w.-]+)\s+(?=\S)"
+)
+# kubectl >= 1.35 prefixes per-container messages with the event's fieldPath.
+_FIELDPATH = re.compile(r"^spec\.(?:containers|initContainers|ephemeralContainers)\{([^}]*)\}: ")
+_COMBINED = "(combined from similar events): "
+# Lines that continue a message after a blank line inside the table (real newlines).
+_MULTILINE_CONT = re.compile(r"^\s*(?:Mounting (?:command|arguments):|Output:|body:|errors?:|denied:|unauthorized:)")
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "y": 365 * 86400}
+
+
+def duration_seconds(text: str) -> Optional[int]:
+    """`3m12s` -> 192 (HumanDuration / ShortHumanDuration); None for <unknown>/<invalid>."""
+    if not text or text.startswith("<"):
+        return None
+    total = 0
+    for num, unit in re.findall(r"(\d+)([smhdy])", text):
+        total += int(num) * _UNIT[unit]
+    return total
+
+
+def is_header(text: str) -> bool:
+    return bool(_HEADER.match(text) or _OLD_HEADER.match(text))
+
+
+def is_row_start(text: str) -> bool:
+    return bool(_ROW.match(text) or _OLD_ROW.match(text))
+
+
+def _split_from(rest: str, header_cols: Optional[tuple], line_text: str) -> tuple:
+    """Split `From  Message` (the part after Age) into its two cells."""
+    if header_cols:
+        from_col, msg_col = header_cols
+        if (len(line_text) > msg_col and line_text[msg_col - 1] == " " and line_text[msg_col] != " "
+                and line_text[from_col - 1] == " " and line_text[from_col] != " "):
+            return line_text[from_col:msg_col].strip(), line_text[msg_col:].strip()
+    m = re.match(r"^(\S(?:.*?\S)?)\s{2,}(\S.*)$", rest)
+    if m and (", " not in m.group(1) or re.match(r"^kubelet, \S+$", m.group(1)) or len(m.group(1)) < 40):
+        return m.group(1), m.group(2)
+    m = _FROM_VOCAB.match(rest)
+    if m:
+        return m.group(0).strip(), rest[m.end():].strip()
+    return "", rest.strip()
+
+
+def normalise(message: str) -> tuple:
+    """-> (message, container). Strip the 1.35+ fieldPath prefix and the aggregator prefix."""
+    container = None
+    m = _FIELDPATH.match(message)
+    if m:
+        container = m.group(1)
+        message = message[m.end():]
+    if message.startswith(_COMBINED):
+        message = message[len(_COMBINED):]
+        m = _FIELDPATH.match(message)
+        if m:
+            container = container or m.group(1)
+            message = message[m.end():]
+    return message, container
+
+
+def parse_events(lines: list, warn) -> tuple:
+    """Read the rows of an Events table. `lines` start after the `Events:` label line.
+
+    Returns (events, consumed_line_numbers). Unreadable lines are reported through warn(line, msg).
+    """
+    rows = []          # dicts being built
+    header_cols = None
+    old = False
+    seen_blank = False
+    for ln in lines:
+        if ln.noise:
+            continue
+        text = ln.text
+        if ln.blank:
+            seen_blank = True
+            continue
+        if _HEADER.match(text):
+            header_cols = (text.index("From"), text.index("Message"))
+            old = False
+            continue
+        if _OLD_HEADER.match(text):
+            old = True
+            continue
+        if _RULE.match(text):
+            continue
+        m = _ROW.match(text) if not old else None
+        if m:
+            source, msg = _split_from(m.group("rest"), header_cols, text)
+            am = AGE.match(m.group("age"))
+            rows.append({
+                "type": m.group("type"), "reason": m.group("reason"), "age": m.group("age"),
+                "count": int(am.group("count") or 1), "last": duration_seconds(am.group("last")),
+                "source": source, "msg": [msg], "line": ln.no, "end": ln.no, "sub": None,
+            })
+            seen_blank = False
+            continue
+        m = _OLD_ROW.match(text)
+        if m and (old or not rows):
+            rows.append({
+                "type": m.group("type") or ("Warning" if m.group("reason") in ("Failed", "FailedSync", "BackOff") else "Normal"),
+                "reason": m.group("reason"), "age": f"{m.group('last')} (x{m.group('count')} over {m.group('first')})"
+                if m.group("count") != "1" else m.group("last"),
+                "count": int(m.group("count")), "last": duration_seconds(m.group("last")),
+                "source": m.group("from").strip("{} ").replace(" ", ", ", 1) if m.group("from").startswith("{") else m.group("from"),
+                "msg": [m.group("msg").strip()], "line": ln.no, "end": ln.no,
+                "sub": _container_of_subpath(m.group("sub")),
+            })
+            old = True
+            seen_blank = False
+            continue
+        if rows and (not seen_blank or _MULTILINE_CONT.match(text)):
+            rows[-1]["msg"].append(text.strip())
+            rows[-1]["end"] = ln.no
+            continue
+        warn(ln.no, "not part of the Events table; ignored")
+
+    events = []
+    for r in rows:
+        raw = " ".join(p for p in r["msg"] if p)
+        msg, container = normalise(raw)
+        events.append(Event(
+            type=r["type"], reason=r["reason"], message=msg, source=r["source"], age=r["age"],
+            count=r["count"], last_seen_s=r["last"], container=container or r["sub"],
+            line=r["line"], end_line=r["end"], raw=raw,
+        ))
+    return tuple(events)
+
+
+def _container_of_subpath(sub: Optional[str]) -> Optional[str]:
+    if not sub:
+        return None
+    m = re.search(r"\{([^}]*)\}", sub)
+    return m.group(1) if m else None

@@ -1,0 +1,154 @@
+"""Stage 1: the lines of one described object -> a lossless indentation tree.
+
+kubectl's describers print `Label:<spaces>value` lines through a tabwriter (padding 2,
+spaces only) at indent levels of two spaces (PrefixWriter LEVEL_0..LEVEL_4). The value
+column is not fixed, so a label ends at the first ":" followed by whitespace or the end
+of the line (describe.go `tabbedString`). Lines without a label are items (Mounts,
+Command argv, table rows) or continuations of a multi-valued field (Labels,
+Annotations, Tolerations) aligned under its value.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .text import Line
+
+_LABEL = re.compile(r"^( *)([^\s:/<\[{(\"'=][^:=]{0,60}?):(?:\s+(.*)|)$")
+
+# Fields whose value may run over several raw lines that must not be read as labels:
+# a termination message written to /dev/termination-log (stack traces continue at column 0,
+# describe.go prints it without splitting), Command/Args argv lines.
+RAW_VALUE_LABELS = {"Message"}
+RAW_CHILD_LABELS = {"Command", "Args"}
+
+# Labels that end a raw multi-line value when they appear again (describePod,
+# describeContainerState and friends).
+KNOWN_LABELS = {
+    "Name", "Namespace", "Priority", "Priority Class Name", "PriorityClassName", "Runtime Class Name",
+    "Service Account", "Node", "Start Time", "Labels", "Annotations", "Status", "Reason", "Message",
+    "IP", "IPs", "Controlled By", "Controllers", "NominatedNodeName", "Init Containers", "Containers",
+    "Ephemeral Containers", "Conditions", "Volumes", "QoS Class", "QoS Tier", "Node-Selectors",
+    "Tolerations", "Events", "Termination Grace Period", "SeccompProfile", "Readiness Gates",
+    "Topology Spread Constraints", "Container ID", "Image", "Image ID", "Port", "Ports", "Host Port",
+    "Host Ports", "Command", "Args", "State", "Last State", "Ready", "Restart Count", "Limits",
+    "Requests", "Liveness", "Readiness", "Startup", "Environment", "Environment Variables",
+    "Environment Variables from", "Mounts", "Devices", "Exit Code", "Signal", "Started", "Finished",
+}
+
+
+@dataclass
+class Node:
+    label: Optional[str]          # None for an item line
+    value: str
+    line: Line
+    indent: int
+    value_col: int
+    children: list = field(default_factory=list)
+    more: list = field(default_factory=list)     # continuation Lines of a multi-line value
+
+    def child(self, label: str) -> Optional["Node"]:
+        for c in self.children:
+            if c.label == label:
+                return c
+        return None
+
+    def labelled(self) -> list:
+        return [c for c in self.children if c.label is not None]
+
+    def items(self) -> list:
+        return [c for c in self.children if c.label is None]
+
+    @property
+    def values(self) -> list:
+        """First value plus continuation values (Labels, Tolerations, ...), as (text, line)."""
+        out = []
+        if self.value:
+            out.append((self.value, self.line.no))
+        out.extend((m.text.strip(), m.no) for m in self.more if m.text.strip())
+        return out
+
+    @property
+    def full_value(self) -> str:
+        """The value with continuation lines joined by newlines (termination messages)."""
+        parts = [self.value] + [m.text for m in self.more]
+        return "\n".join(parts).strip()
+
+    @property
+    def last_line(self) -> int:
+        last = self.line.no
+        if self.more:
+            last = max(last, self.more[-1].no)
+        for c in self.children:
+            last = max(last, c.last_line)
+        return last
+
+
+def match_label(text: str):
+    """-> (indent, label, value, value_col) or None."""
+    m = _LABEL.match(text)
+    if not m:
+        return None
+    label = m.group(2).rstrip()
+    if "  " in label or label.endswith(" "):
+        return None
+    value = (m.group(3) or "").strip()
+    value_col = m.start(3) if m.group(3) is not None else len(text)
+    return len(m.group(1)), label, value, value_col
+
+
+def build(lines: list) -> Node:
+    """Build the tree of one object's lines (noise and blank lines are skipped)."""
+    root = Node(None, "", Line(0, "", ""), -1, 0)
+    stack = [root]
+    prev: Optional[Node] = None
+    raw_owner: Optional[Node] = None      # a Message whose following lines belong to it
+
+    for ln in lines:
+        if ln.noise or ln.blank:
+            continue
+        text = ln.text
+        ind = ln.indent
+        lab = match_label(text)
+
+        if raw_owner is not None:
+            ends = lab is not None and lab[1] in KNOWN_LABELS and (lab[0] > 0 or raw_owner.indent == 0)
+            if not ends:
+                raw_owner.more.append(ln)
+                continue
+            raw_owner = None
+
+        parent_raw = next((n for n in reversed(stack) if n.label in RAW_CHILD_LABELS), None)
+        if parent_raw is not None and ind > parent_raw.indent and (lab is None or lab[1] not in KNOWN_LABELS):
+            item = Node(None, text.strip(), ln, ind, ind)
+            parent_raw.children.append(item)
+            prev = item
+            continue
+
+        if lab is not None:
+            indent, label, value, value_col = lab
+            while stack[-1].indent >= indent:
+                stack.pop()
+            node = Node(label, value, ln, indent, value_col)
+            stack[-1].children.append(node)
+            stack.append(node)
+            prev = node
+            if label in RAW_VALUE_LABELS:
+                raw_owner = node
+            continue
+
+        # Not a label: a continuation of the previous multi-valued field, or an item.
+        if prev is not None and prev.label is not None and prev.value and ind >= min(prev.value_col, prev.indent + 1):
+            prev.more.append(ln)
+            continue
+        if prev is not None and prev.label is not None and prev.value and ind == 0:
+            # A line wrapped by the terminal or the chat window continues at column 0.
+            prev.more.append(ln)
+            continue
+        while len(stack) > 1 and stack[-1].indent >= ind:
+            stack.pop()
+        item = Node(None, text.strip(), ln, ind, ind)
+        stack[-1].children.append(item)
+        prev = item
+    return root

@@ -1,0 +1,215 @@
+"""What the runtime said when an image pull failed, sorted into kubeclue's image classes.
+
+One classifier for all image rules, so a message lands in exactly one class. The order of
+the checks matters: the more specific wording wins (kubernetes-failures.md B.1, table).
+Matching is case-insensitive and whitespace-insensitive, since pastes wrap and re-space.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class PullError:
+    cls: str               # image-not-found | image-auth | ... | "ambiguous-denied" | "disk-full" | "unknown"
+    sub: str               # sub-cause key, e.g. "dns", "x509", "5xx"
+    detail: str            # a short phrase for the cause sentence
+    host: Optional[str]    # the host the runtime was talking to, when the message names it
+
+
+def _rx(*parts: str) -> re.Pattern:
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+_CHECKS = (
+    # (class, sub-cause, description, pattern)
+    ("image-arch-mismatch", "platform", "the image has no variant for the node's platform",
+     _rx(r"no match for platform in manifest", r"no matching manifest for", r"no image found in manifest list for architecture")),
+    ("image-rate-limit", "429", "the registry is rate-limiting pulls",
+     _rx(r"toomanyrequests", r"429 too many requests", r"pull rate limit", r"rate limit exceeded")),
+    ("disk-full", "disk", "the node ran out of disk space while unpacking the image",
+     _rx(r"no space left on device", r"disk quota exceeded")),
+    ("image-registry-unreachable", "plain-http", "the registry speaks plain HTTP but the runtime expects HTTPS",
+     _rx(r"server gave http response to https client")),
+    ("image-registry-unreachable", "tls", "the node does not trust the registry's TLS certificate",
+     _rx(r"x509:", r"certificate signed by unknown authority", r"tls: failed to verify certificate",
+         r"certificate has expired", r"certificate is valid for", r"doesn't contain any ip sans")),
+    ("image-registry-unreachable", "dns", "the node cannot resolve the registry's hostname",
+     _rx(r"no such host", r"server misbehaving", r"temporary failure in name resolution", r"lookup \S+ on \S+:53",
+         r"read udp \S+:53: i/o timeout")),
+    ("image-auth", "unauthorized", "the registry refused the credentials (or none were sent)",
+     _rx(r"401 unauthorized", r"\bunauthorized\b(?!: access to the requested resource is not authorized)",
+         r"authentication required", r"no basic auth credentials", r"failed to authorize",
+         r"failed to fetch (?:anonymous|oauth) token", r"access to the requested resource is not authorized",
+         r"403 forbidden", r"\bdenied: (?!requested access to the resource is denied)")),
+    ("ambiguous-denied", "denied", "the registry says the repository does not exist or needs credentials",
+     _rx(r"pull access denied", r"insufficient_scope", r"requested access to the resource is denied",
+         r"repository does not exist or may require", r"does not exist or no pull access")),
+    ("image-not-found", "manifest", "the tag or digest does not exist in the repository",
+     _rx(r"manifest unknown", r"not found: manifest unknown", r"manifest for \S+ not found", r"name unknown",
+         r"tag \S+ not found in repository", r"code = notfound", r":\s*not found\s*$", r": not found(?:: unknown)?\s*$")),
+    ("image-registry-unreachable", "5xx", "the registry answered with a server error",
+     _rx(r"\b50[0-4] (?:internal server error|bad gateway|service unavailable|gateway)", r"received unexpected http status: 5\d\d",
+         r"unexpected status(?: code)?[^:]*: 5\d\d", r"unexpected status from \w+ request to \S+: 5\d\d")),
+    ("image-registry-unreachable", "network", "the node cannot connect to the registry",
+     _rx(r"dial tcp \S+: i/o timeout", r"connect: connection refused", r"no route to host", r"network is unreachable",
+         r"connection reset by peer", r"tls handshake timeout", r"request canceled while waiting for connection",
+         r"client\.timeout exceeded", r"net/http: request canceled", r"proxyconnect", r"i/o timeout")),
+    ("image-registry-unreachable", "deadline", "the pull ran out of time",
+     _rx(r"context deadline exceeded", r"context canceled", r"code = deadlineexceeded", r"code = canceled",
+         r"no progress in", r"code = 4 desc")),
+)
+
+_HOST = re.compile(r'(?:https?://|lookup |Head "https?://|Get "?https?://|reading manifest \S+ in |registry )([a-z0-9.-]+\.[a-z]{2,}(?::\d+)?|\d+\.\d+\.\d+\.\d+(?::\d+)?|localhost(?::\d+)?)', re.IGNORECASE)
+
+
+def classify(message: str) -> PullError:
+    text = re.sub(r"\s+", " ", message)
+    host_m = _HOST.search(text)
+    host = host_m.group(1) if host_m else None
+    for cls, sub, detail, rx in _CHECKS:
+        if rx.search(text):
+            return PullError(cls, sub, detail, host)
+    return PullError("unknown", "unknown", "the pull failed", host)
+
+
+_PULL_FAILED = re.compile(r'^(?:Failed to pull image|failed to pull image|image pull failed for) "?([^":\s]+(?::[^":\s]+)?(?:@[^":\s]+)?)"?[:,]?\s*(.*)$', re.DOTALL)
+_OLD_SYNC = re.compile(r'failed to "StartContainer" for "([^"]+)" with (ErrImagePull|ImagePullBackOff): "(.*)"')
+
+
+def pull_failure(message: str) -> Optional[tuple]:
+    """`Failed to pull image "x": <err>` -> (image, err); None for other messages."""
+    m = _PULL_FAILED.match(message.strip())
+    if m:
+        return m.group(1), m.group(2)
+    return None
+
+
+# ---- reading the pull failures of a pod ------------------------------------------------
+
+@dataclass(frozen=True)
+class PullCase:
+    """One container whose image cannot be pulled, with what the paste says about why."""
+
+    container: object                  # model.Container
+    cls: str                           # the resolved class
+    sub: str
+    detail: str
+    host: Optional[str]
+    confidence: str                    # confirmed | likely | possible
+    event: object = None               # the newest `Failed to pull image` (or InspectFailed, ...) event
+    error: str = ""                    # the runtime's words
+    image: str = ""
+    waiting: object = None             # the `Reason:` Val of the Waiting state
+    secret_event: object = None        # FailedToRetrieveImagePullSecret
+    alternative: str = ""              # the competing explanation, for ambiguous answers
+
+
+_SECRET = re.compile(r"Unable to retrieve some image pull secrets \(([^)]*)\)")
+
+
+def missing_pull_secrets(ctx) -> tuple:
+    """-> (event, [secret names]) from a FailedToRetrieveImagePullSecret event, or (None, [])."""
+    ev = ctx.newest(ctx.events("FailedToRetrieveImagePullSecret"))
+    if ev is None:
+        return None, []
+    m = _SECRET.search(ev.message)
+    names = [n.strip() for n in m.group(1).split(",")] if m else []
+    return ev, [n for n in names if n]
+
+
+def pull_cases(ctx) -> list:
+    """Containers (init first) that are failing to pull now, classified by the runtime's message."""
+    from .imageref import near_official, parse_image
+    from .rules.rule import PULL_WAITING
+
+    if "pull_cases" in ctx.facts:
+        return ctx.facts["pull_cases"]
+    pod = ctx.pod
+    cases = []
+    secret_ev, _ = missing_pull_secrets(ctx)
+    for c in pod.all_containers:
+        st = c.state
+        pulling_now = st is not None and st.state == "Waiting" and st.reason in PULL_WAITING
+        if st is not None and not pulling_now:
+            continue                      # running, or stuck for another reason: old pull events are history
+        evs = ctx.container_events(c, "Failed", "InspectFailed", "ErrImageNeverPull", "FailedSync", "ErrImagePull")
+        fails = [e for e in evs if pull_failure(e.message) or _OLD_SYNC.search(e.message)
+                 or e.reason in ("InspectFailed", "ErrImageNeverPull")]
+        newest = ctx.newest(fails)
+        if st is None and newest is None:
+            continue
+        if st is None and _pulled_after(ctx, c, newest):
+            continue                      # a partial paste whose last word is a successful pull
+        image = str(c.image or "")
+        reason = str(st.reason) if st is not None and st.reason else ""
+        if reason == "InvalidImageName" or (newest is not None and newest.reason == "InspectFailed"
+                                            and "invalid reference format" in newest.message):
+            cases.append(PullCase(c, "invalid-image-name", "reference", "the image reference cannot be parsed", None,
+                                  "confirmed", newest, newest.message if newest else "", image, st.reason if st else None))
+            continue
+        if reason == "ErrImageNeverPull" or (newest is not None and newest.reason == "ErrImageNeverPull"):
+            cases.append(PullCase(c, "image-never-pull", "never", "imagePullPolicy is Never and the image is not on the node",
+                                  None, "confirmed", newest, newest.message if newest else "", image,
+                                  st.reason if st else None))
+            continue
+        if newest is None:
+            continue                      # details expired: the engine says what to paste next
+        pf = pull_failure(newest.message)
+        if pf:
+            image = image or pf[0]
+            err = pf[1]
+        else:
+            m = _OLD_SYNC.search(newest.message)
+            err = m.group(3) if m else newest.message
+        pe = classify(err)
+        cls, conf, alt = pe.cls, "confirmed", ""
+        if cls == "ambiguous-denied":
+            ref = parse_image(image) if image else None
+            near = near_official(ref.repository.split("/")[-1]) if ref and ref.is_official else None
+            if secret_ev is not None:
+                cls, conf = "image-auth", "likely"
+                alt = "the repository may also not exist; the registry gives the same answer for both"
+            elif ref is not None and ref.is_official:
+                cls, conf = "image-not-found", "likely"
+                alt = (f"did you mean {near}? " if near else "") + \
+                      "Docker Hub gives the same answer for a private repository without credentials"
+            else:
+                cls, conf = "image-auth", "likely"
+                alt = "Docker Hub gives the same answer for a repository that does not exist (a typo in the name)"
+        elif cls == "unknown":
+            cls, conf = "image-registry-unreachable", "possible"
+        cases.append(PullCase(c, cls, pe.sub, pe.detail, pe.host, conf, newest, err.strip(), image,
+                              st.reason if st else None, secret_ev, alt))
+    ctx.facts["pull_cases"] = cases
+    return cases
+
+
+def _pulled_after(ctx, c, failed) -> bool:
+    ok = [e for e in ctx.container_events(c, "Pulled", "Started", "Created")]
+    newest_ok = ctx.newest(ok)
+    if newest_ok is None or failed is None:
+        return False
+    if newest_ok.last_seen_s is not None and failed.last_seen_s is not None:
+        return newest_ok.last_seen_s < failed.last_seen_s or (
+            newest_ok.last_seen_s == failed.last_seen_s and newest_ok.line > failed.line)
+    return newest_ok.line > failed.line
+
+
+def finding_for(ctx, meta, case: PullCase, *, cause: str, fix: list, commands: list, next: list = (),
+                rule_id: Optional[str] = None, evidence_extra: tuple = ()):
+    """A finding about one PullCase, citing the image, the waiting reason and the runtime's words."""
+    from .report import Confidence
+
+    c = case.container
+    ev = ctx.evidence(case.waiting, c.image, case.event, case.secret_event, *evidence_extra)
+    check = ctx.rollout_status() or ctx.watch_pod()
+    fix = list(fix) + [f"Check: `{check}` shows the new pods Running and Ready."]
+    return ctx.finding(
+        meta, rule_id=rule_id, container=str(c.name), cause=cause, evidence=ev, fix=fix,
+        commands=list(commands) + [check], next=list(next), confidence=Confidence(case.confidence),
+        details={k: v for k, v in (("image", case.image), ("sub_cause", case.sub), ("registry_host", case.host),
+                                   ("runtime_message", case.error), ("alternative", case.alternative)) if v},
+    )

@@ -1,0 +1,47 @@
+"""The one list of rules. Add a class: write rules/<slug>.py (META + check) and
+rules/<slug>.md beside it, add fixtures under tests/fixtures/rules/<class>/, and list the
+module here. tests/unit/test_registry.py fails when a piece is missing."""
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import (
+    crashloop_app_error,
+    image_arch_mismatch,
+    image_auth,
+    image_never_pull,
+    image_not_found,
+    image_pull_secret_missing,
+    image_rate_limit,
+    image_registry_unreachable,
+    invalid_image_name,
+    oomkilled,
+)
+from .rule import Rule, RuleMeta
+
+_MODULES: tuple = (
+    # --- image pulls ---
+    invalid_image_name,
+    image_never_pull,
+    image_not_found,
+    image_pull_secret_missing,
+    image_auth,
+    image_rate_limit,
+    image_registry_unreachable,
+    image_arch_mismatch,
+    # --- container crashes ---
+    oomkilled,
+    crashloop_app_error,
+    # --- probes and configuration ---
+    # --- scheduling, storage, nodes, workloads ---
+)
+
+
+def _rule(mod: ModuleType) -> Rule:
+    return Rule(mod.META, mod.check, mod.__file__ or "")
+
+
+RULES: tuple = tuple(_rule(m) for m in _MODULES)
+CLASS_PAGES: dict = {r.meta.cls: r for r in RULES if r.meta.id == r.meta.cls}
+
+__all__ = ["RULES", "CLASS_PAGES", "Rule", "RuleMeta"]

@@ -1,0 +1,34 @@
+"""image-never-pull: imagePullPolicy Never, and the image is not on the node."""
+from __future__ import annotations
+
+from ..pull_errors import finding_for, pull_cases
+from ..report import Severity
+from .rule import RuleMeta
+
+META = RuleMeta(
+    id="image-never-pull", cls="image-never-pull", title="Image not on the node (pull policy Never)",
+    severity=Severity.ERROR, rank=31,
+    summary="imagePullPolicy is Never, so the kubelet only uses images already on the node, and this one is not there.",
+    statuses=("ErrImageNeverPull",),
+    related=("image-not-found",),
+)
+
+
+def check(ctx):
+    for case in pull_cases(ctx):
+        if case.cls != META.cls:
+            continue
+        c = case.container
+        node = getattr(ctx.pod, "node", None)
+        node_name = str(node).split("/")[0] if node and str(node) != "<none>" else "<node>"
+        image = case.image or "<image>"
+        yield finding_for(
+            ctx, META, case,
+            cause=f"{image} is not in the container runtime's image store on node {node_name}, and imagePullPolicy: Never forbids pulling it.",
+            fix=["Load the image into every node that can run the pod: kind `kind load docker-image`, minikube "
+                 "`minikube image load`, containerd `ctr -n k8s.io images import` (an image built with Docker is not "
+                 "visible to containerd).",
+                 f"Or push it to a registry and set imagePullPolicy: IfNotPresent on {c.name} in {ctx.workload_phrase}."],
+            commands=[f"kind load docker-image {image}  # kind clusters",
+                      f"minikube image load {image}  # minikube"],
+        )

@@ -1,0 +1,95 @@
+"""oomkilled: the container was killed for exceeding its memory limit."""
+from __future__ import annotations
+
+import re
+
+from ..crashes import is_trouble_now
+from ..quantity import human, jvm_bytes, to_bytes
+from ..report import Severity
+from .rule import RuleMeta
+
+META = RuleMeta(
+    id="oomkilled", cls="oomkilled", title="Killed for using too much memory (OOMKilled)",
+    severity=Severity.ERROR, rank=50,
+    summary="The kernel's OOM killer stopped the container because it reached its memory limit (exit code 137, reason OOMKilled).",
+    statuses=("OOMKilled", "CrashLoopBackOff", "Init:OOMKilled"),
+    related=("crashloop-app-error", "evicted", "liveness-probe-failure"),
+)
+
+_XMX = re.compile(r"-Xmx(\d+[kKmMgGtT]?)\b")
+_RAM_PCT = re.compile(r"-XX:MaxRAMPercentage=(\d+(?:\.\d+)?)")
+_NODE_HEAP = re.compile(r"--max-old-space-size=(\d+)")
+
+
+def _runtime_hint(c, limit_b):
+    """A runtime memory setting visible in the paste that explains the kill -> (sentence, Val)."""
+    sources = list(c.command) + list(c.args) + [e for e in c.env]
+    for src in sources:
+        text = src.value if hasattr(src, "value") and not isinstance(src, str) else str(src)
+        line = src.line
+        m = _XMX.search(text)
+        if m:
+            heap = jvm_bytes(m.group(1))
+            if heap and limit_b and heap >= 0.75 * limit_b:
+                return (f"The JVM heap alone (-Xmx{m.group(1)}) is {'over' if heap >= limit_b else 'close to'} the "
+                        f"{human(limit_b)} limit, and the JVM needs memory beyond its heap (metaspace, threads, buffers).", line)
+            if heap:
+                return (f"The JVM is started with -Xmx{m.group(1)}; its off-heap memory (metaspace, threads, direct "
+                        f"buffers) comes on top of that.", line)
+        m = _NODE_HEAP.search(text)
+        if m and limit_b:
+            heap = int(m.group(1)) * 2**20
+            if heap >= 0.75 * limit_b:
+                return (f"Node.js may grow its heap to {m.group(1)}Mi (--max-old-space-size), "
+                        f"{'over' if heap >= limit_b else 'close to'} the {human(limit_b)} limit.", line)
+        m = _RAM_PCT.search(text)
+        if m and float(m.group(1)) > 80:
+            return (f"-XX:MaxRAMPercentage={m.group(1)} leaves the JVM too little room outside its heap.", line)
+    return None
+
+
+def check(ctx):
+    for c in ctx.pod.all_containers:
+        states = [s for s in (c.state, c.last_state) if s is not None and s.state == "Terminated"
+                  and s.reason is not None and s.reason == "OOMKilled"]
+        if not states:
+            continue
+        st = states[0]
+        current = is_trouble_now(c)
+        if not current and c.restarts <= 1:
+            continue
+        limit = c.limits.get("memory")
+        request = c.requests.get("memory")
+        limit_b = to_bytes(str(limit)) if limit else None
+        where = "init container" if c.init else "container"
+        if limit:
+            cause = f"{where.capitalize()} {c.name} reached its memory limit of {limit} and was OOMKilled (exit 137)"
+        else:
+            cause = (f"{where.capitalize()} {c.name} was OOMKilled (exit 137) with no memory limit of its own: the "
+                     "node ran out of memory (or a namespace LimitRange default applied)")
+        cause += f", {c.restarts} restarts so far." if c.restarts else "."
+        hint = _runtime_hint(c, limit_b)
+        if hint:
+            cause += " " + hint[0]
+        req_txt = f" (request {request})" if request else ""
+        new_limit = human(limit_b * 2) if limit_b else "512Mi"
+        fix = [f"Raise the memory limit of {c.name}{req_txt} in {ctx.workload_phrase}, to what it really uses at peak plus headroom.",
+               "If usage keeps growing until the kill, look for a leak: memory should level off under steady load."]
+        if hint:
+            fix.insert(0, "Size the runtime to the container: for the JVM, -XX:MaxRAMPercentage=75 instead of a fixed -Xmx; "
+                          "for Node.js, --max-old-space-size below the limit.")
+        w = ctx.workload
+        cmds = [ctx.kubectl("top", "pod", ctx.name, "--containers")]
+        if w:
+            cmds.append(ctx.kubectl("set", "resources", w, "-c", str(c.name), f"--limits=memory={new_limit}"))
+        check_cmd = ctx.rollout_status() or ctx.watch_pod()
+        cmds.append(check_cmd)
+        fix.append(f"Check: `{check_cmd}`; Last State no longer shows OOMKilled and Restart Count stops growing.")
+        ev = ctx.evidence(st.state, st.reason, st.exit_code, limit, request, c.restart_count, hint[1] if hint else None)
+        yield ctx.finding(
+            META, container=str(c.name), cause=cause, evidence=ev, fix=fix, commands=cmds, current=current,
+            severity=None if current else Severity.WARNING,
+            details={k: v for k, v in (("limit", str(limit) if limit else None),
+                                       ("request", str(request) if request else None),
+                                       ("restarts", c.restarts)) if v is not None},
+        )

@@ -1,0 +1,225 @@
+"""What a rule is, and the context it reads a pod (or any object) through.
+
+A rule module holds `META` (its class, title, severity, summary, the statuses people search)
+and `check(ctx)`, which returns early unless its pattern matches and otherwise yields
+findings built with `ctx.finding(...)`. Instance text (real names, limits, images) is built
+in the rule; the long explanation lives in the Markdown page beside the module.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from ..model import Container, Event, KubeObject, Pod
+from ..report import Confidence, Evidence, Finding, Severity
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str
+    cls: str
+    title: str
+    severity: Severity
+    summary: str
+    statuses: tuple = ()          # kubectl statuses / event reasons people search, for the docs hubs
+    related: tuple = ()           # other class slugs
+    rank: int = 100               # lower = closer to the root cause when several rules fire
+    kinds: tuple = ("Pod",)       # object kinds the rule reads
+
+
+@dataclass(frozen=True)
+class Rule:
+    meta: RuleMeta
+    check: Callable
+    module_file: str = ""
+
+    @property
+    def doc_path(self) -> Optional[Path]:
+        p = Path(self.module_file).with_suffix(".md")
+        return p if self.meta.id == self.meta.cls and p.exists() else None
+
+
+# Waiting reasons that mean the kubelet is still (or again) trying to pull.
+PULL_WAITING = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "ImageInspectError",
+                "RegistryUnavailable"}
+
+
+def q(arg: str) -> str:
+    """Quote a value for a POSIX shell only when it needs it."""
+    return shlex.quote(arg) if arg and re.search(r"[^\w@%+=:,./-]", arg) else (arg or "''")
+
+
+@dataclass
+class Context:
+    obj: KubeObject
+    lines: list                      # all pasted Lines, by index no-1
+    facts: dict = field(default_factory=dict)
+
+    # ---- names -------------------------------------------------------------------------
+    @property
+    def pod(self) -> Pod:
+        return self.obj  # type: ignore[return-value]
+
+    @property
+    def ns(self) -> Optional[str]:
+        return str(self.obj.namespace) if self.obj.namespace else None
+
+    @property
+    def name(self) -> str:
+        return str(self.obj.name) if self.obj.name else "<pod>"
+
+    @property
+    def workload(self) -> Optional[str]:
+        """`deployment/web` for the object a fix edits; None for a bare pod."""
+        owner = getattr(self.obj, "owner", None)
+        if owner is None or owner.kind == "Node":
+            return None
+        return owner.workload
+
+    @property
+    def workload_phrase(self) -> str:
+        owner = getattr(self.obj, "owner", None)
+        if owner is None:
+            return f"the pod {self.name}"
+        if owner.kind == "Node":
+            return f"the static pod manifest on node {owner.name}"
+        return f"{owner.top_kind or owner.kind} {owner.top_name or owner.name}"
+
+    def kubectl(self, *args: str, namespaced: bool = True) -> str:
+        parts = ["kubectl"]
+        if namespaced:
+            parts += ["-n", self.ns or "<namespace>"]
+        parts += [q(a) if not a.startswith("<") else a for a in args]
+        return " ".join(parts)
+
+    def logs_previous(self, container: str) -> str:
+        return self.kubectl("logs", self.name, "-c", container, "--previous")
+
+    def describe_owner(self) -> Optional[str]:
+        w = self.workload
+        return self.kubectl("describe", w) if w else None
+
+    def set_image(self, container: str, image: str) -> str:
+        w = self.workload
+        if w is None:
+            return (f"{self.kubectl('get', 'pod', self.name, '-o', 'yaml')} > pod.yaml  "
+                    f"# edit the image of {container}, then: kubectl replace --force -f pod.yaml")
+        return self.kubectl("set", "image", w, f"{container}={image}")
+
+    def rollout_status(self) -> Optional[str]:
+        w = self.workload
+        if w and w.split("/")[0] in ("deployment", "statefulset", "daemonset"):
+            return self.kubectl("rollout", "status", w)
+        return None
+
+    def watch_pod(self) -> str:
+        w = self.workload
+        owner = getattr(self.obj, "owner", None)
+        if w and owner is not None and getattr(self.obj, "labels", None):
+            sel = ",".join(f"{k}={v}" for k, v in sorted(self.obj.labels.items()) if k != "pod-template-hash")
+            if sel:
+                return self.kubectl("get", "pods", "-l", sel, "-w")
+        return self.kubectl("get", "pod", self.name, "-w")
+
+    # ---- evidence ----------------------------------------------------------------------
+    def line_text(self, no: int) -> str:
+        if 1 <= no <= len(self.lines):
+            return self.lines[no - 1].display
+        return ""
+
+    def evidence(self, *items) -> list:
+        """Evidence from Vals, Events, ints (line numbers) or (first, last) spans; sorted, unique."""
+        nos = set()
+        for it in items:
+            if it is None:
+                continue
+            if isinstance(it, Event):
+                nos.update(it.lines)
+            elif isinstance(it, int):
+                nos.add(it)
+            elif isinstance(it, tuple) and len(it) == 2 and all(isinstance(x, int) for x in it):
+                nos.update(range(it[0], it[1] + 1))
+            elif hasattr(it, "line"):
+                nos.add(it.line)
+            elif isinstance(it, (list, tuple)):
+                for sub in it:
+                    nos.update(e.line for e in self.evidence(sub))
+        return [Evidence(n, self.line_text(n)) for n in sorted(nos) if n > 0]
+
+    # ---- events ------------------------------------------------------------------------
+    def events(self, *reasons: str, warning: Optional[bool] = None) -> list:
+        out = []
+        for e in self.obj.events:
+            if reasons and e.reason not in reasons:
+                continue
+            if warning is True and e.type != "Warning":
+                continue
+            out.append(e)
+        return out
+
+    def container_events(self, c: Container, *reasons: str) -> list:
+        """Events about container `c`: named by the 1.35 fieldPath / old SubObjectPath, by the
+        container's name or image in the message, or any event when the pod has one container."""
+        out = []
+        pod = self.pod
+        single = len(getattr(pod, "all_containers", ())) <= 1
+        for e in self.events(*reasons):
+            if e.container is not None:
+                if e.container == c.name:
+                    out.append(e)
+                continue
+            if mentions(e.message, c):
+                out.append(e)
+            elif single and not any(mentions(e.message, o) for o in pod.all_containers if o is not c):
+                out.append(e)
+        return out
+
+    @staticmethod
+    def newest(events: Iterable[Event]) -> Optional[Event]:
+        """The most recent row: smallest last-seen age; kubectl sorts oldest first, so on a tie the later row."""
+        best = None
+        for e in events:
+            if best is None:
+                best = e
+                continue
+            a, b = e.last_seen_s, best.last_seen_s
+            if a is None or b is None or a <= b:
+                best = e
+        return best
+
+    # ---- findings ----------------------------------------------------------------------
+    def finding(self, meta: RuleMeta, *, cause: str, evidence: list, fix: list, commands: list = (),
+                next: list = (), container: Optional[str] = None, confidence: Confidence = Confidence.CONFIRMED,
+                severity: Optional[Severity] = None, current: bool = True, details: Optional[dict] = None,
+                rule_id: Optional[str] = None) -> Finding:
+        return Finding(
+            id=rule_id or meta.id, cls=meta.cls, title=meta.title, severity=severity or meta.severity,
+            confidence=confidence, container=container, cause=cause, evidence=evidence, fix=list(fix),
+            commands=[c for c in commands if c], next=[n for n in next if n], doc=f"failures/{meta.cls}/",
+            rank=meta.rank, current=current, details=dict(details or {}),
+        )
+
+
+def mentions(message: str, c: Container) -> bool:
+    name = re.escape(str(c.name))
+    if re.search(rf'(?:container|Container)[ =]"?{name}"?(?:\W|$)|"{name}"|\b{name} in pod\b|container={name}\b', message):
+        return True
+    if c.image:
+        from ..imageref import same_image
+
+        for m in re.finditer(r'image "([^"]+)"', message):
+            if same_image(m.group(1), str(c.image)):
+                return True
+    return False
+
+
+def is_waiting(c: Container, *reasons: str) -> bool:
+    s = c.state
+    return s is not None and s.state == "Waiting" and (not reasons or (s.reason is not None and s.reason in reasons))
+
+
+def kind_word(c: Container) -> str:
+    return "init container" if c.init else "container"

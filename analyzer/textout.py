@@ -1,0 +1,63 @@
+"""The report as text for a terminal: the root cause first, then evidence, fix, commands."""
+from __future__ import annotations
+
+import os
+
+SITE = os.environ.get("KUBECLUE_SITE", "http://127.0.0.1:8000/")
+_SYMBOL = {"error": "✖", "warning": "▲", "info": "ℹ"}
+_VERDICT = {"problem": "✖ problem", "healthy": "✔ healthy", "unknown": "? unknown", "unrecognized": "✖ unrecognized input"}
+_COLORS = {"error": "31", "warning": "33", "info": "36", "healthy": "32", "dim": "2", "bold": "1"}
+
+
+def render_text(report: dict, color: bool = False) -> str:
+    def c(text: str, style: str) -> str:
+        return f"\x1b[{_COLORS[style]}m{text}\x1b[0m" if color else text
+
+    out = []
+    verdict = report["verdict"]
+    style = {"problem": "error", "healthy": "healthy", "unknown": "warning", "unrecognized": "error"}[verdict]
+    head = _VERDICT[verdict]
+    if report.get("message"):
+        head += f" — {report['message']}"
+    out.append(c(head, style))
+    for nxt in report.get("next") or []:
+        out.append(f"  paste next: {nxt}")
+    for obj in report["objects"]:
+        ns = f"{obj['namespace']}/" if obj.get("namespace") else ""
+        status = f"  ({obj['status']})" if obj.get("status") else ""
+        out.append("")
+        out.append(c(f"{obj['kind']} {ns}{obj.get('name') or '?'}{status}  lines {obj['lines'][0]}–{obj['lines'][1]}", "bold"))
+        if not obj["findings"]:
+            out.append(f"  {obj['summary']}")
+            for nxt in obj.get("next") or []:
+                out.append(f"  paste next: {nxt}")
+        for m in obj.get("missing") or []:
+            out.append(c(f"  note: {m}", "dim"))
+        for f in obj["findings"]:
+            out.append("")
+            sev = f["severity"]
+            where = f"  container {f['container']}" if f.get("container") else ""
+            out.append(c(f"  {_SYMBOL[sev]} {f['class']} · {f['title']}", sev) + c(f"  [{f['confidence']}]{where}", "dim"))
+            out.append(f"    {f['cause']}")
+            if f["evidence"]:
+                out.append(c("    Evidence", "bold"))
+                width = len(str(f["evidence"][-1]["line"]))
+                for e in f["evidence"]:
+                    text = e["text"] if len(e["text"]) <= 220 else e["text"][:219] + "…"
+                    out.append(f"      {str(e['line']).rjust(width)} │ {text}")
+            if f["fix"]:
+                out.append(c("    Fix", "bold"))
+                out.extend(f"      • {x}" for x in f["fix"])
+            if f["commands"]:
+                out.append(c("    Commands", "bold"))
+                out.extend(f"      $ {x}" for x in f["commands"])
+            for nxt in f.get("next") or []:
+                out.append(f"    paste next: {nxt}")
+            out.append(c(f"    docs: {SITE}{f['doc']}", "dim"))
+    if report["warnings"]:
+        out.append("")
+        for w in report["warnings"][:20]:
+            out.append(c(f"warning: line {w['line']}: {w['message']}", "dim"))
+        if len(report["warnings"]) > 20:
+            out.append(c(f"… and {len(report['warnings']) - 20} more warnings (see --json)", "dim"))
+    return "\n".join(out) + "\n"

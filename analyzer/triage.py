@@ -1,0 +1,123 @@
+"""What a pod shows when no rule could name a cause: its status, whether it looks fine,
+and, when something is wrong that the paste does not explain, what to paste next."""
+from __future__ import annotations
+
+from typing import Optional
+
+from .crashes import last_exit
+from .model import KubeObject, Pod
+from .rules.rule import PULL_WAITING, Context
+
+
+def pod_status(pod: Pod) -> str:
+    """The STATUS column kubectl get would print (k/k printers.go printPod), as far as describe shows it."""
+    if pod.reason:
+        return str(pod.reason)
+    n_init = len(pod.init_containers)
+    for i, c in enumerate(pod.init_containers):
+        s = c.state
+        if s is None:
+            continue
+        if s.state == "Terminated" and s.code == 0:
+            continue
+        if s.state == "Running" and c.is_ready:        # a native sidecar
+            continue
+        if s.state == "Terminated":
+            return f"Init:{s.reason}" if s.reason else f"Init:ExitCode:{s.code}"
+        if s.state == "Waiting" and s.reason and s.reason != "PodInitializing":
+            return f"Init:{s.reason}"
+        return f"Init:{i}/{n_init}"
+    status = str(pod.status or "")
+    for c in pod.containers:
+        s = c.state
+        if s is None:
+            continue
+        if s.state == "Waiting" and s.reason:
+            status = str(s.reason)
+        elif s.state == "Terminated" and s.reason:
+            status = str(s.reason)
+        elif s.state == "Terminated":
+            status = f"ExitCode:{s.code}"
+    if pod.terminating:
+        return "Terminating"
+    if status == "Running" and pod.containers and not all(c.is_ready for c in pod.containers):
+        return "Running (not ready)"
+    return status or "Unknown"
+
+
+def unexplained(ctx: Context) -> Optional[tuple]:
+    """-> (summary, next commands, evidence lines) when the pod is in trouble that no rule explained."""
+    obj = ctx.obj
+    if not isinstance(obj, Pod):
+        return _other_kind(ctx)
+    pod = obj
+    expired = pod.events_shown is False or pod.events_shown is None
+    ev_note = " The paste has no events for it (events expire after about an hour)." if expired else ""
+    events_cmd = ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")
+    yaml_cmd = ctx.kubectl("get", "pod", ctx.name, "-o", "yaml")
+    for c in pod.all_containers:
+        s = c.state
+        if s is None:
+            continue
+        reason = str(s.reason or "")
+        waiting_msg = ctx.kubectl("get", "pod", ctx.name, "-o",
+                                  f"jsonpath={{.status.{'initContainerStatuses' if c.init else 'containerStatuses'}[?(@.name==\"{c.name}\")].state.waiting.message}}")
+        if s.state == "Waiting" and reason in PULL_WAITING:
+            return (f"The image {c.image or ''} of {c.name} cannot be pulled ({reason}), but the paste does not show the "
+                    f"registry's answer.{ev_note}", [waiting_msg, events_cmd], [s.reason, c.image])
+        if s.state == "Waiting" and reason in ("CreateContainerConfigError", "CreateContainerError", "RunContainerError"):
+            return (f"{c.name} cannot be created ({reason}), but the paste does not show the kubelet's error.{ev_note} "
+                    "kubectl get -o yaml shows it in state.waiting.message.", [waiting_msg, events_cmd], [s.reason])
+        if s.state == "Waiting" and reason == "CrashLoopBackOff" and last_exit(c) is None:
+            return (f"{c.name} is crash-looping, but the paste does not show how it exited.",
+                    [ctx.logs_previous(str(c.name)), yaml_cmd], [s.reason])
+        if c.init and s.state == "Running" and not c.is_ready:
+            return (f"Init container {c.name} is still running, so the pod has not started: it is probably waiting "
+                    "for something. Its logs say what.", [ctx.kubectl("logs", ctx.name, "-c", str(c.name))], [s.state])
+    if pod.status == "Pending" and (pod.node is None or str(pod.node) in ("<none>", "")):
+        return ("The pod is not scheduled and the paste does not say why." + (
+            " With no events at all, either they expired or no scheduler picked the pod up (check spec.schedulerName)."
+            if expired else ""), [events_cmd, yaml_cmd], [pod.status, pod.node])
+    if pod.status == "Pending" and any(c.state is not None and c.state.reason == "ContainerCreating" for c in pod.all_containers):
+        return ("The containers are still being created (ContainerCreating) and the paste shows no error yet: a volume "
+                "mount, the pod sandbox (network) or a slow image pull." + ev_note, [events_cmd], [pod.status])
+    if pod.status == "Failed" and pod.reason:
+        return (f"The pod failed with reason {pod.reason}: {pod.message or ''}".strip(), [yaml_cmd], [pod.reason, pod.message])
+    if pod.terminating:
+        return (f"The pod is stuck terminating ({pod.terminating}): usually its node is gone, the runtime cannot kill "
+                "it, or a finalizer holds it.", [yaml_cmd, ctx.kubectl("get", "node", str(pod.node or "<node>").split("/")[0],
+                                                                       namespaced=False)], [pod.terminating])
+    if pod.status == "Running" and any(not c.is_ready and c.ready is not None for c in pod.containers):
+        nr = [c for c in pod.containers if not c.is_ready and c.ready is not None]
+        return (f"{', '.join(str(c.name) for c in nr)} runs but is not Ready and the paste shows no probe failure: "
+                "a readiness probe whose events expired, or a container still inside its initial delay.",
+                [events_cmd], [nr[0].ready])
+    warnings = [e for e in pod.events if e.type == "Warning"]
+    if warnings:
+        w = ctx.newest(warnings)
+        return (f"The pod has a Warning event kubeclue cannot explain yet: {w.reason}.", [events_cmd], [w])
+    return None
+
+
+def _other_kind(ctx: Context):
+    obj: KubeObject = ctx.obj
+    bad_conditions = [c for c in obj.conditions if (c.type in ("Available", "Ready", "Progressing") and c.status != "True")
+                      or (c.type in ("ReplicaFailure", "MemoryPressure", "DiskPressure", "PIDPressure") and c.status == "True")]
+    warnings = [e for e in obj.events if e.type == "Warning"]
+    if not bad_conditions and not warnings:
+        return None
+    what = bad_conditions[0] if bad_conditions else ctx.newest(warnings)
+    label = f"{what.type} {what.status} {what.reason}".strip() if bad_conditions else what.reason
+    return (f"This {obj.kind} shows trouble ({label}) that kubeclue cannot explain yet.",
+            [ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={obj.name or '<name>'}")],
+            [what.line])
+
+
+def looks_healthy(obj: KubeObject) -> str:
+    if isinstance(obj, Pod):
+        if obj.status == "Succeeded":
+            return "The pod completed successfully."
+        if obj.containers and all(c.is_ready for c in obj.containers):
+            return "All containers are running and ready."
+        return "No problem found in the paste."
+    return "No problem found in the paste."
