@@ -39,6 +39,9 @@ _CHECKS = (
     ("image-registry-unreachable", "dns", "the node cannot resolve the registry's hostname",
      _rx(r"no such host", r"server misbehaving", r"temporary failure in name resolution", r"lookup \S+ on \S+:53",
          r"read udp \S+:53: i/o timeout")),
+    # Harbor answers a missing project with "unauthorized: project not found".
+    ("image-not-found", "project", "the registry has no such project or repository",
+     _rx(r"project not found", r"repository name not known to registry", r"repository \S+ not found(?!: does not exist or no pull access)")),
     ("image-auth", "unauthorized", "the registry refused the credentials (or none were sent)",
      _rx(r"401 unauthorized", r"\bunauthorized\b(?!: access to the requested resource is not authorized)",
          r"authentication required", r"no basic auth credentials", r"failed to authorize",
@@ -130,14 +133,15 @@ def pull_cases(ctx) -> list:
     pod = ctx.pod
     cases = []
     secret_ev, _ = missing_pull_secrets(ctx)
-    for c in pod.all_containers:
+    for c in list(pod.all_containers) or _containers_from_events(ctx):
         st = c.state
         pulling_now = st is not None and st.state == "Waiting" and st.reason in PULL_WAITING
         if st is not None and not pulling_now:
             continue                      # running, or stuck for another reason: old pull events are history
         evs = ctx.container_events(c, "Failed", "InspectFailed", "ErrImageNeverPull", "FailedSync", "ErrImagePull")
-        fails = [e for e in evs if pull_failure(e.message) or _OLD_SYNC.search(e.message)
-                 or e.reason in ("InspectFailed", "ErrImageNeverPull")]
+        fails = [e for e in evs if pull_failure(e.message) or e.reason in ("InspectFailed", "ErrImageNeverPull")]
+        if not fails:   # pre-1.5 kubelets: FailedSync `... with ErrImagePull: "<error>"`
+            fails = [e for e in evs if (m := _OLD_SYNC.search(e.message)) and m.group(2) == "ErrImagePull"]
         newest = ctx.newest(fails)
         if st is None and newest is None:
             continue
@@ -208,8 +212,20 @@ def finding_for(ctx, meta, case: PullCase, *, cause: str, fix: list, commands: l
     check = ctx.rollout_status() or ctx.watch_pod()
     fix = list(fix) + [f"Check: `{check}` shows the new pods Running and Ready."]
     return ctx.finding(
-        meta, rule_id=rule_id, container=str(c.name), cause=cause, evidence=ev, fix=fix,
+        meta, rule_id=rule_id, container=str(c.name) or None, cause=cause, evidence=ev, fix=fix,
         commands=list(commands) + [check], next=list(next), confidence=Confidence(case.confidence),
         details={k: v for k, v in (("image", case.image), ("sub_cause", case.sub), ("registry_host", case.host),
                                    ("runtime_message", case.error), ("alternative", case.alternative)) if v},
     )
+
+
+def _containers_from_events(ctx) -> list:
+    """A paste cut down to its Events table names no containers: stand one in per pulled image."""
+    from .model import Container, Val
+
+    seen = {}
+    for e in ctx.obj.events:
+        pf = pull_failure(e.message)
+        if pf and pf[0] not in seen:
+            seen[pf[0]] = Container(name=Val(e.container or "", 0), init=False, image=Val(pf[0], 0))
+    return list(seen.values())
