@@ -34,8 +34,8 @@ def _dedupe(findings: list) -> list:
     return out
 
 
-def run_object(obj, lines: list, warnings: list) -> ObjectReport:
-    ctx = Context(obj, lines)
+def run_object(obj, lines: list, warnings: list, others: tuple = ()) -> ObjectReport:
+    ctx = Context(obj, lines, others=others)
     findings = []
     for rule in RULES:
         if obj.kind not in rule.meta.kinds:
@@ -68,23 +68,71 @@ def run_object(obj, lines: list, warnings: list) -> ObjectReport:
     return rep
 
 
+def _subject(f) -> str:
+    """What identical causes share, for grouping: the registry and owner of an image, or a rule's own key."""
+    d = f.details or {}
+    if d.get("group"):
+        return str(d["group"])
+    image = d.get("image")
+    if image:
+        from .imageref import parse_image
+
+        ref = parse_image(str(image))
+        first = ref.repository.split("/")[0] if "/" in ref.repository and not ref.is_official else ref.repository
+        return f"{ref.registry}/{first}" if ref.explicit_registry else first
+    return ""
+
+
+def _groups(objects: list) -> list:
+    """Identical root causes across objects: "31 of 40 pods: image-auth on ghcr.io/acme"."""
+    totals: dict = {}
+    for o in objects:
+        totals[o.kind] = totals.get(o.kind, 0) + 1
+    groups: dict = {}
+    for o in objects:
+        if o.verdict != Verdict.PROBLEM or not o.findings:
+            continue
+        f = o.findings[0]
+        key = (o.kind, f.cls, _subject(f))
+        g = groups.setdefault(key, {"finding": f, "objects": []})
+        g["objects"].append(o.ref)
+    out = []
+    for (kind, cls, subject), g in groups.items():
+        f = g["finding"]
+        n, total = len(g["objects"]), totals[kind]
+        noun = kind.lower() + ("s" if total != 1 else "")
+        label = f"{n} of {total} {noun}: {cls}" + (f" on {subject}" if subject else "")
+        out.append({"class": cls, "id": f.id, "title": f.title, "kind": kind, "subject": subject, "count": n,
+                    "of": total, "summary": label, "objects": g["objects"], "_key": finding_key(f)})
+    out.sort(key=lambda g: (g["_key"][0], g["_key"][1], -g["count"], g["_key"][2:]))
+    for g in out:
+        del g["_key"]
+    return out
+
+
 def run(parsed: ParseResult, version: str) -> Report:
     warnings = list(parsed.warnings)
-    objects = [run_object(o, parsed.lines, warnings) for o in parsed.objects]
+    others = tuple(parsed.objects)
+    objects = [run_object(o, parsed.lines, warnings, others) for o in parsed.objects]
     report = Report(version=version, format=parsed.format, lines=len(parsed.lines), objects=objects,
                     warnings=warnings, verdict=Verdict.HEALTHY)
-    problems = [(f, o) for o in objects for f in o.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
-    if problems:
-        f, o = min(problems, key=lambda fo: finding_key(fo[0]))
+    groups = _groups(objects)
+    if len(objects) > 1:
+        report.groups = groups
+    if groups:
+        g = groups[0]
+        o = next(o for o in objects if o.ref == g["objects"][0])
+        f = o.findings[0]
         report.verdict = Verdict.PROBLEM
         report.primary = {"object": o.ref, "id": f.id, "class": f.cls}
-        report.message = f.cause
+        report.message = f.cause if len(objects) == 1 else f"{g['summary']}. {f.cause}"
     elif any(o.verdict == Verdict.UNKNOWN for o in objects):
         o = next(o for o in objects if o.verdict == Verdict.UNKNOWN)
         report.verdict = Verdict.UNKNOWN
         report.message = o.summary
         report.next = list(o.next)
     else:
-        report.message = objects[0].summary if len(objects) == 1 else f"{len(objects)} objects, no problem found."
+        healthy = len(objects)
+        report.message = objects[0].summary if healthy == 1 else f"{healthy} objects, no problem found."
     warnings.sort(key=lambda w: (w.line or 0, w.message))
     return report

@@ -132,6 +132,7 @@ class Report:
     primary: Optional[dict] = None
     message: Optional[str] = None
     next: list = field(default_factory=list)
+    groups: list = field(default_factory=list)     # identical causes across objects, biggest first
 
     def to_dict(self) -> dict:
         return {
@@ -142,6 +143,7 @@ class Report:
             "primary": self.primary,
             "message": self.message,
             "next": list(self.next),
+            "groups": list(self.groups),
             "objects": [o.to_dict() for o in self.objects],
             "warnings": [w.to_dict() for w in self.warnings],
         }

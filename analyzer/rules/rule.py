@@ -57,6 +57,7 @@ class Context:
     obj: KubeObject
     lines: list                      # all pasted Lines, by index no-1
     facts: dict = field(default_factory=dict)
+    others: tuple = ()               # the other objects of the same paste (pods of a Deployment, its Node...)
 
     # ---- names -------------------------------------------------------------------------
     @property
@@ -123,6 +124,20 @@ class Context:
             if sel:
                 return self.kubectl("get", "pods", "-l", sel, "-w")
         return self.kubectl("get", "pod", self.name, "-w")
+
+    def related_pods(self) -> list:
+        """Pods in the same paste that this object owns (a Deployment's or ReplicaSet's pods, a Job's)."""
+        obj = self.obj
+        name = str(obj.name or "")
+        out = []
+        for o in self.others:
+            owner = getattr(o, "owner", None)
+            if owner is None or o is obj:
+                continue
+            if (owner.kind == obj.kind and owner.name == name) or (owner.top_kind == obj.kind and owner.top_name == name):
+                if not obj.namespace or not o.namespace or str(o.namespace) == str(obj.namespace):
+                    out.append(o)
+        return out
 
     # ---- evidence ----------------------------------------------------------------------
     def line_text(self, no: int) -> str:
