@@ -7,6 +7,14 @@ from types import ModuleType
 
 from . import (
     crashloop_app_error,
+    host_port_conflict,
+    insufficient_resources,
+    node_selector_affinity_mismatch,
+    node_unschedulable,
+    pod_anti_affinity,
+    pvc_unbound,
+    taint_not_tolerated,
+    volume_node_affinity_conflict,
     image_arch_mismatch,
     image_auth,
     image_never_pull,
@@ -33,7 +41,16 @@ _MODULES: tuple = (
     oomkilled,
     crashloop_app_error,
     # --- probes and configuration ---
-    # --- scheduling, storage, nodes, workloads ---
+    # --- scheduling ---
+    pvc_unbound,
+    volume_node_affinity_conflict,
+    node_selector_affinity_mismatch,
+    insufficient_resources,
+    taint_not_tolerated,
+    pod_anti_affinity,
+    node_unschedulable,
+    host_port_conflict,
+    # --- storage, nodes, workloads ---
 )
 
 

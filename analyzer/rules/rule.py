@@ -145,6 +145,17 @@ class Context:
             return self.lines[no - 1].display
         return ""
 
+    def grep(self, pattern: str) -> list:
+        """[(match, line no)] for a regex over this object's pasted lines (cleaned text)."""
+        rx = re.compile(pattern)
+        first, last = self.obj.lines
+        out = []
+        for ln in self.lines[max(first - 1, 0): last]:
+            m = rx.search(ln.text)
+            if m:
+                out.append((m, ln.no))
+        return out
+
     def evidence(self, *items) -> list:
         """Evidence from Vals, Events, ints (line numbers) or (first, last) spans; sorted, unique."""
         nos = set()

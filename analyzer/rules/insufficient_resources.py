@@ -1,0 +1,51 @@
+"""insufficient-resources: no node has enough free cpu, memory, GPU, storage or pod slots for the requests."""
+from __future__ import annotations
+
+import re
+
+from ..report import Severity
+from ..scheduling import finding_for, nodes_phrase, pod_requests, read
+from .rule import RuleMeta
+
+META = RuleMeta(
+    id="insufficient-resources", cls="insufficient-resources", title="Not enough room on any node",
+    severity=Severity.ERROR, rank=22,
+    summary="The scheduler found no node with enough unreserved cpu, memory, GPU, ephemeral storage or pod slots for the pod's requests.",
+    statuses=("Pending", "FailedScheduling", "Insufficient cpu", "Insufficient memory", "Too many pods"),
+    related=("taint-not-tolerated", "node-selector-affinity-mismatch", "preempted"),
+)
+
+
+def check(ctx):
+    s = read(ctx)
+    if s is None or not s.current or s.primary != META.cls:
+        return
+    wanting = sorted({m.group(1) for r in s.fit.reasons if r.cls == META.cls
+                      for m in [re.search(r"Insufficient (\S+)", r.text)] if m})
+    slots = any("Too many pods" in r.text for r in s.fit.reasons)
+    if s.fit.form == "no-nodes":
+        cause = "The cluster has no nodes the scheduler can use at all (no nodes available to schedule pods)."
+    else:
+        what = ", ".join(wanting) + (" and pod slots" if slots and wanting else "pod slots" if slots else "")
+        cause = f"{nodes_phrase(s, META.cls).capitalize()} lack free {what or 'resources'} for the pod"
+        reqs = pod_requests(ctx.obj)
+        shown = {k: v for k, v in reqs.items() if k in wanting} or reqs
+        if shown:
+            cause += " (it requests " + ", ".join(f"{k} {v}" for k, v in sorted(shown.items())) + ")"
+        cause += "."
+    if s.autoscaler is not None and s.autoscaler.reason == "NotTriggerScaleUp":
+        cause += f" The cluster autoscaler did not add a node: {s.autoscaler.message}"
+    fix = ["Compare the requests with what the nodes have left: Allocated resources in `kubectl describe node` (requests count, not usage).",
+           f"Lower the requests of {ctx.workload_phrase} if they are larger than the app needs, or add nodes / raise the autoscaler's maximum.",
+           "A request bigger than any single node's allocatable never fits, whatever the autoscaler does."]
+    if slots:
+        fix.insert(0, "`Too many pods`: the nodes reached their pod capacity (kubelet maxPods, or the IP limit of the CNI): add nodes or raise maxPods.")
+    if any("nvidia.com/gpu" in w or "gpu" in w for w in wanting):
+        fix.insert(0, "If no node lists nvidia.com/gpu under Allocatable, the GPU device plugin is not running on the GPU nodes.")
+    cmds = [ctx.kubectl("describe", "nodes", namespaced=False) + " | grep -A 8 'Allocated resources'",
+            ctx.kubectl("top", "nodes", namespaced=False)]
+    if ctx.workload:
+        cmds.append(ctx.kubectl("set", "resources", ctx.workload, "--requests=" + ",".join(
+            f"{k}=<less>" for k in (wanting or ["cpu"]))))
+    yield finding_for(ctx, META, s, cause=cause, fix=fix, commands=cmds,
+                      extra_evidence=tuple(v for c in ctx.obj.containers for k, v in c.requests.items() if k in wanting))

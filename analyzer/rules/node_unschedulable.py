@@ -1,0 +1,27 @@
+"""node-unschedulable: the candidate nodes are cordoned."""
+from __future__ import annotations
+
+from ..report import Severity
+from ..scheduling import finding_for, nodes_phrase, read
+from .rule import RuleMeta
+
+META = RuleMeta(
+    id="node-unschedulable", cls="node-unschedulable", title="Nodes are cordoned",
+    severity=Severity.ERROR, rank=25,
+    summary="The nodes the pod could use are marked unschedulable (cordoned), usually during a drain or an upgrade.",
+    statuses=("Pending", "FailedScheduling", "SchedulingDisabled"),
+    related=("taint-not-tolerated", "insufficient-resources"),
+)
+
+
+def check(ctx):
+    s = read(ctx)
+    if s is None or not s.current or s.primary != META.cls:
+        return
+    yield finding_for(
+        ctx, META, s,
+        cause=f"{nodes_phrase(s, META.cls).capitalize()} are cordoned (node(s) were unschedulable), so the scheduler will not place new pods there.",
+        fix=["Find the cordoned nodes (STATUS shows SchedulingDisabled). If a drain or upgrade is finished, uncordon them.",
+             "If they stay cordoned on purpose, add capacity elsewhere."],
+        commands=[ctx.kubectl("get", "nodes", namespaced=False), ctx.kubectl("uncordon", "<node>", namespaced=False)],
+    )
