@@ -216,7 +216,7 @@ def gather_pages(problems: Problems) -> tuple[list[ClassPage], dict[str, str]]:
             continue
         doc_path = getattr(rule, "doc_path", None)
         if doc_path is None or not Path(doc_path).is_file():
-            problems.add(f"class {cls}: docs page {doc_path} does not exist")
+            problems.add(f"class {cls}: no docs page (the Markdown file beside its rule module is missing)")
             continue
         doc_path = Path(doc_path)
         source = doc_path.relative_to(ROOT).as_posix() if doc_path.is_relative_to(ROOT) else doc_path.as_posix()
@@ -311,6 +311,14 @@ def split_command(command: str) -> tuple[str, str]:
     return (command, "") if i < 0 else (command[:i], command[i:])
 
 
+def code_spans(text: str) -> list[tuple[bool, str]]:
+    """'run `kubectl get pod`' -> [(False, 'run '), (True, 'kubectl get pod')]; app.js does the same."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: plain text
+        return [(False, text)]
+    return [(i % 2 == 1, part) for i, part in enumerate(parts) if part]
+
+
 def template_env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([SITE / "templates", SITE / "static"]),  # static/sw.js is a template
@@ -321,6 +329,7 @@ def template_env() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["split_command"] = split_command
+    env.filters["code_spans"] = code_spans
     return env
 
 

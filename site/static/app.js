@@ -40,6 +40,13 @@ function splitCommand(command) {
   return i < 0 ? [command, ""] : [command.slice(0, i), command.slice(i)];
 }
 
+function rich(text) {
+  // `code` spans in the analyzer's sentences become <code>; the text stays text.
+  const parts = String(text).split("`");
+  if (parts.length % 2 === 0) return [String(text)];
+  return parts.map((part, i) => (i % 2 ? h("code", null, part) : part)).filter((part) => part !== "");
+}
+
 function commandList(commands) {
   return h("ul", { class: "commands" }, commands.map((command) => {
     const [cmd, comment] = splitCommand(command);
@@ -50,7 +57,7 @@ function commandList(commands) {
 }
 
 function renderFinding(finding, obj) {
-  const where = `${obj.kind} ${obj.namespace ? obj.namespace + "/" : ""}${obj.name}` +
+  const where = `${obj.kind} ${obj.namespace ? obj.namespace + "/" : ""}${obj.name || "(name not in the paste)"}` +
     (finding.container ? ` · container ${finding.container}` : "");
   const block = (title, ...content) => h("section", { class: "finding-block" }, h("h4", null, title), ...content);
   return h("article", {
@@ -65,10 +72,10 @@ function renderFinding(finding, obj) {
       h("span", { class: "tag tag-quiet" }, finding.confidence)),
     h("h3", { class: "finding-title" }, finding.title),
     h("p", { class: "finding-where" }, where)),
-  h("p", { class: "finding-cause" }, finding.cause),
+  h("p", { class: "finding-cause" }, rich(finding.cause)),
   finding.evidence?.length ? block("Evidence", h("ol", { class: "evidence" }, finding.evidence.map((e) =>
     h("li", null, h("a", { class: "ln", href: `#L${e.line}` }, String(e.line)), h("code", null, e.text))))) : null,
-  finding.fix?.length ? block("Fix", h("ol", { class: "fix" }, finding.fix.map((step) => h("li", null, step)))) : null,
+  finding.fix?.length ? block("Fix", h("ol", { class: "fix" }, finding.fix.map((step) => h("li", null, rich(step))))) : null,
   finding.commands?.length ? block("Commands", commandList(finding.commands)) : null,
   finding.next?.length ? block("Next, paste the output of", commandList(finding.next)) : null,
   finding.doc ? h("p", { class: "finding-doc" }, h("a", { href: ROOT + finding.doc }, `How to fix ${finding.class} →`)) : null);
@@ -289,17 +296,16 @@ function startTool() {
   function showReport(text, json, ms) {
     const report = JSON.parse(json);
     const objects = report.objects || [];
-    // The primary finding first, then the rest of its object, then the other objects.
+    // The primary finding first, then the rest in report order (root cause first per object).
+    const cards = objects.flatMap((obj) => (obj.findings || []).map((finding) => ({ finding, obj })));
     const primary = report.primary;
-    const cards = [];
-    for (const obj of objects) {
-      for (const finding of obj.findings || []) {
-        const isPrimary = primary && `${obj.kind}/${obj.namespace ? obj.namespace + "/" : ""}${obj.name}` === primary.object &&
-          finding.id === primary.id && finding.class === primary.class;
-        cards.push({ finding, obj, rank: isPrimary ? 0 : 1 });
-      }
+    if (primary) {
+      const sameFinding = (c) => c.finding.id === primary.id && c.finding.class === primary.class;
+      const objectName = (o) => [o.kind, o.namespace, o.name].filter(Boolean).join("/");
+      let at = cards.findIndex((c) => sameFinding(c) && objectName(c.obj) === primary.object);
+      if (at < 0) at = cards.findIndex(sameFinding); // an object without a name in the paste
+      if (at > 0) cards.unshift(...cards.splice(at, 1));
     }
-    cards.sort((a, b) => a.rank - b.rank); // stable: report order otherwise
     const evidence = new Set(cards.flatMap((c) => (c.finding.evidence || []).map((e) => e.line)));
 
     const verdictText = {

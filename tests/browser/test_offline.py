@@ -1,0 +1,56 @@
+"""After one visit the tool works with the network off (the service worker's precache)."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from .conftest import BOOT_TIMEOUT_MS, guard_network, problem_fixture, read_paste, wait_ready
+
+pytestmark = pytest.mark.browser
+
+
+def test_works_offline_after_one_visit(browser: Browser, base_url: str):
+    context = browser.new_context(base_url=base_url)
+    external: list[str] = []
+    guard_network(context, base_url, external)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        wait_ready(page)
+        expect(page.locator("body")).to_have_attribute("data-offline", "ready", timeout=BOOT_TIMEOUT_MS)
+        expect(page.locator("#offline-status")).to_be_visible()
+
+        context.set_offline(True)
+        served: list[bool] = []
+        page.on("response", lambda r: served.append(r.from_service_worker))
+        page.reload()
+        # Paste before the runtime is up: it is analyzed as soon as it is ready.
+        page.fill("#input", read_paste(problem_fixture()))
+        page.click("#analyze")
+        if page.locator("body").get_attribute("data-runtime") != "ready":
+            expect(page.locator("#results")).to_have_attribute("data-state", "waiting")
+        expect(page.locator("#results")).to_have_attribute("data-verdict", "problem", timeout=BOOT_TIMEOUT_MS)
+        assert served and all(served), "every response came from the service worker"
+        assert external == []
+    finally:
+        context.close()
+
+
+def test_docs_pages_work_offline(browser: Browser, base_url: str):
+    context = browser.new_context(base_url=base_url, service_workers="allow")
+    try:
+        page = context.new_page()
+        page.goto("/")
+        links = page.locator("#failures a")
+        if links.count() == 0:
+            pytest.skip("no docs pages yet")
+        href = links.first.get_attribute("href")
+        page.goto("/" + href)
+        expect(page.locator("body")).to_have_attribute("data-offline", "ready", timeout=BOOT_TIMEOUT_MS)
+        context.set_offline(True)
+        page.goto("/" + href)
+        expect(page.locator("h1")).to_be_visible()
+        page.goto("/")
+        expect(page.locator("#input")).to_be_visible()
+    finally:
+        context.close()

@@ -1,0 +1,145 @@
+"""The tool page in Chromium: the same report as CPython, shown safely, copied, kept local."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import (FIXTURES, ROOT, Tool, cpython_report, csp_violations, findings_in_order, problem_fixture,
+                       read_paste)
+
+pytestmark = pytest.mark.browser
+
+
+def shown(tool: Tool) -> dict:
+    """What the page shows: the finding cards in order and the highlighted lines."""
+    page = tool.page
+    cards = page.locator("#results [data-finding-class]")
+    return {
+        "classes": [cards.nth(i).get_attribute("data-finding-class") for i in range(cards.count())],
+        "highlighted": {int(n) for n in page.locator("#results .paste li.ev").evaluate_all(
+            "rows => rows.map(r => r.dataset.line)")},
+    }
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.relative_to(ROOT / "tests" / "fixtures").as_posix())
+def test_page_reports_what_cpython_reports(tool: Tool, fixture: Path):
+    browser_report = tool.analyze(read_paste(fixture))
+    # Compare on the text exactly as the textarea holds it (it turns CR LF into LF).
+    pasted = tool.page.input_value("#input")
+    assert browser_report == cpython_report(pasted)
+
+    view = shown(tool)
+    findings = findings_in_order(browser_report)
+    assert view["classes"] == [f["class"] for f in findings]
+    assert view["highlighted"] == {e["line"] for f in findings for e in f["evidence"]}
+    expect(tool.page.locator("#results")).to_have_attribute("data-verdict", browser_report["verdict"])
+
+
+def test_cli_json_is_what_the_page_compares_with():
+    fixture = problem_fixture()
+    env = {k: v for k, v in os.environ.items() if k != "KUBECLUE_STRICT"}
+    cli = subprocess.run([sys.executable, "-m", "analyzer", str(fixture), "--json"],
+                         capture_output=True, text=True, cwd=ROOT, env=env)
+    assert json.loads(cli.stdout) == cpython_report(read_paste(fixture))
+
+
+def test_evidence_is_highlighted_and_linked(tool: Tool):
+    report = tool.analyze(read_paste(problem_fixture()))
+    primary = findings_in_order(report)[0]
+    page = tool.page
+    card = page.locator("#results [data-finding-class]").first
+    expect(card.locator(".finding-cause")).to_have_text(primary["cause"].replace("`", ""))
+    for e in primary["evidence"]:
+        row = page.locator(f"#results .paste #L{e['line']}")
+        expect(row).to_have_class("ev")
+        expect(row.locator(".lt")).to_have_text(e["text"].rstrip("\r"))
+    # Clicking an evidence line number scrolls the paste to that line and leaves the URL alone.
+    first = primary["evidence"][0]["line"]
+    card.locator(".evidence a.ln").first.click()
+    expect(page.locator(f"#results .paste #L{first}")).to_be_in_viewport()
+    assert "#" not in page.url
+
+
+def test_copy_button_puts_the_command_on_the_clipboard(tool: Tool):
+    report = tool.analyze(read_paste(problem_fixture()))
+    command = findings_in_order(report)[0]["commands"][0]
+    page = tool.page
+    button = page.locator("#results [data-finding-class]").first.locator(".commands button.copy").first
+    button.click()
+    expect(button).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == command
+
+
+def test_ctrl_enter_analyzes(tool: Tool):
+    page = tool.page
+    page.fill("#input", "")
+    page.click("#analyze")
+    expect(page.locator("#results")).to_have_attribute("data-state", "empty")
+    page.fill("#input", read_paste(problem_fixture()))
+    page.press("#input", "Control+Enter")
+    expect(page.locator("#results")).to_have_attribute("data-state", "done")
+
+
+def test_a_paste_is_analyzed_at_once(tool: Tool):
+    page = tool.page
+    page.fill("#input", "")
+    text = read_paste(problem_fixture())
+    page.evaluate("text => navigator.clipboard.writeText(text)", text)
+    page.focus("#input")
+    page.keyboard.press("Control+V")
+    expect(page.locator("#results")).to_have_attribute("data-state", "done")
+    expect(page.locator("#results")).to_have_attribute("data-verdict", "problem")
+
+
+CANARY = "zz-canary-7f3a91"
+
+
+def test_nothing_leaves_the_page(tool: Tool):
+    text = read_paste(problem_fixture()).replace("Namespace:", f"Labels-{CANARY}: x\nNamespace:", 1)
+    # Once the service worker is installed, its precache downloads are over.
+    expect(tool.page.locator("body")).to_have_attribute("data-offline", "ready", timeout=60_000)
+    before = len(tool.requests)
+    tool.analyze(text)
+    tool.page.wait_for_timeout(300)  # room for anything the paste might trigger
+    assert tool.external == [], "requests for other hosts"
+    for request in tool.requests:
+        assert request["url"].startswith(tool.base_url + "/"), request["url"]
+        assert CANARY not in request["url"]
+        assert CANARY.encode() not in (request["body"] or b"")
+    # Analyzing needs no request at all: the worker already holds the analyzer.
+    assert [r["url"] for r in tool.requests[before:]] == []
+    assert csp_violations(tool.console) == []
+
+
+HOSTILE = """Name:         evil-pod
+Namespace:    default
+Status:       Pending
+Containers:
+  app:
+    Image:          <img src=x onerror=alert(1)>
+    State:          Waiting
+      Reason:       ErrImagePull
+Events:
+  Type     Reason  Age  From     Message
+  ----     ------  ---  ----     -------
+  Warning  Failed  5s   kubelet  Failed to pull image "<img src=x onerror=alert(1)>": <script>alert(2)</script> not found
+"""
+
+
+def test_pasted_markup_is_shown_as_text(tool: Tool):
+    page = tool.page
+    tool.analyze(HOSTILE)
+    results = page.locator("#results")
+    expect(results.locator(".paste")).to_contain_text("<script>alert(2)</script>")
+    expect(results.locator(".paste")).to_contain_text("<img src=x onerror=alert(1)>")
+    assert results.locator("img").count() == 0
+    assert results.locator("script").count() == 0
+    assert page.locator("script").count() == 1  # app.js, nothing added
+    page.wait_for_timeout(200)
+    assert tool.dialogs == []
