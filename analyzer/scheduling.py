@@ -114,7 +114,7 @@ def _split_counted(part: str) -> list:
 def parse_fit_error(message: str) -> Optional[FitError]:
     msg = re.sub(r"\s+", " ", message).strip()
     if "no nodes available to schedule pods" in msg:
-        return FitError(0, (Reason(None, "no nodes available to schedule pods", "insufficient-resources"),), (), "no-nodes", msg)
+        return FitError(0, (Reason(None, "no nodes available to schedule pods", "node-unschedulable"),), (), "no-nodes", msg)
     m = _PREDICATES.search(msg)
     if m:
         reasons = []
@@ -181,6 +181,12 @@ def blame(fit: FitError) -> list:
     if sel and (total is None and len(counts) == 1 or (total is not None and sel >= total)):
         return [("node-selector-affinity-mismatch", sel)] + [(c, n) for c, n in counts.items()
                                                              if c != "node-selector-affinity-mismatch"]
+    if counts.get("pvc-unbound") or counts.get("volume-node-affinity-conflict"):
+        # Storage constraints are hard: a zonal volume confines the pod to its zone, and the
+        # scheduler reports a node under the first filter it fails (NodeResourcesFit runs before
+        # VolumeBinding), so "Insufficient cpu" nodes may be in the wrong zone as well.
+        first = "pvc-unbound" if counts.get("pvc-unbound") else "volume-node-affinity-conflict"
+        return [(first, counts[first])] + [(c, n) for c, n in counts.items() if c != first]
     intentional = sum(r.count or 0 for r in fit.reasons if r.intentional_taint)
     taint_problem = counts.get("taint-not-tolerated", 0) - intentional
     contenders = {c: n for c, n in counts.items() if c not in ("node-selector-affinity-mismatch", "taint-not-tolerated")}
@@ -252,7 +258,7 @@ def pod_requests(pod) -> dict:
 
 
 def finding_for(ctx, meta, s: Scheduling, *, cause: str, fix: list, commands: list, next: list = (),
-                extra_evidence: tuple = ()):
+                extra_evidence: tuple = (), confidence=None):
     """A scheduling finding: error when its class is the root cause, a warning when it is a
     secondary reason in the same message. Carries the per-reason node table."""
     from .report import Severity
@@ -265,6 +271,7 @@ def finding_for(ctx, meta, s: Scheduling, *, cause: str, fix: list, commands: li
     return ctx.finding(
         meta, cause=cause, evidence=ev, fix=list(fix) + [check], commands=commands, next=next,
         severity=None if primary else Severity.WARNING, current=s.current,
+        **({"confidence": confidence} if confidence is not None else {}),
         details={"nodes_total": s.fit.total, "table": s.table(), "form": s.fit.form,
                  "preemption": [{"count": r.count, "reason": r.text} for r in s.fit.preemption]},
     )

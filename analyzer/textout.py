@@ -45,6 +45,13 @@ def render_text(report: dict, color: bool = False) -> str:
                 for e in f["evidence"]:
                     text = e["text"] if len(e["text"]) <= 220 else e["text"][:219] + "…"
                     out.append(f"      {str(e['line']).rjust(width)} │ {text}")
+            table = (f.get("details") or {}).get("table")
+            if table:
+                total = f["details"].get("nodes_total")
+                out.append(c("    Why the nodes were rejected" + (f" ({total} nodes)" if total else ""), "bold"))
+                for row in table:
+                    count = "all" if row["count"] is None else str(row["count"])
+                    out.append(f"      {count.rjust(5)}  {row['reason']}" + c(f"  → {row['class'] or '?'}", "dim"))
             if f["fix"]:
                 out.append(c("    Fix", "bold"))
                 out.extend(f"      • {x}" for x in f["fix"])

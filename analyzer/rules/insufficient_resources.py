@@ -23,9 +23,7 @@ def check(ctx):
     wanting = sorted({m.group(1) for r in s.fit.reasons if r.cls == META.cls
                       for m in [re.search(r"Insufficient (\S+)", r.text)] if m})
     slots = any("Too many pods" in r.text for r in s.fit.reasons)
-    if s.fit.form == "no-nodes":
-        cause = "The cluster has no nodes the scheduler can use at all (no nodes available to schedule pods)."
-    else:
+    if True:
         what = ", ".join(wanting) + (" and pod slots" if slots and wanting else "pod slots" if slots else "")
         cause = f"{nodes_phrase(s, META.cls).capitalize()} lack free {what or 'resources'} for the pod"
         reqs = pod_requests(ctx.obj)

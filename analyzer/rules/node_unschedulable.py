@@ -1,7 +1,7 @@
 """node-unschedulable: the candidate nodes are cordoned."""
 from __future__ import annotations
 
-from ..report import Severity
+from ..report import Confidence, Severity
 from ..scheduling import finding_for, nodes_phrase, read
 from .rule import RuleMeta
 
@@ -17,6 +17,15 @@ META = RuleMeta(
 def check(ctx):
     s = read(ctx)
     if s is None or not s.current or s.primary != META.cls:
+        return
+    if s.fit.form == "no-nodes":
+        yield finding_for(
+            ctx, META, s, confidence=Confidence.LIKELY,
+            cause=("The scheduler sees no schedulable node at all (no nodes available to schedule pods): every node is "
+                   "cordoned, or none is registered and Ready."),
+            fix=["List the nodes: SchedulingDisabled means cordoned (uncordon it once its drain or upgrade is done); NotReady means the kubelet is not reporting."],
+            commands=[ctx.kubectl("get", "nodes", namespaced=False), ctx.kubectl("uncordon", "<node>", namespaced=False)],
+            next=[ctx.kubectl("get", "nodes", namespaced=False)])
         return
     yield finding_for(
         ctx, META, s,
