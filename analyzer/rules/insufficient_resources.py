@@ -23,14 +23,26 @@ def check(ctx):
     wanting = sorted({m.group(1) for r in s.fit.reasons if r.cls == META.cls
                       for m in [re.search(r"Insufficient (\S+)", r.text)] if m})
     slots = any("Too many pods" in r.text for r in s.fit.reasons)
-    if True:
-        what = ", ".join(wanting) + (" and pod slots" if slots and wanting else "pod slots" if slots else "")
-        cause = f"{nodes_phrase(s, META.cls).capitalize()} lack free {what or 'resources'} for the pod"
-        reqs = pod_requests(ctx.obj)
-        shown = {k: v for k, v in reqs.items() if k in wanting} or reqs
-        if shown:
-            cause += " (it requests " + ", ".join(f"{k} {v}" for k, v in sorted(shown.items())) + ")"
-        cause += "."
+    per = []
+    for r in s.fit.reasons:
+        if r.cls != META.cls:
+            continue
+        m = re.search(r"Insufficient (\S+)", r.text)
+        what = m.group(1) if m else ("free pod slots" if "Too many pods" in r.text else r.text)
+        per.append(f"{r.count} lack {what}" if r.count is not None else f"all lack {what}")
+    total = s.fit.total
+    cause = "No node has room for the pod: " + ", ".join(per)
+    if total:
+        cause += f" (of {total} nodes)"
+    reqs = pod_requests(ctx.obj)
+    shown = {k: v for k, v in reqs.items() if k in wanting} or reqs
+    if shown:
+        cause += "; it requests " + ", ".join(f"{k} {v}" for k, v in sorted(shown.items()))
+    others = [r for r in s.fit.reasons if r.cls != META.cls and r.count]
+    if others and total:
+        rest = sum(r.count for r in others)
+        cause += f"; {min(rest, total)} other nodes are excluded by taints, selectors or affinity"
+    cause += "."
     if s.autoscaler is not None and s.autoscaler.reason == "NotTriggerScaleUp":
         cause += f" The cluster autoscaler did not add a node: {s.autoscaler.message}"
     fix = ["Compare the requests with what the nodes have left: Allocated resources in `kubectl describe node` (requests count, not usage).",
