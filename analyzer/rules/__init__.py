@@ -7,6 +7,12 @@ from types import ModuleType
 
 from . import (
     crashloop_app_error,
+    evicted,
+    multi_attach,
+    node_not_ready,
+    preempted,
+    sandbox_network_failure,
+    volume_mount_failure,
     host_port_conflict,
     insufficient_resources,
     node_selector_affinity_mismatch,
@@ -50,7 +56,14 @@ _MODULES: tuple = (
     pod_anti_affinity,
     node_unschedulable,
     host_port_conflict,
-    # --- storage, nodes, workloads ---
+    # --- storage, sandbox, nodes ---
+    evicted,
+    node_not_ready,
+    preempted,
+    sandbox_network_failure,
+    multi_attach,
+    volume_mount_failure,
+    # --- workloads and admission ---
 )
 
 

@@ -20,7 +20,7 @@ def check(ctx):
         ex = last_exit(c)
         if ex is None or ex.code in (None, 0):
             continue
-        if ex.reason in ("OOMKilled", "Completed", "ContainerStatusUnknown", "Unknown") | START_FAILURE_REASONS:
+        if ex.reason in {"OOMKilled", "Completed", "ContainerStatusUnknown", "Unknown"} | START_FAILURE_REASONS:
             continue
         msg = ex.state.message or ""
         if "exec format error" in msg:

@@ -216,6 +216,18 @@ class Context:
                 best = e
         return best
 
+    def superseded(self, event: Event, *reasons: str) -> bool:
+        """True when a newer event of one of `reasons` follows `event` (the problem cleared later)."""
+        for e in self.events(*reasons):
+            if e is event:
+                continue
+            if e.last_seen_s is not None and event.last_seen_s is not None:
+                if e.last_seen_s < event.last_seen_s or (e.last_seen_s == event.last_seen_s and e.line > event.line):
+                    return True
+            elif e.line > event.line:
+                return True
+        return False
+
     # ---- findings ----------------------------------------------------------------------
     def finding(self, meta: RuleMeta, *, cause: str, evidence: list, fix: list, commands: list = (),
                 next: list = (), container: Optional[str] = None, confidence: Confidence = Confidence.CONFIRMED,

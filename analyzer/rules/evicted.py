@@ -1,0 +1,68 @@
+"""evicted: the kubelet evicted the pod because its node ran low on memory, disk or PIDs."""
+from __future__ import annotations
+
+import re
+
+from ..report import Severity
+from .rule import RuleMeta
+
+META = RuleMeta(
+    id="evicted", cls="evicted", title="Evicted by the kubelet (node under pressure)",
+    severity=Severity.ERROR, rank=10,
+    summary="The node ran low on memory, disk (ephemeral storage) or PIDs, and the kubelet evicted the pod to protect itself.",
+    statuses=("Evicted", "Failed"),
+    related=("node-pressure", "oomkilled"),
+)
+
+_LOW = re.compile(r"low on resource: ([\w-]+)")
+_NEW = re.compile(r"Container ([\w.-]+) was using (\S+), request is (\S+), has larger consumption of ([\w-]+)")
+_OLD = re.compile(r"Container ([\w.-]+) was using (\S+), which exceeds its request of (\S+)")
+_EPHEMERAL = re.compile(r'Container ([\w.-]+) exceeded its local ephemeral storage limit "([^"]+)"')
+_EMPTYDIR = re.compile(r'Usage of EmptyDir volume "([^"]+)" exceeds the limit "([^"]+)"')
+_THRESHOLD = re.compile(r"Threshold quantity: ([^,]+), available: ([^.]+)\.")
+
+
+def check(ctx):
+    pod = ctx.obj
+    reason = getattr(pod, "reason", None)
+    msg = str(getattr(pod, "message", "") or "")
+    evs = ctx.events("Evicted")
+    if not (reason is not None and reason == "Evicted") and not evs:
+        return
+    if not msg and evs:
+        msg = ctx.newest(evs).message
+    low = _LOW.search(msg)
+    resource = low.group(1) if low else None
+    hogs = [(m.group(1), m.group(2), m.group(3)) for m in _NEW.finditer(msg)] or \
+           [(m.group(1), m.group(2), m.group(3)) for m in _OLD.finditer(msg)]
+    parts = []
+    if resource:
+        parts.append(f"Node {str(getattr(pod, 'node', '') or '').split('/')[0] or ''} ran low on {resource}".replace("Node  ran", "The node ran"))
+    eph = _EPHEMERAL.search(msg)
+    ed = _EMPTYDIR.search(msg)
+    if eph:
+        parts.append(f"container {eph.group(1)} exceeded its ephemeral-storage limit of {eph.group(2)}")
+    if ed:
+        parts.append(f"emptyDir volume {ed.group(1)} exceeded its size limit {ed.group(2)}")
+    for name, used, req in hogs:
+        parts.append(f"container {name} was using {used} against a request of {req}")
+    th = _THRESHOLD.search(msg)
+    cause = "The pod was evicted: " + ("; ".join(parts) if parts else msg.strip() or "the node was under pressure") + "."
+    if th:
+        cause = cause[:-1] + f" (eviction threshold {th.group(1).strip()}, available {th.group(2).strip()})."
+    fix = []
+    if resource == "memory" or any(True for _ in hogs) and resource != "ephemeral-storage":
+        fix.append("Set memory requests to what the containers really use (pods above their request are evicted first); "
+                   "for critical pods set requests equal to limits (Guaranteed QoS).")
+    if resource in ("ephemeral-storage", "nodefs", "imagefs") or eph or ed:
+        fix.append("Give the containers ephemeral-storage requests/limits, rotate logs, and write scratch data to a volume; or enlarge the node disk.")
+    if resource == "pids":
+        fix.append("Find the process leak (a fork bomb or thread leak) or raise the node's PID limit.")
+    fix.append("Evicted pods stay as Failed objects and are not restarted; the controller has created a replacement. Clean them up.")
+    fix.append(f"Check: `{ctx.kubectl('get', 'pods', '--field-selector=status.phase==Failed')}` stops growing.")
+    cmds = [ctx.kubectl("describe", "node", str(getattr(pod, "node", "") or "<node>").split("/")[0] or "<node>", namespaced=False),
+            ctx.kubectl("delete", "pods", "--field-selector=status.phase==Failed") + "  # risky: deletes every Failed pod in the namespace"]
+    yield ctx.finding(META, cause=cause, evidence=ctx.evidence(getattr(pod, "status", None), reason, getattr(pod, "message", None),
+                                                                *evs[-1:]),
+                      fix=fix, commands=cmds,
+                      details={"resource": resource, "containers": [{"name": n, "using": u, "request": r} for n, u, r in hogs]})

@@ -1,0 +1,73 @@
+"""volume-mount-failure: the kubelet cannot mount a volume (FailedMount: NFS, CSI, timeouts)."""
+from __future__ import annotations
+
+from ..report import Confidence, Severity
+from ..volumes import mount_errors, pod_stuck_creating, summary_events, unmounted
+from .rule import RuleMeta
+
+META = RuleMeta(
+    id="volume-mount-failure", cls="volume-mount-failure", title="Volume cannot be mounted",
+    severity=Severity.ERROR, rank=27,
+    summary="The kubelet cannot attach or mount one of the pod's volumes (NFS, CSI driver, timeouts), so its containers stay in ContainerCreating.",
+    statuses=("ContainerCreating", "FailedMount", "FailedAttachVolume"),
+    related=("multi-attach", "pvc-unbound", "missing-configmap", "missing-secret"),
+)
+
+_FIX = {
+    "nfs-helper": ["Install the NFS client on every node (`nfs-common` on Debian/Ubuntu, `nfs-utils` on RHEL/Amazon Linux)."],
+    "nfs-denied": ["Allow the nodes' addresses in the server's export list (/etc/exports), and check root squash against the pod's user."],
+    "nfs-path": ["Create the export path on the NFS server, or fix the path in the PV / volume."],
+    "nfs-unreachable": ["Open TCP 2049 (and 111 for NFSv3) from the nodes to the NFS server: firewall, security group, network policy."],
+    "nfs-version": ["Set the NFS version the server supports in the mount options (e.g. nfsvers=4.1)."],
+    "csi-not-registered": ["Check the CSI driver's node DaemonSet pod on this node (running? registered?), and `kubectl get csinode <node>`.",
+                           "If the kubelet uses a non-default root dir, the driver must be installed with the same path."],
+    "csi-attacher": ["Check the CSI controller (external-attacher) pods and `kubectl get volumeattachment`; look for cloud attach errors or quotas."],
+    "csi-busy": ["Wait for the running operation to finish; if it never does, check the CSI driver's logs."],
+    "timeout": ["Check the storage backend and the CSI driver's logs for slow operations."],
+    "root-ca": ["Usually transient; if it persists for long, restart the kubelet on the node or delete the pod."],
+    "cache-sync": ["Check that the kubelet can reach the API server and is allowed to read the object (NodeRestriction)."],
+    "subpath": ["Fix subPath, or the hostPath `type`, so a file is mounted onto a file and a directory onto a directory."],
+    "csi": ["Read the CSI driver's error above, and its controller/node plugin logs."],
+    "other": ["Read the kubelet's error above; `kubectl describe pvc` and the storage driver's logs usually say more."],
+}
+
+
+def check(ctx):
+    pod = ctx.obj
+    if not pod_stuck_creating(pod):
+        return
+    errors = mount_errors(ctx)
+    node = str(getattr(pod, "node", "") or "").split("/")[0] or "<node>"
+    if not errors:
+        sums = summary_events(ctx)
+        if not sums:
+            return
+        e = ctx.newest(sums)
+        vols = unmounted(e)
+        yield ctx.finding(
+            META, confidence=Confidence.POSSIBLE,
+            cause=(f"Volume{'s' if len(vols) != 1 else ''} {', '.join(vols) or '(unnamed)'} could not be mounted in time, "
+                   "and the paste does not show the specific error."),
+            evidence=ctx.evidence(e), fix=["Look for the specific FailedMount / FailedAttachVolume event about that volume."],
+            commands=[], next=[ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")],
+        )
+        return
+    for me in errors:
+        kind = me.kind
+        if kind == "root-ca" and me.event.count < 5:
+            continue                       # the transient start-up race, seen once or twice
+        cause = f"Volume {me.volume} cannot be {'attached' if 'Attach' in me.operation else 'mounted'}: {me.meaning}."
+        claims = [m.group(1) for m, _ in ctx.grep(r"^\s+ClaimName:\s+(\S+)")]
+        cmds = [ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")]
+        if kind.startswith("csi"):
+            cmds.append(ctx.kubectl("get", "csinode", node, namespaced=False))
+            cmds.append(ctx.kubectl("get", "volumeattachment", namespaced=False))
+        if claims:
+            cmds.append(ctx.kubectl("describe", "pvc", claims[0]))
+        fix = list(_FIX.get(kind, _FIX["other"])) + [
+            f"Check: `{ctx.kubectl('get', 'pod', ctx.name, '-w')}` leaves ContainerCreating and the FailedMount events stop."]
+        yield ctx.finding(
+            META, cause=cause, evidence=ctx.evidence(me.event, *[e for e in summary_events(ctx)][-1:]),
+            fix=fix, commands=cmds,
+            details={"volume": me.volume, "operation": me.operation, "sub_cause": kind, "error": me.error[:500]},
+        )

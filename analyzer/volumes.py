@@ -1,0 +1,105 @@
+"""Volume attach and mount failures (kubelet `FailedMount`, attach/detach controller `FailedAttachVolume`).
+
+Kubelet format (operationexecutor): `<Operation> failed for volume "<vol>" : <error>` — note the
+space before the colon. mount-utils errors span several lines (`Mounting command:`,
+`Mounting arguments:`, `Output:`), which the events parser joins with spaces.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+_OP = re.compile(r'(?P<op>MountVolume\.[\w ]+?|MapVolume\.\w+|AttachVolume\.\w+|UnmountVolume\.\w+|WaitForAttach) failed for volume "(?P<vol>[^"]+)"\s*:\s*(?P<err>.*)$', re.S)
+_SUMMARY = re.compile(r"Unable to (?:attach or )?mount volumes|timeout expired waiting for volumes to attach")
+_UNMOUNTED = re.compile(r"unmounted volumes=\[([^\]]*)\]")
+# Errors that belong to a more specific class (missing-configmap, missing-secret, missing-config-key).
+CONFIG_OBJECT = re.compile(r'(?:configmaps?|secrets?) "[^"]+" not found|references non-existent (?:secret|config) key|'
+                           r'configmap references non-existent config key', re.I)
+
+_KINDS = (
+    ("nfs-helper", "the node has no NFS client (mount.nfs helper) installed",
+     re.compile(r"bad option; for several filesystems|you might need a /sbin/mount\.", re.I)),
+    ("nfs-denied", "the NFS server refused the export (export ACL or root squash)",
+     re.compile(r"access denied by server", re.I)),
+    ("nfs-path", "the export path does not exist on the NFS server",
+     re.compile(r"mount\.nfs.*No such file or directory|reason given by server: No such file or directory", re.I)),
+    ("nfs-unreachable", "the node cannot reach the NFS server (firewall, security group, port 2049)",
+     re.compile(r"mount\.nfs.*(?:Connection timed out|No route to host|Connection refused)|Connection timed out", re.I)),
+    ("nfs-version", "the NFS server does not speak the requested protocol version",
+     re.compile(r"Protocol not supported", re.I)),
+    ("csi-not-registered", "the CSI driver's node plugin is not running (or not registered) on this node",
+     re.compile(r"not found in the list of registered CSI drivers", re.I)),
+    ("csi-attacher", "the CSI driver never attached the volume (its controller / external-attacher is not running, or the cloud attach failed)",
+     re.compile(r"timed out waiting for external-attacher|WaitForAttach failed", re.I)),
+    ("csi-busy", "a previous operation on the volume is still running in the CSI driver",
+     re.compile(r"operation with the given Volume ID \S+ already exists", re.I)),
+    ("timeout", "the storage backend did not answer in time",
+     re.compile(r"DeadlineExceeded|context deadline exceeded|timed out", re.I)),
+    ("root-ca", "the kubelet had not registered the pod's kube-root-ca.crt yet (usually transient after a kubelet restart)",
+     re.compile(r'"kube-root-ca\.crt" not registered|object "[^"]+"/"[^"]+" not registered', re.I)),
+    ("cache-sync", "the kubelet could not read the object from the API server (RBAC/NodeRestriction or API server trouble)",
+     re.compile(r"failed to sync (?:configmap|secret) cache", re.I)),
+    ("subpath", "a subPath or hostPath type does not match (a file mounted onto a directory, or the reverse)",
+     re.compile(r"not a directory|are you trying to mount a directory onto a file", re.I)),
+    ("csi", "the CSI driver returned an error", re.compile(r"rpc error: code = \w+", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class MountError:
+    event: object
+    volume: Optional[str]
+    operation: str
+    error: str
+    kind: str
+    meaning: str
+
+
+def classify(message: str) -> tuple:
+    text = re.sub(r"\s+", " ", message)
+    for kind, meaning, rx in _KINDS:
+        if rx.search(text):
+            return kind, meaning
+    return "other", "the kubelet could not mount it"
+
+
+def mount_errors(ctx) -> list:
+    """Specific mount/attach errors (newest first per volume), excluding Multi-Attach and missing config objects."""
+    out = []
+    seen = set()
+    events = [e for e in ctx.obj.events if e.reason in ("FailedMount", "FailedAttachVolume", "FailedMapVolume")]
+    for e in sorted(events, key=lambda e: (e.last_seen_s if e.last_seen_s is not None else 0, -e.line)):
+        if "Multi-Attach error" in e.message or CONFIG_OBJECT.search(e.message):
+            continue
+        m = _OP.search(e.message)
+        if m is None:
+            continue
+        vol = m.group("vol")
+        if vol in seen:
+            continue
+        seen.add(vol)
+        kind, meaning = classify(m.group("err"))
+        out.append(MountError(e, vol, m.group("op").strip(), m.group("err").strip(), kind, meaning))
+    return out
+
+
+def summary_events(ctx) -> list:
+    return [e for e in ctx.obj.events if e.reason == "FailedMount" and _SUMMARY.search(e.message)]
+
+
+def unmounted(event) -> list:
+    m = _UNMOUNTED.search(event.message)
+    return [v for v in m.group(1).split()] if m else []
+
+
+def pod_stuck_creating(pod) -> bool:
+    """The pod has not started: Pending, or containers still ContainerCreating / PodInitializing."""
+    if getattr(pod, "status", None) is not None and pod.status in ("Running", "Succeeded") and any(
+            c.state is not None and c.state.state == "Running" for c in pod.all_containers):
+        return False
+    cs = list(getattr(pod, "all_containers", ()))
+    if not cs:
+        return getattr(pod, "status", None) in (None, "Pending")
+    return any(c.state is None or (c.state.state == "Waiting" and str(c.state.reason or "") in (
+        "ContainerCreating", "PodInitializing", "")) for c in cs)
