@@ -34,8 +34,8 @@ def _dedupe(findings: list) -> list:
     return out
 
 
-def run_object(obj, lines: list, warnings: list, others: tuple = ()) -> ObjectReport:
-    ctx = Context(obj, lines, others=others)
+def run_object(obj, lines: list, warnings: list, others: tuple = (), peers: dict | None = None) -> ObjectReport:
+    ctx = Context(obj, lines, others=others, peers=peers if peers is not None else {})
     findings = []
     for rule in RULES:
         if obj.kind not in rule.meta.kinds:
@@ -113,7 +113,11 @@ def _groups(objects: list) -> list:
 def run(parsed: ParseResult, version: str) -> Report:
     warnings = list(parsed.warnings)
     others = tuple(parsed.objects)
-    objects = [run_object(o, parsed.lines, warnings, others) for o in parsed.objects]
+    # Pods first, so an owner's rule can say what its pods fail with.
+    peers: dict = {}
+    for o in sorted(parsed.objects, key=lambda o: o.kind != "Pod"):
+        peers[id(o)] = run_object(o, parsed.lines, warnings, others, peers)
+    objects = [peers[id(o)] for o in parsed.objects]
     report = Report(version=version, format=parsed.format, lines=len(parsed.lines), objects=objects,
                     warnings=warnings, verdict=Verdict.HEALTHY)
     groups = _groups(objects)

@@ -6,7 +6,15 @@ from __future__ import annotations
 from types import ModuleType
 
 from . import (
+    admission_webhook_denied,
     crashloop_app_error,
+    job_backoff_limit,
+    job_deadline_exceeded,
+    node_pressure,
+    pod_security_violation,
+    progress_deadline_exceeded,
+    quota_exceeded,
+    service_no_endpoints,
     evicted,
     multi_attach,
     node_not_ready,
@@ -63,7 +71,15 @@ _MODULES: tuple = (
     sandbox_network_failure,
     multi_attach,
     volume_mount_failure,
+    node_pressure,
     # --- workloads and admission ---
+    quota_exceeded,
+    pod_security_violation,
+    admission_webhook_denied,
+    job_deadline_exceeded,
+    job_backoff_limit,
+    progress_deadline_exceeded,
+    service_no_endpoints,
 )
 
 

@@ -11,10 +11,22 @@ META = RuleMeta(
     summary="The nodes the pod could use are marked unschedulable (cordoned), usually during a drain or an upgrade.",
     statuses=("Pending", "FailedScheduling", "SchedulingDisabled"),
     related=("taint-not-tolerated", "insufficient-resources"),
+    kinds=("Pod", "Node"),
 )
 
 
 def check(ctx):
+    if ctx.obj.kind == "Node":
+        flag = ctx.obj.fields.get("Unschedulable")
+        if flag is None or str(flag).strip() != "true":
+            return
+        name = str(ctx.obj.name or "<node>")
+        yield ctx.finding(
+            META, cause=f"Node {name} is cordoned (Unschedulable: true): no new pods are placed on it.",
+            evidence=ctx.evidence(flag, ctx.obj.fields.get("Taints")),
+            fix=["If the drain or maintenance is over, uncordon it.", f"Check: `{ctx.kubectl('get', 'node', name, namespaced=False)}` no longer shows SchedulingDisabled."],
+            commands=[ctx.kubectl("uncordon", name, namespaced=False)])
+        return
     s = read(ctx)
     if s is None or not s.current or s.primary != META.cls:
         return

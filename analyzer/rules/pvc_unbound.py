@@ -11,10 +11,64 @@ META = RuleMeta(
     summary="A PersistentVolumeClaim the pod needs is still Pending: no StorageClass or provisioner, no matching PV, or provisioning failed.",
     statuses=("Pending", "FailedScheduling", "FailedBinding", "ProvisioningFailed"),
     related=("volume-node-affinity-conflict", "volume-mount-failure"),
+    kinds=("Pod", "PersistentVolumeClaim"),
 )
 
 
+def _claim(ctx):
+    """A PVC describe: Status Pending, and its events say why (B.7 PVC-side table)."""
+    obj = ctx.obj
+    status = obj.fields.get("Status")
+    if status is None or not str(status).startswith("Pending"):
+        return
+    name = str(obj.name or "<claim>")
+    sc = obj.fields.get("StorageClass")
+    sc_txt = str(sc).strip() if sc is not None else ""
+    failed = ctx.newest(ctx.events("ProvisioningFailed"))
+    binding = ctx.newest(ctx.events("FailedBinding"))
+    mismatch = ctx.newest(ctx.events("VolumeMismatch"))
+    external = ctx.newest(ctx.events("ExternalProvisioning"))
+    provisioning = ctx.events("Provisioning")
+    waiting = ctx.newest(ctx.events("WaitForFirstConsumer", "WaitForPodScheduled"))
+    ev = None
+    if failed is not None:
+        ev = failed
+        if "storageclass" in failed.message.lower() and "not found" in failed.message:
+            cause = f"PVC {name} asks for StorageClass {sc_txt or '?'}, which does not exist: {failed.message}"
+            fix = ["Fix storageClassName (`kubectl get storageclass` lists the real names); a PVC's class cannot be changed, so re-create it."]
+        else:
+            cause = f"Provisioning a volume for PVC {name} failed: {failed.message}"
+            fix = ["Fix what the provisioner reports (cloud quota, permissions/IAM, invalid StorageClass parameters, no capacity in the zone)."]
+    elif binding is not None and "no storage class is set" in binding.message:
+        ev = binding
+        cause = f"PVC {name} has no StorageClass, the cluster has no default one, and no PersistentVolume matches it."
+        fix = ["Install a provisioner and mark a default StorageClass, or create a matching PV, or set storageClassName."]
+    elif mismatch is not None:
+        ev = mismatch
+        cause = f"PVC {name} names a PersistentVolume that does not fit it: {mismatch.message}"
+        fix = ["Fix volumeName, or the PV's size, access mode or storageClassName."]
+    elif binding is not None:
+        ev = binding
+        cause = f"PVC {name} cannot bind: {binding.message}"
+        fix = ["Create a PV that matches the claim's size, access mode and StorageClass, or use dynamic provisioning."]
+    elif external is not None and not provisioning and external.count >= 5:
+        ev = external
+        cause = (f"PVC {name} has waited for an external provisioner ({external.count} times) and the provisioner never "
+                 "started: it is not running, or its name does not match the StorageClass.")
+        fix = ["Check the CSI driver's controller pods and that the StorageClass's provisioner name is the driver's name."]
+    elif waiting is not None:
+        return                          # WaitForFirstConsumer: normal until a pod uses the claim
+    else:
+        return
+    fix.append(f"Check: `{ctx.kubectl('get', 'pvc', name)}` shows Bound.")
+    yield ctx.finding(META, cause=cause, evidence=ctx.evidence(status, sc, ev), fix=fix,
+                      commands=[ctx.kubectl("describe", "pvc", name), ctx.kubectl("get", "storageclass", namespaced=False)])
+
+
 def check(ctx):
+    if ctx.obj.kind == "PersistentVolumeClaim":
+        yield from _claim(ctx)
+        return
     s = read(ctx)
     if s is None or not s.current or s.primary != META.cls:
         return

@@ -58,6 +58,7 @@ class Context:
     lines: list                      # all pasted Lines, by index no-1
     facts: dict = field(default_factory=dict)
     others: tuple = ()               # the other objects of the same paste (pods of a Deployment, its Node...)
+    peers: dict = field(default_factory=dict)   # id(object) -> its ObjectReport, for objects analysed before this one
 
     # ---- names -------------------------------------------------------------------------
     @property
@@ -138,6 +139,13 @@ class Context:
                 if not obj.namespace or not o.namespace or str(o.namespace) == str(obj.namespace):
                     out.append(o)
         return out
+
+    def peer_findings(self, obj) -> list:
+        """The error/warning findings of another object of the paste (pods are analysed first)."""
+        rep = self.peers.get(id(obj))
+        if rep is None:
+            return []
+        return [f for f in rep.findings if f.severity.value in ("error", "warning")]
 
     # ---- evidence ----------------------------------------------------------------------
     def line_text(self, no: int) -> str:

@@ -1,0 +1,84 @@
+"""Why a controller could not create its pods: the API server's answer inside `FailedCreate` events.
+
+`Error creating: pods "web-7d9f5c-" is forbidden: <reason>` (ReplicaSet, Job, DaemonSet controllers) and
+`create Pod web-0 in StatefulSet web failed error: <reason>` (StatefulSet controller), B.11.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+_QUOTA = re.compile(r"exceeded quota: ([\w.-]+), requested: (.*?), used: (.*?), limited: ([^\s,]+(?:,[^\s,]+)*)", re.I | re.S)
+_QUOTA_MUST = re.compile(r"failed quota: ([\w.-]+): must specify ([^\n]*)", re.I)
+_LIMITRANGE = re.compile(r"(?:maximum|minimum) [\w-]+ usage per (?:Container|Pod) is \S+, but (?:limit|request) is \S+", re.I)
+_PSA = re.compile(r'violates PodSecurity "([\w-]+):([\w.]+)": (.*)$', re.S)
+_PSP = re.compile(r"PodSecurityPolicy: unable to admit pod|unable to validate against any pod security policy", re.I)
+_SCC = re.compile(r"unable to validate against any security context constraint", re.I)
+_WEBHOOK_DENIED = re.compile(r'admission webhook "([^"]+)" denied the request:?\s*(.*)$', re.S)
+_WEBHOOK_FAILED = re.compile(r'failed calling webhook "([^"]+)":?\s*(.*)$', re.S)
+_SA = re.compile(r'serviceaccount "([^"]+)" not found', re.I)
+_PRIORITY = re.compile(r"no PriorityClass with name ([\w.-]+) was found", re.I)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    cls: str                 # quota-exceeded | pod-security-violation | admission-webhook-denied | other
+    sub: str
+    detail: dict
+    text: str
+    event: object
+
+
+def rejected_creations(ctx) -> list:
+    """FailedCreate events whose pods were rejected at the API, newest first, one per class."""
+    evs = [e for e in ctx.obj.events if e.reason in ("FailedCreate", "FailedCreatePod") and e.type == "Warning"]
+    out = []
+    seen = set()
+    for e in sorted(evs, key=lambda e: (e.last_seen_s if e.last_seen_s is not None else 0, -e.line)):
+        r = classify(e.message, e)
+        if r is None or r.cls in seen:
+            continue
+        seen.add(r.cls)
+        out.append(r)
+    return out
+
+
+def classify(message: str, event=None) -> Optional[Rejection]:
+    text = message
+    m = _QUOTA.search(text)
+    if m:
+        return Rejection("quota-exceeded", "exceeded", {"quota": m.group(1), "requested": m.group(2).strip(),
+                                                        "used": m.group(3).strip(), "limited": m.group(4).strip()}, text, event)
+    m = _QUOTA_MUST.search(text)
+    if m:
+        return Rejection("quota-exceeded", "must-specify", {"quota": m.group(1), "missing": m.group(2).strip()}, text, event)
+    if _LIMITRANGE.search(text):
+        return Rejection("quota-exceeded", "limitrange", {"limits": "; ".join(x.group(0) for x in _LIMITRANGE.finditer(text))},
+                         text, event)
+    m = _PSA.search(text)
+    if m:
+        clauses = [c.strip() for c in re.split(r",\s+(?=[a-zA-Z][\w ]*(?:\(|!=|=))", m.group(3)) if c.strip()]
+        return Rejection("pod-security-violation", "podsecurity", {"level": m.group(1), "version": m.group(2),
+                                                                   "checks": clauses}, text, event)
+    if _PSP.search(text):
+        return Rejection("pod-security-violation", "psp", {}, text, event)
+    if _SCC.search(text):
+        return Rejection("pod-security-violation", "scc", {}, text, event)
+    m = _WEBHOOK_DENIED.search(text)
+    if m:
+        return Rejection("admission-webhook-denied", "denied", {"webhook": m.group(1), "reason": m.group(2).strip()}, text, event)
+    m = _WEBHOOK_FAILED.search(text)
+    if m:
+        return Rejection("admission-webhook-denied", "unreachable", {"webhook": m.group(1), "reason": m.group(2).strip()},
+                         text, event)
+    m = _SA.search(text)
+    if m:
+        return Rejection("other", "serviceaccount", {"serviceaccount": m.group(1)}, text, event)
+    m = _PRIORITY.search(text)
+    if m:
+        return Rejection("other", "priorityclass", {"priorityclass": m.group(1)}, text, event)
+    return None
+
+
+OWNER_KINDS = ("ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job", "CronJob", "Deployment", "Pod")

@@ -1,0 +1,35 @@
+"""admission-webhook-denied: an admission webhook rejected the pod, or failed to answer."""
+from __future__ import annotations
+
+from ..admission import OWNER_KINDS, rejected_creations
+from ..report import Severity
+from .rule import RuleMeta
+
+META = RuleMeta(
+    id="admission-webhook-denied", cls="admission-webhook-denied", title="Rejected by an admission webhook",
+    severity=Severity.ERROR, rank=8, kinds=OWNER_KINDS,
+    summary="A validating/mutating admission webhook (Gatekeeper, Kyverno, a service mesh...) denied the pod, or could not be reached and its failurePolicy is Fail.",
+    statuses=("FailedCreate", "admission webhook denied the request", "failed calling webhook"),
+    related=("pod-security-violation", "quota-exceeded"),
+)
+
+
+def check(ctx):
+    for r in rejected_creations(ctx):
+        if r.cls != META.cls:
+            continue
+        d = r.detail
+        hook = d["webhook"]
+        if r.sub == "denied":
+            cause = f"Admission webhook {hook} denied the pod: {d['reason'][:300]}"
+            fix = ["Change the pod template so it complies with the policy the webhook enforces (the message says which)."]
+        else:
+            cause = (f"Admission webhook {hook} could not be called ({d['reason'][:200]}), and its failurePolicy is Fail, "
+                     "so every pod creation it covers is refused.")
+            fix = ["Fix the webhook's backend (its pods, Service, NetworkPolicy, or CA bundle).",
+                   "In an emergency set its failurePolicy to Ignore or delete its configuration; it can block its own pods too."]
+        fix.append("Check: the FailedCreate events stop and the new pods appear.")
+        yield ctx.finding(META, cause=cause, evidence=ctx.evidence(r.event), fix=fix,
+                          commands=[ctx.kubectl("get", "validatingwebhookconfigurations,mutatingwebhookconfigurations",
+                                                namespaced=False)],
+                          details=dict(d))

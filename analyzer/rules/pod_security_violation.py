@@ -1,0 +1,43 @@
+"""pod-security-violation: Pod Security admission (or PSP / OpenShift SCC) rejected the pod."""
+from __future__ import annotations
+
+import re
+
+from ..admission import OWNER_KINDS, rejected_creations
+from ..report import Severity
+from .rule import RuleMeta
+
+META = RuleMeta(
+    id="pod-security-violation", cls="pod-security-violation", title="Rejected by Pod Security admission",
+    severity=Severity.ERROR, rank=7, kinds=OWNER_KINDS,
+    summary="The namespace enforces a Pod Security level (restricted or baseline) that the pod spec violates, so the pod is never created.",
+    statuses=("FailedCreate", "violates PodSecurity"),
+    related=("quota-exceeded", "admission-webhook-denied", "run-as-non-root"),
+)
+
+
+def check(ctx):
+    for r in rejected_creations(ctx):
+        if r.cls != META.cls:
+            continue
+        d = r.detail
+        ns = ctx.ns or "<namespace>"
+        if r.sub == "podsecurity":
+            checks = d["checks"]
+            musts = [m.group(1) for c in checks for m in re.finditer(r"must (?:set|not set) ([^)]+)", c)]
+            cause = (f"Namespace {ns} enforces Pod Security \"{d['level']}\" and the pod violates it: "
+                     + "; ".join(checks[:6]) + ("…" if len(checks) > 6 else "") + ".")
+            fix = [f"Change the pod template of the owner so it sets: {', '.join(musts) or 'the fields the message lists'}."]
+            fix.append("Only if the workload truly needs it: relabel the namespace to a looser level "
+                       f"(`kubectl label ns {ns} pod-security.kubernetes.io/enforce=baseline --overwrite`).")
+            cmds = [ctx.kubectl("get", "ns", ns, "--show-labels", namespaced=False)]
+        elif r.sub == "psp":
+            cause = "No PodSecurityPolicy admits the pod (or its ServiceAccount may not use one)."
+            fix = ["Grant the ServiceAccount `use` on a suitable PSP, or change the pod spec to fit one (PSP was removed in 1.25)."]
+            cmds = [ctx.kubectl("get", "psp", namespaced=False)]
+        else:
+            cause = "No OpenShift SecurityContextConstraint admits the pod (it wants root, a fixed UID or host access)."
+            fix = ["Use an image that runs as an arbitrary UID, or grant the ServiceAccount a suitable SCC (`oc adm policy add-scc-to-user`)."]
+            cmds = [ctx.kubectl("get", "scc", namespaced=False)]
+        fix.append("Check: the FailedCreate events stop and the new pods appear.")
+        yield ctx.finding(META, cause=cause, evidence=ctx.evidence(r.event), fix=fix, commands=cmds, details=dict(d))

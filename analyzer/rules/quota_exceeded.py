@@ -1,0 +1,40 @@
+"""quota-exceeded: a ResourceQuota or LimitRange rejected the pod at the API."""
+from __future__ import annotations
+
+from ..admission import OWNER_KINDS, rejected_creations
+from ..report import Severity
+from .rule import RuleMeta
+
+META = RuleMeta(
+    id="quota-exceeded", cls="quota-exceeded", title="Rejected by a ResourceQuota or LimitRange",
+    severity=Severity.ERROR, rank=6, kinds=OWNER_KINDS,
+    summary="The namespace's ResourceQuota (or a LimitRange) refused the pod, so the controller cannot create it; no pod exists to describe.",
+    statuses=("FailedCreate", "exceeded quota", "ReplicaFailure"),
+    related=("pod-security-violation", "admission-webhook-denied", "insufficient-resources"),
+)
+
+
+def check(ctx):
+    for r in rejected_creations(ctx):
+        if r.cls != META.cls:
+            continue
+        d = r.detail
+        ns = ctx.ns or "<namespace>"
+        if r.sub == "exceeded":
+            cause = (f"ResourceQuota {d['quota']} in namespace {ns} is used up: the new pod requests {d['requested']}, "
+                     f"{d['used']} is already used, the limit is {d['limited']}.")
+            fix = [f"Raise the quota {d['quota']}, lower the pod's requests/limits, or delete what uses the quota in {ns}."]
+            cmds = [ctx.kubectl("describe", "resourcequota", d["quota"])]
+        elif r.sub == "must-specify":
+            cause = (f"ResourceQuota {d['quota']} covers cpu/memory, so every container must declare them, and the pod "
+                     f"does not ({d['missing']}).")
+            fix = ["Add resources.requests and resources.limits to every container of the pod template, or create a "
+                   "LimitRange that sets defaults."]
+            cmds = [ctx.kubectl("describe", "resourcequota", d["quota"]), ctx.kubectl("get", "limitrange")]
+        else:
+            cause = f"A LimitRange in namespace {ns} rejected the pod's resources: {d['limits']}."
+            fix = ["Bring the containers' requests/limits inside the LimitRange's min/max, or change the LimitRange."]
+            cmds = [ctx.kubectl("describe", "limitrange")]
+        fix.append(f"Check: the controller's FailedCreate events stop and `{ctx.kubectl('get', 'pods')}` shows the new pods.")
+        yield ctx.finding(META, cause=cause, evidence=ctx.evidence(r.event), fix=fix, commands=cmds,
+                          details={k: v for k, v in d.items()})
