@@ -93,6 +93,9 @@ def unexplained(ctx: Context) -> Optional[tuple]:
                 "a readiness probe whose events expired, or a container still inside its initial delay.",
                 [events_cmd], [nr[0].ready])
     warnings = [e for e in pod.events if e.type == "Warning"]
+    cleared = ("Started", "Created", "Pulled", "SuccessfulAttachVolume", "SuccessfulMountVolume")
+    if pod.partial and warnings and ctx.superseded(ctx.newest(warnings), *cleared):
+        warnings = []        # an events-only paste whose last word is a container starting
     if warnings:
         w = ctx.newest(warnings)
         return (f"The pod has a Warning event kubeclue cannot explain yet: {w.reason}.", [events_cmd], [w])

@@ -22,6 +22,15 @@ _EMPTYDIR = re.compile(r'Usage of EmptyDir volume "([^"]+)" exceeds the limit "(
 _THRESHOLD = re.compile(r"Threshold quantity: ([^,]+), available: ([^.]+)\.")
 
 
+def _h(q: str) -> str:
+    """`9402820Ki` -> `9.0Gi`: the kubelet prints usage in odd units."""
+    from ..quantity import human, to_bytes
+
+    b = to_bytes(q.rstrip("."))
+    bare = q.rstrip(".")
+    return human(b) if b and b >= 2**20 and (bare.endswith("Ki") or bare.isdigit()) else bare
+
+
 def check(ctx):
     pod = ctx.obj
     reason = getattr(pod, "reason", None)
@@ -45,9 +54,10 @@ def check(ctx):
     if ed:
         parts.append(f"emptyDir volume {ed.group(1)} exceeded its size limit {ed.group(2)}")
     for name, used, req in hogs:
-        parts.append(f"container {name} was using {used} against a request of {req}")
+        parts.append(f"container {name} was using {_h(used)} against a request of {_h(req)}")
     th = _THRESHOLD.search(msg)
-    cause = "The pod was evicted: " + ("; ".join(parts) if parts else msg.strip() or "the node was under pressure") + "."
+    cause = "The pod was evicted: " + ("; ".join(parts) if parts else msg.strip() or "the node was under pressure")
+    cause = cause.rstrip(". ") + "."
     if th:
         cause = cause[:-1] + f" (eviction threshold {th.group(1).strip()}, available {th.group(2).strip()})."
     fix = []

@@ -38,8 +38,8 @@ def check(ctx):
     used = ", ".join(sorted({p.strip() for m in ports for p in m.group(1).split(",") if not p.strip().startswith("0/")}))
     yield finding_for(
         ctx, META, s,
-        cause=(f"The pod needs host port {used or '(see Host Port)'}, which is already taken on "
-               f"{nodes_phrase(s, META.cls)}: one pod per node can hold a hostPort."),
+        cause=((f"The pod needs host port {used}, which is" if used else "The pod asks for a hostPort that is")
+               + f" already taken on {nodes_phrase(s, META.cls)}: only one pod per node can hold a given hostPort."),
         fix=[f"Remove hostPort from {ctx.workload_phrase} and expose the pod through a Service instead, if nothing needs the node's port.",
              "Otherwise run at most one replica per node (a DaemonSet, or required pod anti-affinity) and make sure no other workload uses the same port."],
         commands=[ctx.kubectl("get", "pods", "-A", "-o", "wide", namespaced=False) + " | grep <node>"],

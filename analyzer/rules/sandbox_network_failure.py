@@ -66,8 +66,12 @@ def check(ctx):
     if e is None:
         return
     text = re.sub(r"\s+", " ", e.message)
-    pm = _PLUGIN.search(text)
-    plugin = next((g for g in pm.groups() if g), None) if pm else None
+    plugin = None
+    for pm in _PLUGIN.finditer(text):
+        name = next((g for g in pm.groups() if g), None)
+        if name and name.lower() not in ("cni", "portmap", "loopback", "bandwidth"):
+            plugin = name.lower()
+            break
     sub, meaning = "other", "the runtime reported an error while setting up the pod network"
     for key, what, rx in _KNOWN:
         if rx.search(text):
