@@ -165,6 +165,8 @@ def excerpt(lines: list[str], evidence: set[int]) -> tuple[dict[str, Any], ...]:
     keep = {n for n in (1, 2) if n <= len(lines)}
     for n in evidence:
         keep.update(range(max(1, n - EXCERPT_CONTEXT), min(len(lines), n + EXCERPT_CONTEXT) + 1))
+    # A gap of a single line would take as much room as the line itself: show the line.
+    keep.update(n + 1 for n in list(keep) if n + 2 in keep and n + 1 <= len(lines))
     rows: list[dict[str, Any]] = []
     previous = 0
     for n in sorted(keep):
@@ -231,7 +233,7 @@ def gather_pages(problems: Problems) -> tuple[list[ClassPage], dict[str, str]]:
         pages.append(ClassPage(
             cls=cls,
             title=meta.title,
-            severity=meta.severity,
+            severity=str(getattr(meta.severity, "value", meta.severity)),  # an Enum in the analyzer
             summary=meta.summary,
             statuses=tuple(statuses),
             related=tuple(related),

@@ -380,4 +380,6 @@ function startTool() {
   });
 
   startRuntime();
+  // Text pasted before this script ran (or restored by the browser) is analyzed too.
+  if (input.value.trim()) requestAnalysis();
 }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import (FIXTURES, ROOT, Tool, cpython_report, csp_violations, findings_in_order, problem_fixture,
+from .conftest import (DIST, FIXTURES, ROOT, Tool, cpython_report, csp_violations, findings_in_order, problem_fixture,
                        read_paste)
 
 pytestmark = pytest.mark.browser
@@ -143,3 +144,34 @@ def test_pasted_markup_is_shown_as_text(tool: Tool):
     assert page.locator("script").count() == 1  # app.js, nothing added
     page.wait_for_timeout(200)
     assert tool.dialogs == []
+
+
+def test_docs_example_card_is_the_tools_card(tool: Tool):
+    """A class page shows its example exactly as the tool shows it (build.py renders it with
+    site/templates/_macros.html, the tool with app.js: the two must not drift apart)."""
+    pages = sorted((DIST / "failures").glob("*/index.html"))
+    with_example = [p for p in pages if 'id="what-it-looks-like"' in p.read_text() and 'class="finding ' in p.read_text()]
+    if not with_example:
+        pytest.skip("no docs page with an example yet")
+    docs = tool.context.new_page()
+    try:
+        for path in with_example:
+            docs.goto("/" + path.relative_to(DIST).parent.as_posix() + "/")
+            fixture = docs.locator("#what-it-looks-like p code").first.inner_text()
+            card = docs.locator("#what-it-looks-like article.finding")
+            cls = card.get_attribute("data-finding-class")
+            finding_id = card.get_attribute("data-finding-id")
+
+            tool.analyze(read_paste(ROOT / fixture))
+            shown = tool.page.locator(
+                f'#results article.finding[data-finding-class="{cls}"][data-finding-id="{finding_id}"]').first
+            assert normalized_card(shown) == normalized_card(card), cls
+    finally:
+        docs.close()
+
+
+def normalized_card(card) -> str:
+    # Jinja and the DOM differ only in whitespace between tags and in the docs link's depth.
+    html = card.evaluate("node => node.outerHTML")
+    html = re.sub(r">\s+<", "><", html)
+    return re.sub(r'href="(?:\./|(?:\.\./)*)(failures/[^"]*)"', r'href="\1"', html)
