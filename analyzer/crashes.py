@@ -1,17 +1,26 @@
-"""How a container ended: the terminated state that explains its restarts, and who killed it."""
+"""How a container ended: the terminated state that explains its restarts, who killed it,
+and why a process could not start at all (kubernetes-failures.md B.2, B.5)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Optional
 
 from .model import Container, ContainerState
 
 # Killing event wordings: `Container %s failed liveness probe, will be restarted` (1.14+),
-# `Container %s failed startup probe, will be restarted`, and the pre-1.14
-# `Killing container with id docker://<c>:Container failed liveness probe.. Container will be killed and recreated.`
+# `Container %s failed startup probe, will be restarted`, `Init container %s failed startup probe`,
+# and the pre-1.14 `Killing container with id docker://<c>:Container failed liveness probe.. Container
+# will be killed and recreated.`
 PROBE_KILL = re.compile(r"failed (liveness|startup) probe", re.IGNORECASE)
+_KILL_NAME = re.compile(r"(?:^|\s)(?:Init container|Container|container) (\S+) failed (?:liveness|startup) probe"
+                        r"|docker://([^:\s]+):Container failed")
 START_FAILURE_REASONS = {"StartError", "ContainerCannotRun"}
+# Waiting reasons of a container whose process could not be created or started.
+START_WAITING = {"RunContainerError", "CreateContainerError", "StartError", "ContainerCannotRun"}
+# describe prints these as Started for a process that never ran (B.5, Part C #13).
+_SENTINEL_YEARS = ("1970", "0001")
 
 
 @dataclass(frozen=True)
@@ -41,8 +50,24 @@ def is_crashlooping(c: Container) -> bool:
     return s is not None and s.state == "Waiting" and s.reason is not None and s.reason == "CrashLoopBackOff"
 
 
+def killed_container(message: str) -> Optional[str]:
+    m = _KILL_NAME.search(message)
+    return (m.group(1) or m.group(2)) if m else None
+
+
 def probe_kills(ctx, c: Container) -> list:
-    return [e for e in ctx.container_events(c, "Killing", "Unhealthy") if e.reason == "Killing" and PROBE_KILL.search(e.message)]
+    """`Killing` events that say the kubelet restarted `c` for a failed liveness/startup probe."""
+    out = []
+    for e in ctx.obj.events:
+        if e.reason != "Killing" or not PROBE_KILL.search(e.message):
+            continue
+        named = e.container or killed_container(e.message)
+        if named is not None:
+            if named == str(c.name):
+                out.append(e)
+        elif len(ctx.pod.all_containers) <= 1:
+            out.append(e)
+    return out
 
 
 def is_trouble_now(c: Container, pod_status: str = "") -> bool:
@@ -64,3 +89,185 @@ def first_line(text: Optional[str], limit: int = 160) -> str:
         return ""
     line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _time(v) -> Optional[datetime]:
+    if not v:
+        return None
+    text = str(v).strip()
+    if any(f" {y} " in text for y in _SENTINEL_YEARS):
+        return None
+    for fmt in ("%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def run_seconds(s: Optional[ContainerState]) -> Optional[float]:
+    """How long a terminated process ran (Finished - Started); None when unknown or never started."""
+    if s is None:
+        return None
+    a, b = _time(s.started), _time(s.finished)
+    if a is None or b is None:
+        return None
+    try:
+        return max((b - a).total_seconds(), 0.0)
+    except TypeError:
+        return None
+
+
+def human_seconds(sec: float) -> str:
+    sec = int(round(sec))
+    if sec < 120:
+        return f"{sec}s"
+    if sec < 7200:
+        return f"{sec // 60}m"
+    if sec < 172800:
+        return f"{sec // 3600}h"
+    return f"{sec // 86400}d"
+
+
+# ---- processes that cannot start -------------------------------------------------------
+
+@dataclass(frozen=True)
+class StartFailure:
+    """Why the runtime could not start (or a shell could not find) the container's program."""
+
+    container: Container
+    sub: str                   # not-found | no-such-file | permission | no-command | is-directory | exec-format | shell-not-found | other
+    exe: str                   # the program the runtime tried, as the message names it ("" when unnamed)
+    message: str               # the runtime's words
+    sources: tuple             # Vals / Events that prove it
+    confidence: str            # confirmed | likely | possible
+    exit: Optional[Exit] = None
+
+
+_Q = r'\\?["`\']'            # Go %q quoting, nested as \" inside an outer %q, or crun's backquotes
+_EXEC = rf'exec:? {_Q}(?P<exe>[^"`\'\\]*){_Q}:? '
+_START_PATTERNS = (
+    ("exec-format", re.compile(r"exec format error", re.I)),
+    ("no-command", re.compile(r"no command specified|exec: \\?\"\\?\": executable file not found", re.I)),
+    ("not-found", re.compile(_EXEC + r"executable file not found in \$PATH", re.I)),
+    ("not-found", re.compile(rf"executable file {_Q}?(?P<exe>[^\s\"`'\\]+){_Q}? not found in \$PATH", re.I)),
+    ("no-such-file", re.compile(_EXEC + r"stat [^:]+: no such file or directory", re.I)),
+    ("permission", re.compile(_EXEC + r"permission denied", re.I)),
+    ("is-directory", re.compile(_EXEC + r"is a directory", re.I)),
+    ("no-such-file", re.compile(_EXEC + r"no such file or directory", re.I)),
+    ("permission", re.compile(r"(?:starting container process|exec user process|exec)[^\n]*permission denied", re.I)),
+    ("no-such-file", re.compile(r"(?:starting container process|exec user process)[^\n]*no such file or directory", re.I)),
+)
+# A mount that shadows or mismatches a path fails at create with "no such file" or "not a directory":
+# that is a volume problem, not a missing program.
+_MOUNT_ERROR = re.compile(r"error mounting|mount(?:ing)? .* to rootfs|not a directory|onto a file", re.I)
+# `sh -c` reports a missing program itself and exits 127 (or 126 when it is not executable).
+_SHELL_NOT_FOUND = re.compile(r"(?:^|\s)(?:/bin/)?(?:ba|da|z)?sh: (?:\d+: )?(?:line \d+: )?(?P<exe>[^\s:]+): "
+                              r"(?:command )?not found", re.I)
+_SHELL_PERMISSION = re.compile(r"(?:^|\s)(?:/bin/)?(?:ba|da|z)?sh: (?:\d+: )?(?:line \d+: )?(?P<exe>[^\s:]+): "
+                               r"Permission denied", re.I)
+
+
+def classify_start(message: str) -> Optional[tuple]:
+    """-> (sub, exe) for a runtime's start/create error, None when it is not about the program."""
+    text = re.sub(r"\s+", " ", message)
+    for sub, rx in _START_PATTERNS:
+        m = rx.search(text)
+        if m:
+            if sub in ("no-such-file",) and _MOUNT_ERROR.search(text) and "exec" not in text[: m.start() + 6]:
+                return None
+            exe = m.groupdict().get("exe") or ""
+            return sub, exe
+    return None
+
+
+def start_events(ctx, c: Container) -> list:
+    """`Failed` events carrying a runtime start/create error for `c`. Before 1.35 containerd's
+    messages do not name the container: they are `c`'s when no other container is failing to start."""
+    from .rules.rule import mentions
+
+    pod = ctx.pod
+    out = []
+    failing = [o for o in pod.all_containers if _start_trouble(o)]
+    for e in ctx.obj.events:
+        if e.reason not in ("Failed", "FailedSync") or classify_start(e.message) is None:
+            continue
+        if e.container is not None:
+            if e.container == str(c.name):
+                out.append(e)
+            continue
+        if mentions(e.message, c):
+            out.append(e)
+        elif any(mentions(e.message, o) for o in pod.all_containers if o is not c):
+            continue
+        elif len(pod.all_containers) <= 1 or failing == [c]:
+            out.append(e)
+        elif c in failing and _exe_matches(e.message, c):
+            out.append(e)
+    return out
+
+
+def _start_trouble(c: Container) -> bool:
+    s, ls = c.state, c.last_state
+    if s is not None and s.state == "Waiting" and s.reason in START_WAITING:
+        return True
+    for st in (s, ls):
+        if st is not None and st.state == "Terminated" and st.reason in START_FAILURE_REASONS:
+            return True
+    return False
+
+
+def _exe_matches(message: str, c: Container) -> bool:
+    got = classify_start(message)
+    if not got or not got[1]:
+        return False
+    argv = [str(a) for a in (c.command or c.args)]
+    return bool(argv) and argv[0].split()[0] == got[1]
+
+
+def start_failure(ctx, c: Container) -> Optional[StartFailure]:
+    """The container cannot start its program now (or could not, on its last restart)."""
+    key = ("start_failure", str(c.name), c.init)
+    if key in ctx.facts:
+        return ctx.facts[key]
+    result = _start_failure(ctx, c)
+    ctx.facts[key] = result
+    return result
+
+
+def _start_failure(ctx, c: Container) -> Optional[StartFailure]:
+    ex = last_exit(c)
+    s = c.state
+    waiting = s if s is not None and s.state == "Waiting" else None
+    evs = start_events(ctx, c)
+    newest = ctx.newest(evs)
+    # 1. the terminated state carries the runtime's message (StartError, ContainerCannotRun)
+    if ex is not None and ex.state.message:
+        got = classify_start(ex.state.message)
+        if got and (ex.reason in START_FAILURE_REASONS or ex.code in (126, 127, 128)):
+            return StartFailure(c, got[0], got[1], str(ex.state.message),
+                                (ex.state.reason, ex.state.message, ex.state.exit_code, newest), "confirmed", ex)
+    # 2. waiting to start, and the Failed event says why
+    if waiting is not None and waiting.reason in START_WAITING | {"CrashLoopBackOff"} and newest is not None:
+        if waiting.reason != "CrashLoopBackOff" or (ex is not None and ex.reason in START_FAILURE_REASONS):
+            got = classify_start(newest.message)
+            if got:
+                return StartFailure(c, got[0], got[1], _strip_error(newest.message),
+                                    (waiting.reason, ex.state.reason if ex else None, newest), "confirmed", ex)
+    # 3. a shell ran but could not find (127) or execute (126) the program
+    if ex is not None and ex.code in (126, 127) and ex.reason not in START_FAILURE_REASONS and is_trouble_now(c):
+        msg = str(ex.state.message or "")
+        m = _SHELL_NOT_FOUND.search(msg) if ex.code == 127 else _SHELL_PERMISSION.search(msg)
+        sub = "shell-not-found" if ex.code == 127 else "permission"
+        if m:
+            return StartFailure(c, sub, m.group("exe"), first_line(msg), (ex.state.reason, ex.state.exit_code,
+                                                                          ex.state.message), "confirmed", ex)
+        ran = run_seconds(ex.state)
+        conf = "likely" if ran is None or ran < 10 else "possible"
+        return StartFailure(c, sub, "", msg, (ex.state.reason, ex.state.exit_code, ex.state.message), conf, ex)
+    # 4. StartError / ContainerCannotRun with no readable message: the runtime could not start it
+    return None
+
+
+def _strip_error(message: str) -> str:
+    return message[len("Error: "):] if message.startswith("Error: ") else message

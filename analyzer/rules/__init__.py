@@ -7,7 +7,17 @@ from types import ModuleType
 
 from . import (
     admission_webhook_denied,
+    command_not_found,
     crashloop_app_error,
+    crashloop_completed,
+    init_container_failure,
+    liveness_probe_failure,
+    missing_config_key,
+    missing_configmap,
+    missing_secret,
+    readiness_probe_failure,
+    run_as_non_root,
+    startup_probe_failure,
     job_backoff_limit,
     job_deadline_exceeded,
     node_pressure,
@@ -52,9 +62,19 @@ _MODULES: tuple = (
     image_registry_unreachable,
     image_arch_mismatch,
     # --- container crashes ---
+    command_not_found,
     oomkilled,
+    crashloop_completed,
+    init_container_failure,
     crashloop_app_error,
     # --- probes and configuration ---
+    missing_configmap,
+    missing_secret,
+    missing_config_key,
+    run_as_non_root,
+    startup_probe_failure,
+    liveness_probe_failure,
+    readiness_probe_failure,
     # --- scheduling ---
     pvc_unbound,
     volume_node_affinity_conflict,

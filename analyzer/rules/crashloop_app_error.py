@@ -1,9 +1,15 @@
 """crashloop-app-error: the application exits with an error and is restarted in a loop."""
 from __future__ import annotations
 
-from ..crashes import START_FAILURE_REASONS, first_line, is_crashlooping, is_trouble_now, last_exit, probe_kills
+import re
+
+from ..crashes import (START_FAILURE_REASONS, first_line, human_seconds, is_crashlooping, is_trouble_now, last_exit,
+                       probe_kills, run_seconds, start_failure)
 from ..exit_codes import meaning
+from ..history import init_done, mark_explained
+from ..probes import probe_events
 from ..report import Confidence, Severity
+from ..workload_edits import check_step
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -14,51 +20,79 @@ META = RuleMeta(
     related=("oomkilled", "liveness-probe-failure", "crashloop-completed", "command-not-found"),
 )
 
+_NOT_APP = {"OOMKilled", "Completed", "ContainerStatusUnknown", "Unknown"} | START_FAILURE_REASONS
+# What the last words of a crashed process often say (termination message / FallbackToLogsOnError).
+_LAST_WORDS = (
+    (re.compile(r"java\.lang\.OutOfMemoryError|JavaScript heap out of memory|MemoryError\b"),
+     "The process ran out of its own heap (a runtime limit such as -Xmx or --max-old-space-size), not the container's memory limit."),
+    (re.compile(r"connection refused|ECONNREFUSED|could not connect to server|no such host|getaddrinfo", re.I),
+     "It could not reach a service it needs at start-up (database, cache, API): check that service and the address in its configuration."),
+    (re.compile(r"permission denied|EACCES|read-only file system", re.I),
+     "It was refused access to a file or directory: check the securityContext user, fsGroup and readOnlyRootFilesystem."),
+    (re.compile(r"no such file or directory|ENOENT|FileNotFoundError|cannot find module", re.I),
+     "A file it expects is missing: a config file, a mount path, or a module not in the image."),
+)
+
+
+def sidecar(pod, c) -> bool:
+    """An init container with restartPolicy Always (1.28+) runs beside the app: describe shows it
+    started while the main containers run."""
+    return c.init and any(m.state is not None and m.state.state in ("Running", "Terminated") for m in pod.containers)
+
 
 def check(ctx):
-    for c in ctx.pod.containers:
+    pod = ctx.pod
+    for c in list(pod.containers) + [i for i in pod.init_containers if sidecar(pod, i) and not init_done(i)]:
         ex = last_exit(c)
         if ex is None or ex.code in (None, 0):
             continue
-        if ex.reason in {"OOMKilled", "Completed", "ContainerStatusUnknown", "Unknown"} | START_FAILURE_REASONS:
+        if ex.reason in _NOT_APP:
             continue
         msg = ex.state.message or ""
         if "exec format error" in msg:
             continue                                   # image-arch-mismatch
+        if start_failure(ctx, c) is not None:
+            continue                                   # command-not-found
         kills = probe_kills(ctx, c)
-        if kills and ex.code in (137, 143, 0):
+        if ex.code in (137, 143) and (kills or probe_events(ctx, c, "liveness") or probe_events(ctx, c, "startup")):
             continue                                   # the kubelet killed it: a probe rule explains it
+        if ex.code == 137:
+            continue                                   # SIGKILL without OOMKilled: triage asks for what the paste lacks
         current = is_trouble_now(c)
+        backoff = ctx.container_events(c, "BackOff")
         if not current and c.restarts <= 1:
+            mark_explained(ctx, backoff)
             continue                                   # one restart long ago on a Ready container: healthy
         code = ex.code
         loop = f" and is restarted in a loop ({c.restarts} restarts, CrashLoopBackOff)" if is_crashlooping(c) else (
             f" ({c.restarts} restarts)" if c.restarts else "")
+        ran = run_seconds(ex.state)
+        when = ""
+        if ran is not None:
+            when = f" after running {human_seconds(ran)}" + (" (a start-up failure: configuration, a missing file or "
+                                                               "dependency, bad arguments)" if ran < 10 else "")
         said = first_line(msg)
-        cause = f"Container {c.name} exits with code {code} — {meaning(code)}{loop}."
+        who = "Sidecar (init container with restartPolicy Always)" if c.init else "Container"
+        cause = f"{who} {c.name} exits with code {code} — {meaning(code)}{when}{loop}."
         if said:
             cause += f" Its last words: \"{said}\"."
-        confidence = Confidence.CONFIRMED
-        nxt = [ctx.logs_previous(str(c.name))]
-        if code == 137:
-            confidence = Confidence.POSSIBLE
-            cause = (f"Container {c.name} was killed with SIGKILL (exit 137) but not marked OOMKilled{loop}: a kill by "
-                     "the kubelet after a probe failure or deletion, an OOM outside the container's cgroup, or kill -9. "
-                     "The paste does not show which.")
-            nxt.append(ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}"))
-        ev = ctx.evidence(ex.state.state, ex.state.reason, ex.state.exit_code, ex.state.message, c.restart_count,
-                          c.state.reason if c.state is not None and c.state.state == "Waiting" else None,
-                          *ctx.container_events(c, "BackOff")[-1:])
-        fix = ["Read the crash in the previous container's logs (the current one may not have started yet).",
+        hints = [h for rx, h in _LAST_WORDS if msg and rx.search(msg)]
+        ev = ctx.evidence(ex.state.state, ex.state.reason, ex.state.exit_code, ex.state.message, ex.state.started,
+                          ex.state.finished, c.restart_count,
+                          c.state.reason if c.state is not None and c.state.state == "Waiting" else None, *backoff[-1:])
+        mark_explained(ctx, backoff)
+        fix = [f"Read why it exits in the previous container's logs: `{ctx.logs_previous(str(c.name))}`.",
+               *hints[:1],
                f"Fix the cause in the application or its configuration in {ctx.workload_phrase}, then roll out.",
                "Common start-up causes: a missing environment variable or config file, a database not reachable at start, bad arguments."]
         if code == 2:
             fix.insert(1, "Exit 2 usually means bad command-line arguments: compare `args:` with the program's usage text.")
-        check_cmd = ctx.rollout_status() or ctx.watch_pod()
-        fix.append(f"Check: `{check_cmd}`, and Restart Count stops growing.")
+        check_txt, check_cmd = check_step(ctx, "the new pods stay Running and Restart Count stops growing.")
+        fix.append(check_txt)
         yield ctx.finding(
-            META, container=str(c.name), cause=cause, evidence=ev, fix=fix, confidence=confidence,
-            commands=[ctx.logs_previous(str(c.name)), check_cmd], next=nxt, current=current,
-            severity=None if current else Severity.WARNING,
-            details={"exit_code": code, "exit_meaning": meaning(code), "restarts": c.restarts},
+            META, container=str(c.name), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
+            commands=[ctx.logs_previous(str(c.name)), check_cmd], next=[ctx.logs_previous(str(c.name))] if not said else [],
+            current=current, severity=None if current else Severity.WARNING,
+            details={k: v for k, v in (("exit_code", code), ("exit_meaning", meaning(code)), ("restarts", c.restarts),
+                                       ("ran_seconds", int(ran) if ran is not None else None)) if v is not None},
         )

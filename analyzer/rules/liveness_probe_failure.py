@@ -1,0 +1,75 @@
+"""liveness-probe-failure: the liveness probe fails, and the kubelet kills and restarts the container."""
+from __future__ import annotations
+
+from ..crashes import is_crashlooping, is_trouble_now, last_exit, probe_kills, run_seconds
+from ..history import mark_explained
+from ..probes import diagnose, probe_events, probe_words, total_failures
+from ..report import Confidence, Severity
+from ..workload_edits import check_step
+from .rule import RuleMeta
+
+META = RuleMeta(
+    id="liveness-probe-failure", cls="liveness-probe-failure", title="Liveness probe fails, the kubelet restarts the container",
+    severity=Severity.ERROR, rank=54,
+    summary="The container's liveness probe fails, so the kubelet kills and restarts it: the restarts come from the probe, not from the application exiting.",
+    statuses=("Unhealthy", "Killing", "CrashLoopBackOff", "Liveness probe failed"),
+    related=("startup-probe-failure", "readiness-probe-failure", "crashloop-app-error", "oomkilled"),
+)
+
+RECENT = 600      # seconds: a probe event younger than this is part of what is happening now
+
+
+def _recent(events) -> bool:
+    return any(e.last_seen_s is not None and e.last_seen_s < RECENT for e in events)
+
+
+def check(ctx):
+    for c in ctx.pod.all_containers:
+        pevents = probe_events(ctx, c, "liveness")
+        kills = [k for k in probe_kills(ctx, c) if "liveness" in k.message.lower()]
+        if not pevents and not kills:
+            continue
+        mark_explained(ctx, [p.event for p in pevents] + kills)
+        ex = last_exit(c)
+        if not kills and c.restarts == 0:
+            continue                       # failing, but below the threshold: not restarted (yet)
+        if ex is not None and not kills and (ex.reason == "OOMKilled" or ex.code not in (137, 143, 0, None)):
+            continue                       # the app died on its own (OOM, an error exit): another rule explains it
+        events = [p.event for p in pevents] + kills
+        current = is_trouble_now(c) or (c.restarts >= 2 and _recent(events))
+        if not current and c.restarts <= 1:
+            continue                       # one restart long ago, Ready now: history
+        p = c.probes.get("liveness")
+        ran = run_seconds(ex.state) if ex is not None else None
+        if pevents:
+            d = diagnose(ctx, c, "liveness", pevents, ran)
+            why = d.cause
+        else:
+            d = None
+            why = "the probe's own failure messages are not in the paste"
+        loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
+        cause = (f"The kubelet keeps killing container {c.name} because its liveness probe fails ({probe_words(p)}): "
+                 f"{why} ({loop}). The restarts come from the probe, not from the app exiting.")
+        conf = Confidence.CONFIRMED if kills else Confidence.LIKELY
+        if d is not None and d.confidence != "confirmed" and conf == Confidence.CONFIRMED:
+            cause += f" How sure: the kill is certain, the reason is inferred from the probe's answer."
+        details = {"probe": p.text if p is not None else None, "failures": total_failures(pevents) if pevents else None,
+                   "restarts": c.restarts, "sub_cause": d.sub if d else None,
+                   "ran_seconds": int(ran) if ran is not None else None,
+                   "alternative": d.competing if d is not None and d.competing else None}
+        fix = list(d.fix) if d is not None else ["Look at the probe's failures: they say why it fails."]
+        fix.append("Until it is fixed, a liveness probe that fails for reasons outside the container (a slow dependency) "
+                   "only causes restarts: check only that the process itself is alive.")
+        check_txt, check_cmd = check_step(ctx, "Restart Count stops growing and no new Unhealthy/Killing events appear.")
+        fix.append(check_txt)
+        newest = ctx.newest([x.event for x in pevents]) if pevents else None
+        ev = ctx.evidence(p.line if p is not None else None, newest, *kills[-1:],
+                          ex.state.reason if ex is not None else None, ex.state.exit_code if ex is not None else None,
+                          c.restart_count, c.state.reason if c.state is not None and c.state.state == "Waiting" else None)
+        nxt = [] if pevents else [ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")]
+        yield ctx.finding(
+            META, container=str(c.name), cause=cause, evidence=ev, fix=fix, confidence=conf,
+            commands=[*(d.commands if d else []), ctx.logs_previous(str(c.name)), check_cmd], next=nxt,
+            current=current, severity=None if current else Severity.WARNING,
+            details={k: v for k, v in details.items() if v is not None},
+        )

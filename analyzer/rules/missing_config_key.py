@@ -1,0 +1,66 @@
+"""missing-config-key: the ConfigMap or Secret exists but lacks the key the pod reads."""
+from __future__ import annotations
+
+import json
+
+from ..config_errors import current_errors, references
+from ..history import mark_explained
+from ..report import Confidence, Severity
+from ..workload_edits import check_step
+from .rule import RuleMeta, kind_word
+
+META = RuleMeta(
+    id="missing-config-key", cls="missing-config-key", title="Key missing from a ConfigMap or Secret",
+    severity=Severity.ERROR, rank=42,
+    summary="The ConfigMap or Secret exists, but not the key the pod reads from it (keys are case-sensitive), so the container cannot be created.",
+    statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount"),
+    related=("missing-configmap", "missing-secret"),
+)
+
+
+def check(ctx):
+    for ce, c, now in current_errors(ctx, META.cls):
+        mark_explained(ctx, [ce.event])
+        if not now:
+            continue
+        kind, name, key = ce.kind, ce.name, ce.key
+        refs = [r for r in references(ctx) if r.kind == kind and (r.key == key or r.via == "volume")
+                and (not name or r.name == name) and (ce.via != "volume" or r.via == "volume")]
+        if ce.via == "volume" and ce.volume:
+            refs = [r for r in refs if r.volume == ce.volume] or refs
+        if not name:
+            name = next((r.name for r in refs if r.name), "")
+        ns = ctx.ns or "<namespace>"
+        obj = f"{kind} {name}" if name else f"the {kind} of volume {ce.volume}"
+        env_names = [ev.name for ev in (c.env if c is not None else ()) if f"'{key}'" in ev.value and name in ev.value]
+        if ce.via == "volume":
+            who = f"the pod's volume {ce.volume} lists it in items" if ce.volume else "a volume lists it in items"
+            blocked = "so the volume cannot be mounted and the pod stays in ContainerCreating"
+        else:
+            into = f" into env {', '.join(env_names)}" if env_names else ""
+            who = f"{kind_word(c)} {c.name} reads it{into}" if c is not None else "a container reads it"
+            blocked = "so the kubelet cannot create the container (CreateContainerConfigError)"
+        cause = f"{obj} exists in namespace {ns} but has no key {key}, and {who}, {blocked}."
+        if kind == "ConfigMap":
+            show = ctx.kubectl("get", "configmap", name or "<name>", "-o", "jsonpath={.data}")
+            add = ctx.kubectl("patch", "configmap", name or "<name>", "--type", "merge", "-p",
+                              json.dumps({"data": {key: "<value>"}}))
+        else:
+            show = ctx.kubectl("describe", "secret", name or "<name>")
+            add = ctx.kubectl("patch", "secret", name or "<name>", "--type", "merge", "-p",
+                              json.dumps({"stringData": {key: "<value>"}}))
+        fix = [f"See which keys {obj} has: `{show}` (keys are case-sensitive: `{key}` is not `{key.upper() if key != key.upper() else key.lower()}`).",
+               f"Add the key (`{add}`), or correct the key name in {ctx.workload_phrase} to one that exists.",
+               "If the value can be absent, mark the reference optional: true.",
+               "The kubelet retries on its own once the key exists; no restart is needed."]
+        check_txt, check_cmd = check_step(ctx, "the pod leaves " + ("ContainerCreating" if ce.via == "volume"
+                                                                     else "CreateContainerConfigError") + " and becomes Ready.")
+        fix.append(check_txt)
+        waiting = c.state.reason if c is not None and c.state is not None else None
+        ev = ctx.evidence(ce.event, waiting, *[r.line for r in refs])
+        yield ctx.finding(
+            META, container=str(c.name) if c is not None else None, cause=cause, evidence=ev, fix=fix,
+            commands=[show, add, check_cmd], confidence=Confidence.CONFIRMED,
+            details={k: v for k, v in (("object", f"{kind}/{name}" if name else None), ("key", key),
+                                       ("namespace", ctx.ns), ("via", ce.via)) if v},
+        )

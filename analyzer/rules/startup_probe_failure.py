@@ -1,0 +1,68 @@
+"""startup-probe-failure: the startup probe never succeeds, so the container is killed before it is up."""
+from __future__ import annotations
+
+from ..crashes import is_crashlooping, last_exit, probe_kills, run_seconds
+from ..history import mark_explained
+from ..probes import budget, diagnose, probe_events, probe_words, total_failures
+from ..report import Confidence, Severity
+from ..workload_edits import check_step, patch_container
+from .rule import RuleMeta
+
+META = RuleMeta(
+    id="startup-probe-failure", cls="startup-probe-failure", title="Startup probe never succeeds",
+    severity=Severity.ERROR, rank=52,
+    summary="The container's startup probe does not succeed within failureThreshold × periodSeconds, so the kubelet kills it before the app is up (and liveness/readiness never start).",
+    statuses=("Unhealthy", "Killing", "CrashLoopBackOff", "Startup probe failed"),
+    related=("liveness-probe-failure", "readiness-probe-failure", "crashloop-app-error"),
+)
+
+
+def check(ctx):
+    for c in ctx.pod.all_containers:
+        pevents = probe_events(ctx, c, "startup")
+        kills = [k for k in probe_kills(ctx, c) if "startup" in k.message.lower()]
+        if not pevents and not kills:
+            continue
+        mark_explained(ctx, [p.event for p in pevents] + kills)
+        if c.is_ready or (c.state is not None and c.state.state == "Running" and c.ready is None):
+            continue                       # it did start: the failures were part of a slow start
+        ex = last_exit(c)
+        if ex is not None and not kills and (ex.reason == "OOMKilled" or ex.code not in (137, 143, 0, None)):
+            continue                       # the app died on its own during start-up
+        p = c.probes.get("startup")
+        bud = budget(p)
+        ran = run_seconds(ex.state) if ex is not None else None
+        d = diagnose(ctx, c, "startup", pevents, ran) if pevents else None
+        killed = bool(kills) or c.restarts > 0
+        window = f" within {bud}s" if bud is not None else ""
+        why = d.cause if d is not None else "the probe's own failure messages are not in the paste"
+        if killed:
+            loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
+            cause = (f"The kubelet kills container {c.name} because its startup probe never succeeds{window} "
+                     f"({probe_words(p)}): {why} ({loop}).")
+        else:
+            cause = (f"Container {c.name} has not passed its startup probe yet ({probe_words(p)}): {why}. If it does not "
+                     f"succeed{window}, the kubelet will kill it.")
+        fix = list(d.fix) if d is not None else []
+        if p is not None and p.failure and d is not None and d.sub in ("too-early", "not-listening", "timeout-short", "slow"):
+            more = max(p.failure * 2, 30)
+            patch = patch_container(ctx, c, {"startupProbe": {"failureThreshold": more}})
+            fix.insert(0, f"If the app is just slow to start, give it longer: failureThreshold {p.failure} → {more} "
+                          f"(= {(p.delay or 0) + more * (p.period or 10)}s)" + (f": `{patch}`." if patch else "."))
+        fix.append("The app's own logs show how far its start-up gets before the kill.")
+        check_txt, check_cmd = check_step(ctx, f"{c.name} becomes Ready and Restart Count stops growing.")
+        fix.append(check_txt)
+        newest = ctx.newest([x.event for x in pevents]) if pevents else None
+        ev = ctx.evidence(p.line if p is not None else None, newest, *kills[-1:],
+                          ex.state.reason if ex is not None else None, c.restart_count,
+                          c.state.reason if c.state is not None and c.state.state == "Waiting" else None)
+        yield ctx.finding(
+            META, container=str(c.name), cause=cause, evidence=ev, fix=fix,
+            confidence=Confidence.CONFIRMED if kills else (Confidence.LIKELY if killed else Confidence.CONFIRMED),
+            severity=None if killed else Severity.WARNING,
+            commands=[*(d.commands if d else []), ctx.logs_previous(str(c.name)) if killed else
+                      ctx.kubectl("logs", ctx.name, "-c", str(c.name)), check_cmd],
+            details={k: v for k, v in (("probe", p.text if p is not None else None), ("budget_seconds", bud),
+                                       ("failures", total_failures(pevents) if pevents else None),
+                                       ("restarts", c.restarts), ("sub_cause", d.sub if d else None)) if v is not None},
+        )
