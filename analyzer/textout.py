@@ -22,6 +22,8 @@ def render_text(report: dict, color: bool = False) -> str:
     out.append(c(head, style))
     for nxt in report.get("next") or []:
         out.append(f"  paste next: {nxt}")
+    if len(report["objects"]) > 1:
+        out.extend(_summary(report, c))
     for obj in report["objects"]:
         ns = f"{obj['namespace']}/" if obj.get("namespace") else ""
         status = f"  ({obj['status']})" if obj.get("status") else ""
@@ -68,3 +70,25 @@ def render_text(report: dict, color: bool = False) -> str:
         if len(report["warnings"]) > 20:
             out.append(c(f"… and {len(report['warnings']) - 20} more warnings (see --json)", "dim"))
     return "\n".join(out) + "\n"
+
+
+def _summary(report: dict, c) -> list:
+    """Several objects: the groups of identical causes, then one row per object, before the details."""
+    out = [""]
+    for g in report.get("groups") or []:
+        out.append(c(f"  {g['summary']}", "bold"))
+    rows = []
+    for o in report["objects"]:
+        f = o["findings"][0] if o["findings"] else None
+        name = f"{o['kind']}/{o.get('name') or '?'}"
+        rows.append((name, o.get("status") or "", f["class"] if f else o["verdict"],
+                     (f["cause"] if f else o.get("summary") or "")))
+    w0 = min(max(len(r[0]) for r in rows), 60)
+    w1 = min(max(len(r[1]) for r in rows), 28)
+    w2 = max(len(r[2]) for r in rows)
+    out.append("")
+    out.append(c(f"  {'OBJECT'.ljust(w0)}  {'STATUS'.ljust(w1)}  {'DIAGNOSIS'.ljust(w2)}  WHY", "dim"))
+    for name, status, cls, why in rows:
+        why = why if len(why) <= 90 else why[:89] + "…"
+        out.append(f"  {name[:w0].ljust(w0)}  {status[:w1].ljust(w1)}  {cls.ljust(w2)}  {why}")
+    return out
