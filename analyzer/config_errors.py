@@ -210,16 +210,19 @@ def container_for(ctx, ce: ConfigError) -> Optional[Container]:
 def current_errors(ctx, cls: str) -> list:
     """-> [(ConfigError, Container or None, current)] for one class; the newest event per object/key."""
     out = {}
+    events_only = not ctx.pod.all_containers
     for ce in config_errors(ctx):
         if ce.cls != cls:
             continue
+        if ce.kind == "ConfigMap" and ce.name == "kube-root-ca.crt":
+            continue                  # published by kube-controller-manager; a start-up race (volume-mount-failure)
         if ce.via == "volume":
             c = None
             now = mount_blocked(ctx)
         else:
             c = container_for(ctx, ce)
-            now = c is not None and c.state is not None and c.state.state == "Waiting" and \
-                c.state.reason == "CreateContainerConfigError"
+            now = events_only or (c is not None and c.state is not None and c.state.state == "Waiting" and
+                                  c.state.reason == "CreateContainerConfigError")
         key = (ce.kind, ce.name, ce.key, ce.volume, str(c.name) if c is not None else None, ce.sub)
         prev = out.get(key)
         if prev is None or ctx.newest([prev[0].event, ce.event]) is ce.event:

@@ -65,7 +65,7 @@ def probe_kills(ctx, c: Container) -> list:
         if named is not None:
             if named == str(c.name):
                 out.append(e)
-        elif len(ctx.pod.all_containers) <= 1:
+        elif len(pod_containers(ctx)) <= 1:
             out.append(e)
     return out
 
@@ -89,6 +89,23 @@ def first_line(text: Optional[str], limit: int = 160) -> str:
         return ""
     line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+_ERRORISH = re.compile(r"(?:error|exception|panic|fatal|failed|cannot|can't|could not|unable|refused|denied|not found|"
+                       r"no such|invalid|missing|killed|abort)", re.I)
+
+
+def last_words(text: Optional[str], limit: int = 200) -> str:
+    """The line of a termination message that says what went wrong: the last line that reads
+    like an error (a Python exception, a Go panic, a FATAL log), else the last line."""
+    if not text:
+        return ""
+    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    pick = next((ln for ln in reversed(lines) if _ERRORISH.search(ln) and not ln.startswith(("File \"", "at ", "goroutine "))),
+                lines[-1])
+    return pick if len(pick) <= limit else pick[: limit - 1] + "…"
 
 
 def _time(v) -> Optional[datetime]:
@@ -129,6 +146,69 @@ def human_seconds(sec: float) -> str:
     return f"{sec // 86400}d"
 
 
+# ---- which containers a paste shows ---------------------------------------------------
+
+_NAMED = re.compile(r'(?:[Cc]ontainer|container=)\s*"?(?P<n>[a-z0-9][a-z0-9.-]*)"?(?:\s+in pod\b|\s*:|\s+failed|$|\s)')
+_IMAGE = re.compile(r'(?:[Pp]ulling image|Container image|Successfully pulled image) "(?P<i>[^"]+)"')
+
+
+def pod_containers(ctx) -> tuple:
+    """The pod's containers; for a paste cut down to its Events table, stand-ins named by the
+    events (`Created container web`, the 1.35 fieldPath, `failed to start container "web"`)."""
+    pod = ctx.pod
+    if getattr(pod, "all_containers", ()):
+        return tuple(pod.all_containers)
+    if "event_containers" in ctx.facts:
+        return ctx.facts["event_containers"]
+    from .model import Val
+
+    names = []
+    images = []
+    image_of = {}
+    last_image = None
+    for e in ctx.obj.events:
+        if e.reason == "Scheduled":
+            continue
+        mi = _IMAGE.search(e.message)
+        if mi:
+            last_image = mi.group("i")
+        n = e.container
+        if n is None and e.reason == "Killing":
+            n = killed_container(e.message)
+        if n is None and e.reason in ("Created", "Started", "Killing", "BackOff", "Failed"):
+            m = _NAMED.search(e.message)
+            n = m.group("n") if m and m.group("n") not in ("with", "process", "image", "create", "task") else None
+        if n and n not in names:
+            names.append(n)
+        if n and e.reason == "Created" and last_image and n not in image_of:
+            image_of[n] = last_image          # kubectl lists Pulled, then Created, for each container
+        if mi and mi.group("i") not in images:
+            images.append(mi.group("i"))
+    if not names:
+        names = ["<container>"]
+    if len(images) == 1 and len(names) == 1:
+        image_of[names[0]] = images[0]
+    out = tuple(Container(name=Val(n, 0), init=False, image=Val(image_of[n], 0) if n in image_of else None)
+                for n in names)
+    ctx.facts["event_containers"] = out
+    return out
+
+
+def events_about(ctx, c: Container, *reasons: str) -> list:
+    """Like Context.container_events, but over `pod_containers` (stand-ins of an Events-only paste)."""
+    from .rules.rule import mentions
+
+    cs = pod_containers(ctx)
+    out = []
+    for e in ctx.events(*reasons):
+        if e.container is not None:
+            if e.container == str(c.name):
+                out.append(e)
+        elif mentions(e.message, c) or len(cs) <= 1:
+            out.append(e)
+    return out
+
+
 # ---- processes that cannot start -------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -155,21 +235,28 @@ _START_PATTERNS = (
     ("permission", re.compile(_EXEC + r"permission denied", re.I)),
     ("is-directory", re.compile(_EXEC + r"is a directory", re.I)),
     ("no-such-file", re.compile(_EXEC + r"no such file or directory", re.I)),
+    # runc >= 1.1 inside CRI-O/containerd: `exec /deployments/run-java.sh: permission denied` (no quotes)
+    ("permission", re.compile(r"\bexec (?P<exe>/[^\s:\"]+): permission denied", re.I)),
+    ("no-such-file", re.compile(r"\bexec (?P<exe>/[^\s:\"]+): no such file or directory", re.I)),
     ("permission", re.compile(r"(?:starting container process|exec user process|exec)[^\n]*permission denied", re.I)),
     ("no-such-file", re.compile(r"(?:starting container process|exec user process)[^\n]*no such file or directory", re.I)),
 )
 # A mount that shadows or mismatches a path fails at create with "no such file" or "not a directory":
 # that is a volume problem, not a missing program.
 _MOUNT_ERROR = re.compile(r"error mounting|mount(?:ing)? .* to rootfs|not a directory|onto a file", re.I)
-# `sh -c` reports a missing program itself and exits 127 (or 126 when it is not executable).
-_SHELL_NOT_FOUND = re.compile(r"(?:^|\s)(?:/bin/)?(?:ba|da|z)?sh: (?:\d+: )?(?:line \d+: )?(?P<exe>[^\s:]+): "
-                              r"(?:command )?not found", re.I)
-_SHELL_PERMISSION = re.compile(r"(?:^|\s)(?:/bin/)?(?:ba|da|z)?sh: (?:\d+: )?(?:line \d+: )?(?P<exe>[^\s:]+): "
-                               r"Permission denied", re.I)
+# The runtime runs helpers of its own on the node while it creates a container; when one is
+# missing the message has the same `exec: "x": executable file not found` shape, but no
+# "starting container process" around it (k3s: `get apparmor_parser version: exec: "apparmor_parser": ...`).
+_CONTAINER_PROCESS = re.compile(r"container process|exec user process|container_linux\.go|container init|failed to start "
+                                r"container|failed to create (?:containerd )?task|shim task|OCI runtime (?:create|start)|"
+                                r"oci runtime error|runc create failed|System error", re.I)
+NODE_HELPERS = ("apparmor_parser", "nvidia-container-cli", "nvidia-container-runtime", "nvidia-container-runtime-hook",
+                "runc", "crun", "runsc", "conmon", "kata-runtime", "fuse-overlayfs", "iptables", "ip6tables")
 
 
 def classify_start(message: str) -> Optional[tuple]:
-    """-> (sub, exe) for a runtime's start/create error, None when it is not about the program."""
+    """-> (sub, exe) for a runtime's start/create error, None when it is not about the program.
+    sub `node-helper` means the runtime's own helper program is missing on the node."""
     text = re.sub(r"\s+", " ", message)
     for sub, rx in _START_PATTERNS:
         m = rx.search(text)
@@ -177,6 +264,9 @@ def classify_start(message: str) -> Optional[tuple]:
             if sub in ("no-such-file",) and _MOUNT_ERROR.search(text) and "exec" not in text[: m.start() + 6]:
                 return None
             exe = m.groupdict().get("exe") or ""
+            if sub in ("not-found", "no-such-file", "permission") and exe and not _CONTAINER_PROCESS.search(text) and \
+                    (exe.rsplit("/", 1)[-1] in NODE_HELPERS or re.search(rf"get {re.escape(exe)} version", text)):
+                return "node-helper", exe
             return sub, exe
     return None
 
@@ -188,7 +278,8 @@ def start_events(ctx, c: Container) -> list:
 
     pod = ctx.pod
     out = []
-    failing = [o for o in pod.all_containers if _start_trouble(o)]
+    all_cs = pod_containers(ctx)
+    failing = [o for o in all_cs if _start_trouble(o)]
     for e in ctx.obj.events:
         if e.reason not in ("Failed", "FailedSync") or classify_start(e.message) is None:
             continue
@@ -198,9 +289,9 @@ def start_events(ctx, c: Container) -> list:
             continue
         if mentions(e.message, c):
             out.append(e)
-        elif any(mentions(e.message, o) for o in pod.all_containers if o is not c):
+        elif any(mentions(e.message, o) for o in all_cs if o is not c):
             continue
-        elif len(pod.all_containers) <= 1 or failing == [c]:
+        elif len(all_cs) <= 1 or failing == [c]:
             out.append(e)
         elif c in failing and _exe_matches(e.message, c):
             out.append(e)
@@ -254,20 +345,70 @@ def _start_failure(ctx, c: Container) -> Optional[StartFailure]:
             if got:
                 return StartFailure(c, got[0], got[1], _strip_error(newest.message),
                                     (waiting.reason, ex.state.reason if ex else None, newest), "confirmed", ex)
-    # 3. a shell ran but could not find (127) or execute (126) the program
-    if ex is not None and ex.code in (126, 127) and ex.reason not in START_FAILURE_REASONS and is_trouble_now(c):
-        msg = str(ex.state.message or "")
-        m = _SHELL_NOT_FOUND.search(msg) if ex.code == 127 else _SHELL_PERMISSION.search(msg)
-        sub = "shell-not-found" if ex.code == 127 else "permission"
-        if m:
-            return StartFailure(c, sub, m.group("exe"), first_line(msg), (ex.state.reason, ex.state.exit_code,
-                                                                          ex.state.message), "confirmed", ex)
-        ran = run_seconds(ex.state)
-        conf = "likely" if ran is None or ran < 10 else "possible"
-        return StartFailure(c, sub, "", msg, (ex.state.reason, ex.state.exit_code, ex.state.message), conf, ex)
+    # 2b. an Events-only paste: the Failed event is all there is
+    if s is None and ex is None and newest is not None:
+        got = classify_start(newest.message)
+        if got:
+            return StartFailure(c, got[0], got[1], _strip_error(newest.message), (newest,), "confirmed", None)
     # 4. StartError / ContainerCannotRun with no readable message: the runtime could not start it
     return None
 
 
 def _strip_error(message: str) -> str:
     return message[len("Error: "):] if message.startswith("Error: ") else message
+
+
+# `sh -c` reports a missing program itself and exits 127 (126 when it is not executable):
+# `sh: sleeeep: not found`, `/bin/sh: 1: foo: not found`, `bash: line 1: foo: command not found`.
+_SHELL_SAID = re.compile(r"(?:^|\s)(?:/bin/|/usr/bin/)?(?:ba|da|z)?sh: (?:\d+: )?(?:line \d+: )?(?P<exe>[^\s:]+): "
+                         r"(?P<what>(?:command )?not found|[Pp]ermission denied)")
+
+
+_BUILTINS = frozenset("echo printf cd export set unset exit return true false test [ [[ if then else elif fi for while "
+                      "until do done case esac read wait trap eval source . : exec local shift { } ! time".split())
+_SHELLS = ("sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/usr/bin/bash", "/usr/bin/env")
+
+
+def script_programs(c: Container) -> list:
+    """The programs a `sh -c '<script>'` command line calls (first word of each command), builtins left out."""
+    argv = [str(a) for a in list(c.command) + list(c.args)]
+    if not argv:
+        return []
+    first = argv[0].split()
+    if not first or first[0] not in _SHELLS:
+        return []
+    try:
+        i = argv.index("-c")
+        script = "\n".join(argv[i + 1:])
+    except ValueError:
+        script = " ".join(argv[1:]) if len(first) > 1 else ""
+    out = []
+    for part in re.split(r"\n|;|&&|\|\||\||\$\(|`|\bthen\b|\bdo\b|\belse\b", script):
+        words = part.strip().split()
+        while words and (words[0] in ("exec", "nohup", "time", "!", "env") or "=" in words[0]):
+            words = words[1:]
+        if not words:
+            continue
+        w = words[0].strip("'\"()")
+        if w and w not in _BUILTINS and not w.startswith("-") and w not in out:
+            out.append(w)
+    return out
+
+
+def shell_complaint(code: Optional[int], message: str, c: Optional[Container] = None) -> str:
+    """A sentence for exit 126/127 of a shell: which program it could not find or run."""
+    if code not in (126, 127):
+        return ""
+    m = _SHELL_SAID.search(message or "")
+    if m:
+        verb = "find" if "not found" in m.group("what") else "execute"
+        return f"The shell could not {verb} the program `{m.group('exe')}`: a typo, or a program the image does not contain."
+    progs = script_programs(c) if c is not None else []
+    if code == 127 and progs:
+        image = c.image or "the image"
+        if len(progs) == 1:
+            return (f"Its shell script calls `{progs[0]}`, so that program is most likely misspelt or not in image {image} "
+                    "(the shell exits 127 when it cannot find a command).")
+        return (f"Its shell script calls {', '.join('`' + p + '`' for p in progs)}: one of them is most likely misspelt or "
+                f"not in image {image} (the shell exits 127 when it cannot find a command).")
+    return ""

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .crashes import pod_containers
 from .model import Container, Event, Probe
 
 KINDS = ("liveness", "readiness", "startup")
@@ -95,7 +96,7 @@ def declared_ports(c: Container) -> list:
 
 
 def _candidates(ctx, kind: str) -> list:
-    return [c for c in ctx.pod.all_containers if kind in c.probes]
+    return [c for c in pod_containers(ctx) if kind in c.probes]
 
 
 def owner_of_event(ctx, e: Event, kind: str, port: Optional[str], path: Optional[str]) -> Optional[Container]:
@@ -103,10 +104,10 @@ def owner_of_event(ctx, e: Event, kind: str, port: Optional[str], path: Optional
     dialled port and path against each container's probe line."""
     from .rules.rule import mentions
 
-    pod = ctx.pod
+    all_cs = pod_containers(ctx)
     if e.container is not None:
-        return next((c for c in pod.all_containers if str(c.name) == e.container), None)
-    named = [c for c in pod.all_containers if mentions(e.message, c)]
+        return next((c for c in all_cs if str(c.name) == e.container), None)
+    named = [c for c in all_cs if mentions(e.message, c)]
     if len(named) == 1:
         return named[0]
     cands = _candidates(ctx, kind)
@@ -119,8 +120,8 @@ def owner_of_event(ctx, e: Event, kind: str, port: Optional[str], path: Optional
             return by_port[0]
     if len(cands) == 1:
         return cands[0]
-    if not cands and len(pod.all_containers) == 1:
-        return pod.all_containers[0]
+    if not cands and len(all_cs) == 1:
+        return all_cs[0]
     # Several containers have such a probe: the one the probe is visibly hurting.
     if kind == "readiness":
         hurt = [c for c in cands if c.ready is not None and not c.is_ready]

@@ -26,7 +26,8 @@ def _rx(*parts: str) -> re.Pattern:
 _CHECKS = (
     # (class, sub-cause, description, pattern)
     ("image-arch-mismatch", "platform", "the image has no variant for the node's platform",
-     _rx(r"no match for platform in manifest", r"no matching manifest for", r"no image found in manifest list for architecture")),
+     _rx(r"no match for platform in manifest", r"no matching manifest for", r"no image found in manifest list for architecture",
+         r"no supported platform found in manifest list")),
     ("image-rate-limit", "429", "the registry is rate-limiting pulls",
      _rx(r"toomanyrequests", r"429 too many requests", r"pull rate limit", r"rate limit exceeded")),
     ("disk-full", "disk", "the node ran out of disk space while unpacking the image",
@@ -226,6 +227,15 @@ def _containers_from_events(ctx) -> list:
     seen = {}
     for e in ctx.obj.events:
         pf = pull_failure(e.message)
-        if pf and pf[0] not in seen:
-            seen[pf[0]] = Container(name=Val(e.container or "", 0), init=False, image=Val(pf[0], 0))
+        image = pf[0] if pf else None
+        if image is None:
+            m = _OTHER_IMAGE_EVENT.match(e.message.strip())
+            image = m.group(1) if m else None
+        if image and image not in seen:
+            seen[image] = Container(name=Val(e.container or "", 0), init=False, image=Val(image, 0))
     return list(seen.values())
+
+
+# Events that name the image without a pull attempt: `Container image "x" is not present with pull
+# policy of Never` (ErrImageNeverPull), `Failed to apply default image tag "x": ...` (InspectFailed).
+_OTHER_IMAGE_EVENT = re.compile(r'^(?:Container image|Failed to apply default image tag|Failed to inspect image) "([^"]*)"')

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .crashes import last_exit
+from .crashes import is_trouble_now, last_exit
+from .history import CONTAINER_REASONS, explained, settled
 from .model import KubeObject, Pod
-from .rules.rule import PULL_WAITING, Context
+from .rules.rule import PULL_WAITING, Context, kind_word
 
 
 def pod_status(pod: Pod) -> str:
@@ -66,11 +67,30 @@ def unexplained(ctx: Context) -> Optional[tuple]:
             return (f"The image {c.image or ''} of {c.name} cannot be pulled ({reason}), but the paste does not show the "
                     f"registry's answer.{ev_note}", [waiting_msg, events_cmd], [s.reason, c.image])
         if s.state == "Waiting" and reason in ("CreateContainerConfigError", "CreateContainerError", "RunContainerError"):
+            said = _kubelet_error(ctx, c)
+            if said is not None:
+                return (f"{c.name} cannot be created ({reason}). The kubelet says: \"{_cut(said.message)}\" — kubeclue does "
+                        "not recognise this message yet.", [waiting_msg, events_cmd], [s.reason, said])
             return (f"{c.name} cannot be created ({reason}), but the paste does not show the kubelet's error.{ev_note} "
                     "kubectl get -o yaml shows it in state.waiting.message.", [waiting_msg, events_cmd], [s.reason])
-        if s.state == "Waiting" and reason == "CrashLoopBackOff" and last_exit(c) is None:
+        ex = last_exit(c)
+        if s.state == "Waiting" and reason == "CrashLoopBackOff" and ex is None:
             return (f"{c.name} is crash-looping, but the paste does not show how it exited.",
                     [ctx.logs_previous(str(c.name)), yaml_cmd], [s.reason])
+        if ex is not None and ex.code == 137 and ex.reason != "OOMKilled" and is_trouble_now(c):
+            # SIGKILL without the runtime's OOM mark: a probe kill whose events expired, the node's OOM killer
+            # outside the container's cgroup, an eviction or a kill -9. Describe cannot tell which (B.2).
+            node = str(pod.node or "").split("/")[0]
+            return (f"{kind_word(c).capitalize()} {c.name} was killed with SIGKILL (exit 137) but is not marked OOMKilled, "
+                    "and the paste does not show who killed it: the kubelet after a failed liveness/startup probe (whose "
+                    "events expired), the node's kernel OOM killer acting outside the container's own limit, or a "
+                    "kill -9." + ev_note,
+                    [events_cmd, ctx.logs_previous(str(c.name))] + ([ctx.kubectl("describe", "node", node, namespaced=False)]
+                                                                     if node and node != "<none>" else []),
+                    [ex.state.reason, ex.state.exit_code])
+        if ex is not None and ex.reason in ("StartError", "ContainerCannotRun") and is_trouble_now(c):
+            return (f"{c.name} could not be started ({ex.reason}): \"{_cut(str(ex.state.message or ''))}\" — kubeclue "
+                    "does not recognise this runtime message yet.", [events_cmd], [ex.state.reason, ex.state.message])
         if c.init and s.state == "Running" and not c.is_ready:
             return (f"Init container {c.name} is still running, so the pod has not started: it is probably waiting "
                     "for something. Its logs say what.", [ctx.kubectl("logs", ctx.name, "-c", str(c.name))], [s.state])
@@ -92,14 +112,49 @@ def unexplained(ctx: Context) -> Optional[tuple]:
         return (f"{', '.join(str(c.name) for c in nr)} runs but is not Ready and the paste shows no probe failure: "
                 "a readiness probe whose events expired, or a container still inside its initial delay.",
                 [events_cmd], [nr[0].ready])
-    warnings = [e for e in pod.events if e.type == "Warning"]
+    warnings = [e for e in pod.events if e.type == "Warning" and e.line not in explained(ctx)]
+    if settled(pod):
+        # Every container runs and is ready: container trouble in the events is over (Part C #16).
+        warnings = [e for e in warnings if e.reason not in CONTAINER_REASONS]
+    summary = _pull_summary(pod)
+    if summary is not None and not pod.all_containers:
+        return ("An image pull is failing (ErrImagePull / ImagePullBackOff), but the paste shows only the summary events: "
+                "the registry's answer (`Failed to pull image …`) has expired or was cut off.",
+                [events_cmd], [summary])
     cleared = ("Started", "Created", "Pulled", "SuccessfulAttachVolume", "SuccessfulMountVolume")
     if pod.partial and warnings and ctx.superseded(ctx.newest(warnings), *cleared):
         warnings = []        # an events-only paste whose last word is a container starting
     if warnings:
         w = ctx.newest(warnings)
+        if w.reason == "Failed" and w.message.startswith("Error: ") and " " in w.message[7:].strip():
+            text = _cut(w.message[7:])
+            if "services have not yet been read" in w.message:
+                return ("The kubelet could not build the container's environment because it had not yet read the cluster's "
+                        "Services (\"services have not yet been read at least once\"): a start-up race after the kubelet "
+                        "restarted or the node joined. It clears by itself within seconds; if it persists, the kubelet "
+                        "cannot reach the API server.", [events_cmd, yaml_cmd], [w])
+            return (f"The kubelet reports an error kubeclue does not recognise yet: \"{text}\"", [events_cmd, yaml_cmd], [w])
         return (f"The pod has a Warning event kubeclue cannot explain yet: {w.reason}.", [events_cmd], [w])
     return None
+
+
+def _kubelet_error(ctx: Context, c):
+    """The newest `Failed` event carrying an `Error: <text>` for container `c` (not a one-word reason)."""
+    errs = [e for e in ctx.container_events(c, "Failed")
+            if e.message.startswith("Error: ") and " " in e.message[len("Error: "):].strip()]
+    return ctx.newest(errs)
+
+
+def _cut(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _pull_summary(pod):
+    """A summary event of a failing pull (`Error: ImagePullBackOff`, `Back-off pulling image`), or None."""
+    rows = [e for e in pod.events if e.message.startswith(("Error: ErrImagePull", "Error: ImagePullBackOff",
+                                                            "Back-off pulling image"))]
+    return rows[-1] if rows else None
 
 
 def _other_kind(ctx: Context):

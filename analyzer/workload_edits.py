@@ -69,3 +69,20 @@ def check_step(ctx, what: str) -> tuple:
     """-> (fix sentence, command) for the last step of a fix: how to see that it worked."""
     cmd = ctx.rollout_status() or ctx.watch_pod()
     return f"Check: `{cmd}` — {what}", cmd
+
+
+def node_name(ctx) -> Optional[str]:
+    """The pod's node: `Node: web-1/10.0.0.5`, or for a paste cut to its events, the Scheduled
+    event (`Successfully assigned shop/web-1 to node-3`) or a 1.8-1.19 `kubelet, node-3` source."""
+    node = getattr(ctx.obj, "node", None)
+    if node and str(node) not in ("<none>", ""):
+        return str(node).split("/")[0] or None
+    for e in ctx.obj.events:
+        m = re.search(r"Successfully assigned \S+ to (\S+)", e.message) if e.reason == "Scheduled" else None
+        if m:
+            return m.group(1)
+    for e in ctx.obj.events:
+        m = re.match(r"^\{?kubelet[, ]+([\w.-]+)\}?$", e.source or "")
+        if m:
+            return m.group(1)
+    return None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import posixpath
 
-from ..crashes import is_trouble_now, start_failure
+from ..crashes import is_trouble_now, pod_containers, start_failure
 from ..history import mark_explained
 from ..imageref import parse_image
 from ..report import Confidence, Severity
-from ..workload_edits import check_step, edit_owner
+from ..workload_edits import check_step, edit_owner, node_name
 from .rule import RuleMeta, kind_word
 
 META = RuleMeta(
@@ -31,8 +31,8 @@ def _origin(c, exe: str) -> str:
     if cmd and (not exe or first(cmd) == exe or cmd[0] == exe):
         return "its command"
     if not cmd and args and (not exe or first(args) == exe or args[0] == exe):
-        return "its args (with no command set and no ENTRYPOINT in the image, the first arg is run as the program)"
-    if exe and not cmd and not args:
+        return "its first arg: with no command set and no ENTRYPOINT in the image, the args are run as the command"
+    if exe and not cmd and not args and c.name.line > 0:
         return "the image's ENTRYPOINT/CMD"
     return ""
 
@@ -49,8 +49,13 @@ def _mount_over(c, exe: str):
     return None
 
 
+def _on_openshift(ctx) -> bool:
+    first, last = ctx.obj.lines
+    return any("openshift.io/scc" in ctx.lines[n - 1].text for n in range(first, min(last, len(ctx.lines)) + 1))
+
+
 def check(ctx):
-    for c in ctx.pod.all_containers:
+    for c in pod_containers(ctx):
         sf = start_failure(ctx, c)
         if sf is None or sf.sub == "exec-format":
             continue
@@ -65,9 +70,26 @@ def check(ctx):
         ref = parse_image(image) if c.image else None
         base = ref.repository.split("/")[-1] if ref is not None else ""
         origin = _origin(c, exe)
-        from_where = f" (from {origin})" if origin else ""
+        from_where = f" ({origin})" if origin else ""
         who = f"{kind_word(c).capitalize()} {c.name}"
         extra = []
+        if sf.sub == "node-helper":
+            node = node_name(ctx) or "its node"
+            cause = (f"The container runtime on {node} cannot create {kind_word(c)} {c.name}: it runs the helper program "
+                     f"\"{exe}\" itself while creating containers, and that program is not installed on the node. This is "
+                     "not a problem of the image or of the container's command.")
+            fix = [f"Install {exe} on the node (for apparmor_parser: the apparmor-parser / apparmor package of the node's "
+                   "distribution), or turn off the runtime feature that needs it, then restart the container runtime.",
+                   "Every pod scheduled to that node fails the same way until then: cordon it meanwhile."]
+            check_txt, check_cmd = check_step(ctx, f"{c.name} is created and reaches Running.")
+            fix.append(check_txt)
+            yield ctx.finding(
+                META, container=str(c.name), cause=cause, evidence=ctx.evidence(*sf.sources, c.image,
+                c.state.reason if c.state is not None and c.state.state == "Waiting" else None), fix=fix,
+                commands=[ctx.kubectl("cordon", node, namespaced=False) if node != "its node" else None, check_cmd],
+                details={"sub_cause": sf.sub, "executable": exe, "runtime_message": sf.message[:500]},
+            )
+            continue
         if sf.sub == "not-found":
             what = f"there is no executable \"{exe}\" in the $PATH of image {image}{from_where}"
             if " " in exe:
@@ -84,25 +106,25 @@ def check(ctx):
         elif sf.sub == "permission":
             what = (f"{exe or 'the program'} cannot be executed{from_where}: it lacks the execute bit, sits on a noexec "
                     "mount, or the container's user cannot read it")
-            if sf.exit is not None and sf.exit.code == 126 and not exe:
-                what = "a command could not be executed (exit 126: permission denied, a directory, or a noexec mount)"
         elif sf.sub == "no-command":
             what = f"neither the pod nor image {image} says what to run (no command, and no ENTRYPOINT or CMD in the image)"
         elif sf.sub == "is-directory":
             what = f"{exe} is a directory, not a program{from_where}"
-        elif sf.sub == "shell-not-found":
-            what = (f"its shell could not find the program \"{exe}\" (exit 127)" if exe else
-                    "it exited with code 127, which a shell returns when it cannot find a command: a program missing from "
-                    "the image in `sh -c`, a wrong PATH, or a missing interpreter in a script's #! line")
         else:
             what = f"the runtime could not start its process: {sf.message[:200]}"
-        if sf.exit is not None and sf.sub not in ("shell-not-found",) and sf.exit.code is not None:
-            what += f" (exit {sf.exit.code}, {sf.exit.reason or 'no reason'})" if sf.exit.reason in ("StartError", "ContainerCannotRun") else ""
+        how = ""
+        if sf.exit is not None and sf.exit.reason in ("StartError", "ContainerCannotRun") and sf.exit.code is not None:
+            how = f" ({sf.exit.reason}, exit {sf.exit.code})"
+        elif c.state is not None and c.state.state == "Waiting" and c.state.reason in ("RunContainerError", "CreateContainerError"):
+            how = f" ({c.state.reason})"
         if c.init:
             stuck = "so the pod never gets past its init containers"
         else:
             stuck = "so it never runs"
-        cause = f"{who} cannot start: {what}, {stuck}."
+        cause = f"{who} cannot start{how}: {what}, {stuck}."
+        if sf.sub == "permission" and _on_openshift(ctx):
+            extra.append("OpenShift runs containers as an arbitrary UID in group 0: the file needs group read and execute "
+                         "permission (`chmod g+rx`, and `chgrp 0`) in the image, not only for its owner.")
         if any(b in image for b in ("distroless",)):
             extra.append("Distroless images have no shell: `sh -c …` commands cannot work there.")
         argv_lines = list(c.command) + list(c.args)
@@ -122,9 +144,6 @@ def check(ctx):
             fix[0] = f"Set command: (and args:) for {c.name} in {ctx.workload_phrase} — {edit_owner(ctx)}."
         conf = Confidence(sf.confidence)
         nxt = []
-        if sf.sub in ("shell-not-found", "permission") and sf.confidence != "confirmed":
-            nxt = [ctx.logs_previous(str(c.name))]
-            fix.insert(0, f"Read the shell's error in the previous logs: `{ctx.logs_previous(str(c.name))}`.")
         check_txt, check_cmd = check_step(ctx, f"{c.name} reaches Running and Restart Count stops growing.")
         fix.append(check_txt)
         ev = ctx.evidence(*sf.sources, *argv_lines, c.image,

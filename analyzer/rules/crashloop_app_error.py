@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import (START_FAILURE_REASONS, first_line, human_seconds, is_crashlooping, is_trouble_now, last_exit,
-                       probe_kills, run_seconds, start_failure)
+from ..crashes import (START_FAILURE_REASONS, human_seconds, is_crashlooping, is_trouble_now, last_exit, last_words,
+                       probe_kills, run_seconds, shell_complaint, start_failure)
 from ..exit_codes import meaning
 from ..history import init_done, mark_explained
 from ..probes import probe_events
@@ -20,12 +20,15 @@ META = RuleMeta(
     related=("oomkilled", "liveness-probe-failure", "crashloop-completed", "command-not-found"),
 )
 
+# A process that ran this long before exiting was not crash-looping (the kubelet resets its back-off after 10 minutes).
+LONG_RUN = 600
 _NOT_APP = {"OOMKilled", "Completed", "ContainerStatusUnknown", "Unknown"} | START_FAILURE_REASONS
 # What the last words of a crashed process often say (termination message / FallbackToLogsOnError).
 _LAST_WORDS = (
     (re.compile(r"java\.lang\.OutOfMemoryError|JavaScript heap out of memory|MemoryError\b"),
      "The process ran out of its own heap (a runtime limit such as -Xmx or --max-old-space-size), not the container's memory limit."),
-    (re.compile(r"connection refused|ECONNREFUSED|could not connect to server|no such host|getaddrinfo", re.I),
+    (re.compile(r"connection refused|ECONNREFUSED|could not connect to server|no such host|getaddrinfo|"
+                r"could not translate host name|Name or service not known|Temporary failure in name resolution", re.I),
      "It could not reach a service it needs at start-up (database, cache, API): check that service and the address in its configuration."),
     (re.compile(r"permission denied|EACCES|read-only file system", re.I),
      "It was refused access to a file or directory: check the securityContext user, fsGroup and readOnlyRootFilesystem."),
@@ -60,20 +63,21 @@ def check(ctx):
             continue                                   # SIGKILL without OOMKilled: triage asks for what the paste lacks
         current = is_trouble_now(c)
         backoff = ctx.container_events(c, "BackOff")
-        if not current and c.restarts <= 1:
+        ran = run_seconds(ex.state)
+        if not current and (c.restarts <= 1 or (ran is not None and ran >= LONG_RUN)):
             mark_explained(ctx, backoff)
-            continue                                   # one restart long ago on a Ready container: healthy
+            continue                                   # Ready now, and the last crash ended a long run: history
         code = ex.code
         loop = f" and is restarted in a loop ({c.restarts} restarts, CrashLoopBackOff)" if is_crashlooping(c) else (
             f" ({c.restarts} restarts)" if c.restarts else "")
-        ran = run_seconds(ex.state)
         when = ""
+        shell = shell_complaint(code, msg, c)
         if ran is not None:
-            when = f" after running {human_seconds(ran)}" + (" (a start-up failure: configuration, a missing file or "
-                                                               "dependency, bad arguments)" if ran < 10 else "")
-        said = first_line(msg)
+            when = f" after running {human_seconds(ran)}" + (" (it fails during start-up)" if ran < 10 else "")
+        said = last_words(msg)
         who = "Sidecar (init container with restartPolicy Always)" if c.init else "Container"
-        cause = f"{who} {c.name} exits with code {code} — {meaning(code)}{when}{loop}."
+        cause = f"{who} {c.name} exits with code {code}{when}{loop}."
+        cause += " " + (shell or f"Exit {code} means {meaning(code)}.")
         if said:
             cause += f" Its last words: \"{said}\"."
         hints = [h for rx, h in _LAST_WORDS if msg and rx.search(msg)]

@@ -9,6 +9,7 @@ from ..imageref import parse_image
 from ..probes import probe_events
 from ..report import Confidence, Severity
 from ..workload_edits import check_step, owner_kind
+from .crashloop_app_error import LONG_RUN
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -63,11 +64,11 @@ def check(ctx):
             continue                           # finished once, not restarted: restartPolicy Never/OnFailure
         backoff = ctx.container_events(c, "BackOff")
         looping = is_crashlooping(c) or (ex.current and c.restarts > 0)
-        if not looping and c.restarts <= 1:
-            mark_explained(ctx, backoff)
-            continue
-        current = looping or not c.is_ready
         ran = run_seconds(ex.state)
+        if not looping and (c.restarts <= 1 or (ran is not None and ran >= LONG_RUN)):
+            mark_explained(ctx, backoff)
+            continue                           # Ready now, and the last run was long: not a loop
+        current = looping or not c.is_ready
         took = f" after {human_seconds(ran)}" if ran is not None else ""
         why, why_val = _why(c)
         owner = ctx.workload_phrase

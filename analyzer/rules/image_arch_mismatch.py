@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 
+from ..crashes import events_about, is_crashlooping, pod_containers
 from ..imageref import parse_image
 from ..pull_errors import finding_for, pull_cases
-from ..report import Severity
+from ..report import Confidence, Severity
+from ..workload_edits import check_step
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -19,10 +21,13 @@ META = RuleMeta(
 _EXEC_FORMAT = re.compile(r"exec format error", re.IGNORECASE)
 
 
-def _fix(ctx, image: str) -> list:
-    return [f"Build {image} for every architecture your nodes run: `docker buildx build --platform linux/amd64,linux/arm64 -t {image} --push .`",
-            f"Or keep {ctx.workload_phrase} on nodes of the image's architecture: nodeSelector `kubernetes.io/arch: amd64` (or arm64).",
-            "A shell script without a `#!/bin/sh` line fails with the same words: check the entrypoint's first line."]
+def _fix(ctx, image: str, check: bool = False) -> list:
+    out = [f"Build {image} for every architecture your nodes run: `docker buildx build --platform linux/amd64,linux/arm64 -t {image} --push .`",
+           f"Or keep {ctx.workload_phrase} on nodes of the image's architecture: nodeSelector `kubernetes.io/arch: amd64` (or arm64).",
+           "A shell script without a `#!/bin/sh` line fails with the same words: check the entrypoint's first line."]
+    if check:
+        out.append(check_step(ctx, "the new pods stay Running and Restart Count stops growing.")[0])
+    return out
 
 
 def check(ctx):
@@ -36,6 +41,7 @@ def check(ctx):
                           commands=[f"docker manifest inspect {case.image}  # lists the platforms the image has",
                                     ctx.kubectl("get", "nodes", "-L", "kubernetes.io/arch", namespaced=False)])
     # At start: the image pulled, but its entrypoint is a binary for another CPU.
+    found = False
     for c in ctx.pod.all_containers:
         hits = []
         for st in (c.state, c.last_state):
@@ -44,14 +50,43 @@ def check(ctx):
         evs = [e for e in ctx.container_events(c, "Failed", "BackOff") if _EXEC_FORMAT.search(e.message)]
         if not hits and not evs:
             continue
+        found = True
         current = c.state is not None and c.state.state != "Running" or not c.is_ready
         image = str(c.image or "<image>")
         yield ctx.finding(
             META, container=str(c.name), current=current,
             cause=f"The entrypoint of {image} is a binary for another CPU architecture (exec format error), so {c.name} cannot start.",
             evidence=ctx.evidence(c.image, *hits, *evs, c.state.reason if c.state else None),
-            fix=_fix(ctx, image),
+            fix=_fix(ctx, image, check=True),
             commands=[f"docker manifest inspect {image}",
                       ctx.kubectl("get", "nodes", "-L", "kubernetes.io/arch", namespaced=False)],
             details={"image": image},
         )
+    if not found:
+        yield from _from_pasted_logs(ctx)
+
+
+def _from_pasted_logs(ctx):
+    """`kubectl logs` pasted next to the describe (`exec /bin/sh: exec format error`, or runc's
+    `standard_init_linux.go:219: exec user process caused: exec format error`): the container that
+    keeps restarting is the one whose binary is for another CPU."""
+    logs = [ln for ln in ctx.lines if _EXEC_FORMAT.search(ln.text)]
+    if not logs:
+        return
+    looping = [c for c in pod_containers(ctx) if is_crashlooping(c) or (c.state is None and events_about(ctx, c, "BackOff"))]
+    if len(looping) != 1:
+        return
+    c = looping[0]
+    image = str(c.image or "<image>")
+    yield ctx.finding(
+        META, container=str(c.name), confidence=Confidence.LIKELY,
+        cause=(f"Container {c.name} keeps restarting, and the logs pasted with it say \"exec format error\": the image's "
+               "program is a binary for another CPU architecture than the node's (an amd64-only image on an arm64 node, or "
+               "the reverse). A script without a #! line gives the same words."),
+        evidence=ctx.evidence(logs[0].no, *events_about(ctx, c, "BackOff")[-1:], c.image,
+                              c.state.reason if c.state is not None else None),
+        fix=_fix(ctx, image, check=True),
+        commands=[f"docker manifest inspect {image}  # lists the platforms the image has",
+                  ctx.kubectl("get", "nodes", "-L", "kubernetes.io/arch", namespaced=False)],
+        details={"image": image} if c.image else {},
+    )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..pull_errors import finding_for, pull_cases
 from ..report import Severity
+from ..workload_edits import node_name
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -19,16 +20,15 @@ def check(ctx):
         if case.cls != META.cls:
             continue
         c = case.container
-        node = getattr(ctx.pod, "node", None)
-        node_name = str(node).split("/")[0] if node and str(node) != "<none>" else "<node>"
+        node = node_name(ctx) or "<node>"
         image = case.image or "<image>"
         yield finding_for(
             ctx, META, case,
-            cause=f"{image} is not in the container runtime's image store on node {node_name}, and imagePullPolicy: Never forbids pulling it.",
+            cause=f"{image} is not in the container runtime's image store on node {node}, and imagePullPolicy: Never forbids pulling it.",
             fix=["Load the image into every node that can run the pod: kind `kind load docker-image`, minikube "
                  "`minikube image load`, containerd `ctr -n k8s.io images import` (an image built with Docker is not "
                  "visible to containerd).",
-                 f"Or push it to a registry and set imagePullPolicy: IfNotPresent on {c.name} in {ctx.workload_phrase}."],
+                 f"Or push it to a registry and set imagePullPolicy: IfNotPresent on {c.name or 'the container'} in {ctx.workload_phrase}."],
             commands=[f"kind load docker-image {image}  # kind clusters",
                       f"minikube image load {image}  # minikube"],
         )

@@ -32,8 +32,8 @@ def check(ctx):
                    else f"skopeo list-tags docker://docker.io/{ref.repository}")
         yield finding_for(
             ctx, META, case, cause=cause,
-            fix=[f"List the tags that exist (`{listing}`, or the registry's web page) and point {kind_word(c)} {c.name} "
+            fix=[f"List the tags that exist (`{listing}`, or the registry's web page) and point {kind_word(c)} {c.name or '<container>'} "
                  f"of {ctx.workload_phrase} at one of them, or push {ref.name}:{ref.version} to the registry.",
                  "If the tag was deleted after the image was built, rebuild and push it, then roll out again."],
-            commands=[listing, ctx.set_image(str(c.name), f"{ref.name}:<existing-tag>")],
+            commands=[listing, ctx.set_image(str(c.name) or "<container>", f"{ref.name}:<existing-tag>")],
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..imageref import parse_image
 from ..pull_errors import finding_for, pull_cases
 from ..report import Severity
+from ..workload_edits import node_name
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -48,12 +49,11 @@ def check(ctx):
         ref = parse_image(case.image)
         h = f" {case.host}" if case.host else (f" {ref.registry}" if ref.explicit_registry else "")
         cause = f"Pulling {ref.name}:{ref.version} failed because " + _WHAT.get(case.sub, _WHAT["unknown"]).format(h=h) + "."
-        node = getattr(ctx.pod, "node", None)
-        node_name = str(node).split("/")[0] if node else "<node>"
+        node = node_name(ctx) or "<node>"
         host = case.host or ref.registry
         cmds = {
-            "dns": [f"kubectl debug node/{node_name} -it --image=busybox -- nslookup {host.split(':')[0]}"],
-            "network": [f"kubectl debug node/{node_name} -it --image=curlimages/curl -- curl -sSI https://{host}/v2/"],
+            "dns": [f"kubectl debug node/{node} -it --image=busybox -- nslookup {host.split(':')[0]}"],
+            "network": [f"kubectl debug node/{node} -it --image=curlimages/curl -- curl -sSI https://{host}/v2/"],
             "tls": [f"openssl s_client -connect {host if ':' in host else host + ':443'} -showcerts </dev/null"],
             "plain-http": [f"curl -sI http://{host}/v2/"],
         }.get(case.sub, [])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import first_line, human_seconds, is_crashlooping, last_exit, run_seconds, start_failure
+from ..crashes import human_seconds, is_crashlooping, last_exit, last_words, run_seconds, shell_complaint, start_failure
 from ..exit_codes import meaning
 from ..history import init_done, mark_explained
 from ..report import Confidence, Severity
@@ -56,8 +56,10 @@ def check(ctx):
                                                           if waiting else "")
         if str(pod.status or "") == "Failed":
             never = "so the pod failed without starting its containers (restartPolicy Never)"
-        cause = f"Init container {c.name} exits with code {code} — {meaning(code)}{took}{loop}, {never}."
-        said = first_line(msg)
+        cause = f"Init container {c.name} exits with code {code}{took}{loop}, {never}."
+        shell = shell_complaint(code, msg, c)
+        cause += " " + (shell or f"Exit {code} means {meaning(code)}.")
+        said = last_words(msg)
         if said:
             cause += f" Its last words: \"{said}\"."
         argv = list(c.command) + list(c.args)

@@ -17,14 +17,22 @@ META = RuleMeta(
 
 
 def _why(image: str) -> str:
-    if re.search(r"[A-Z]", image.split("@")[0].rsplit(":", 1)[0]):
-        return "repository names must be lowercase"
+    name = image.split("@")[0]
+    last = name.rsplit("/", 1)[-1]
     if "://" in image:
         return "an image reference has no URL scheme"
-    if "{{" in image or "}}" in image or "$" in image:
+    if "{{" in image or "}}" in image or "$" in image or "<" in image:
         return "it contains an unrendered template or variable"
-    if image.endswith(":") or ":@" in image or " " in image or image == "":
-        return "it has an empty tag or a space"
+    if image.endswith(":") or ":@" in image or image == "":
+        return "it has an empty tag: a tag variable was empty when the manifest was rendered"
+    if " " in image:
+        return "it contains a space"
+    if last.count(":") > 1:
+        return "it has two tags (repository:tag:tag): a tag was appended to an image string that already had one"
+    if image.startswith("/") or "//" in name:
+        return "it has an empty path component (a leading slash or a double slash): the registry or repository part was empty"
+    if re.search(r"[A-Z]", name.rsplit(":", 1)[0] if ":" in last else name):
+        return "repository names must be lowercase"
     return "the reference grammar rejects it"
 
 
@@ -34,13 +42,14 @@ def check(ctx):
             continue
         c = case.container
         image = case.image or "<image>"
+        who = f"container {c.name}" if str(c.name) else "the container"
         m = re.search(r"invalid reference format(?::\s*(.*))?$", case.error or "")
         detail = (m.group(1) or "").strip() if m else ""
         yield finding_for(
             ctx, META, case,
-            cause=f"\"{image}\" is not a valid image reference ({detail or _why(image)}), so {c.name} cannot be created.",
-            fix=[f"Fix the image string of {c.name} in {ctx.workload_phrase}: lowercase repository, no scheme, "
+            cause=f"\"{image}\" is not a valid image reference ({detail or _why(image)}), so {who} cannot be created.",
+            fix=[f"Fix the image string of {who} in {ctx.workload_phrase}: lowercase repository, no scheme, "
                  "registry/repository:tag or @sha256 digest.",
                  "If it comes from a Helm value or a CI variable, check that it was rendered (an empty tag gives `repo:`)."],
-            commands=[ctx.set_image(str(c.name), "<registry>/<repository>:<tag>")],
+            commands=[ctx.set_image(str(c.name) or "<container>", "<registry>/<repository>:<tag>")],
         )

@@ -1,7 +1,7 @@
 """liveness-probe-failure: the liveness probe fails, and the kubelet kills and restarts the container."""
 from __future__ import annotations
 
-from ..crashes import is_crashlooping, is_trouble_now, last_exit, probe_kills, run_seconds
+from ..crashes import is_crashlooping, is_trouble_now, last_exit, pod_containers, probe_kills, run_seconds
 from ..history import mark_explained
 from ..probes import diagnose, probe_events, probe_words, total_failures
 from ..report import Confidence, Severity
@@ -24,7 +24,7 @@ def _recent(events) -> bool:
 
 
 def check(ctx):
-    for c in ctx.pod.all_containers:
+    for c in pod_containers(ctx):
         pevents = probe_events(ctx, c, "liveness")
         kills = [k for k in probe_kills(ctx, c) if "liveness" in k.message.lower()]
         if not pevents and not kills:
@@ -47,9 +47,15 @@ def check(ctx):
         else:
             d = None
             why = "the probe's own failure messages are not in the paste"
-        loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
-        cause = (f"The kubelet keeps killing container {c.name} because its liveness probe fails ({probe_words(p)}): "
-                 f"{why} ({loop}). The restarts come from the probe, not from the app exiting.")
+        n_kills = sum(max(k.count, 1) for k in kills)
+        if c.state is None:
+            loop = f"{n_kills} kill{'s' if n_kills != 1 else ''} in the events" if kills else ""
+        else:
+            loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
+        verb = "keeps killing" if max(n_kills, c.restarts) > 1 else "killed"
+        probe = f" ({probe_words(p)})" if p is not None else ""
+        cause = (f"The kubelet {verb} container {c.name} because its liveness probe fails{probe}: {why}"
+                 f"{f' ({loop})' if loop else ''}. The restarts come from the probe, not from the app exiting.")
         conf = Confidence.CONFIRMED if kills else Confidence.LIKELY
         if d is not None and d.confidence != "confirmed" and conf == Confidence.CONFIRMED:
             cause += f" How sure: the kill is certain, the reason is inferred from the probe's answer."

@@ -11,7 +11,7 @@ from .rule import RuleMeta, kind_word
 
 META = RuleMeta(
     id="missing-config-key", cls="missing-config-key", title="Key missing from a ConfigMap or Secret",
-    severity=Severity.ERROR, rank=42,
+    severity=Severity.ERROR, rank=26,
     summary="The ConfigMap or Secret exists, but not the key the pod reads from it (keys are case-sensitive), so the container cannot be created.",
     statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount"),
     related=("missing-configmap", "missing-secret"),
@@ -30,7 +30,7 @@ def check(ctx):
             refs = [r for r in refs if r.volume == ce.volume] or refs
         if not name:
             name = next((r.name for r in refs if r.name), "")
-        ns = ctx.ns or "<namespace>"
+        ns = f"namespace {ctx.ns}" if ctx.ns else "the pod's namespace"
         obj = f"{kind} {name}" if name else f"the {kind} of volume {ce.volume}"
         env_names = [ev.name for ev in (c.env if c is not None else ()) if f"'{key}'" in ev.value and name in ev.value]
         if ce.via == "volume":
@@ -40,7 +40,7 @@ def check(ctx):
             into = f" into env {', '.join(env_names)}" if env_names else ""
             who = f"{kind_word(c)} {c.name} reads it{into}" if c is not None else "a container reads it"
             blocked = "so the kubelet cannot create the container (CreateContainerConfigError)"
-        cause = f"{obj} exists in namespace {ns} but has no key {key}, and {who}, {blocked}."
+        cause = f"{obj} exists in {ns} but has no key {key}, and {who}, {blocked}."
         if kind == "ConfigMap":
             show = ctx.kubectl("get", "configmap", name or "<name>", "-o", "jsonpath={.data}")
             add = ctx.kubectl("patch", "configmap", name or "<name>", "--type", "merge", "-p",

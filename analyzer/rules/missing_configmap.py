@@ -9,7 +9,7 @@ from .rule import RuleMeta, kind_word
 
 META = RuleMeta(
     id="missing-configmap", cls="missing-configmap", title="Referenced ConfigMap does not exist",
-    severity=Severity.ERROR, rank=40,
+    severity=Severity.ERROR, rank=26,
     summary="A ConfigMap the pod reads (env, envFrom or a volume) does not exist in the pod's namespace, so the container cannot be created.",
     statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount", "Init:CreateContainerConfigError"),
     related=("missing-secret", "missing-config-key", "volume-mount-failure"),
@@ -39,7 +39,7 @@ def _uses(refs) -> str:
 
 def missing_object_finding(ctx, meta, ce, c, now):
     """The finding for a ConfigMap or Secret that does not exist (shared with missing-secret)."""
-    ns = ctx.ns or "<namespace>"
+    ns = f"namespace {ctx.ns}" if ctx.ns else "the pod's namespace"
     kind, name = ce.kind, ce.name
     refs = [r for r in refs_to(ctx, kind, name) if c is None or r.container is None or r.container is c]
     if ce.via == "volume":
@@ -51,7 +51,7 @@ def missing_object_finding(ctx, meta, ce, c, now):
         use = _uses(refs)
         who = f"{kind_word(c)} {c.name} reads it" + (f" ({use})" if use else "") if c is not None else "a container reads it"
         blocked = "so the kubelet cannot create the container (CreateContainerConfigError)"
-    cause = f"{kind} {name} does not exist in namespace {ns}, and {who}, {blocked}."
+    cause = f"{kind} {name} does not exist in {ns}, and {who}, {blocked}."
     hint = _HINTS.get(name)
     if kind == "Secret" and "-token-" in name:
         hint = ("Service-account token Secrets are no longer created automatically (Kubernetes 1.24+): mount a projected "
@@ -70,7 +70,7 @@ def missing_object_finding(ctx, meta, ce, c, now):
         plural = "secrets"
     listing = ctx.kubectl("get", plural)
     elsewhere = ctx.kubectl("get", plural, "-A", "--field-selector", f"metadata.name={name}", namespaced=False)
-    fix = [f"Create {kind} {name} in namespace {ns} (from the manifest, chart or operator that should have made it — an "
+    fix = [f"Create {kind} {name} in {ns} (from the manifest, chart or operator that should have made it — an "
            f"install that failed half-way or ran out of order leaves it out): `{create}`.",
            f"Or, if the name is a typo, fix the reference in {ctx.workload_phrase}: `{listing}` lists what exists. "
            f"{kind}s are per namespace: one of that name in another namespace does not count (`{elsewhere}`).",

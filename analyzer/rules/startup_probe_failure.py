@@ -1,7 +1,7 @@
 """startup-probe-failure: the startup probe never succeeds, so the container is killed before it is up."""
 from __future__ import annotations
 
-from ..crashes import is_crashlooping, last_exit, probe_kills, run_seconds
+from ..crashes import is_crashlooping, last_exit, pod_containers, probe_kills, run_seconds
 from ..history import mark_explained
 from ..probes import budget, diagnose, probe_events, probe_words, total_failures
 from ..report import Confidence, Severity
@@ -18,7 +18,7 @@ META = RuleMeta(
 
 
 def check(ctx):
-    for c in ctx.pod.all_containers:
+    for c in pod_containers(ctx):
         pevents = probe_events(ctx, c, "startup")
         kills = [k for k in probe_kills(ctx, c) if "startup" in k.message.lower()]
         if not pevents and not kills:
@@ -38,8 +38,9 @@ def check(ctx):
         why = d.cause if d is not None else "the probe's own failure messages are not in the paste"
         if killed:
             loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
-            cause = (f"The kubelet kills container {c.name} because its startup probe never succeeds{window} "
-                     f"({probe_words(p)}): {why} ({loop}).")
+            probe = f" ({probe_words(p)})" if p is not None else ""
+            cause = (f"The kubelet kills container {c.name} because its startup probe never succeeds{window}{probe}: "
+                     f"{why} ({loop}).")
         else:
             cause = (f"Container {c.name} has not passed its startup probe yet ({probe_words(p)}): {why}. If it does not "
                      f"succeed{window}, the kubelet will kill it.")
