@@ -188,12 +188,17 @@ def mount_blocked(ctx) -> bool:
 def container_for(ctx, ce: ConfigError) -> Optional[Container]:
     """The container an env/security error is about: the one named by the event, the one whose
     env references the object, or the only one that is waiting on its config."""
+    from .crashes import pod_containers
+
     pod = ctx.pod
     name = ce.event.container or ce.named_container
     if name:
-        c = next((c for c in pod.all_containers if str(c.name) == name), None)
+        c = next((c for c in pod_containers(ctx) if str(c.name) == name), None)
         if c is not None:
             return c
+    if not pod.all_containers:
+        cs = pod_containers(ctx)              # an Events-only paste: its one stand-in container
+        return cs[0] if len(cs) == 1 else None
     blocked = blocked_containers(ctx)
     if ce.kind:
         refs = [r.container for r in refs_to(ctx, ce.kind, ce.name, ce.key) if r.container is not None]

@@ -148,7 +148,8 @@ def human_seconds(sec: float) -> str:
 
 # ---- which containers a paste shows ---------------------------------------------------
 
-_NAMED = re.compile(r'(?:[Cc]ontainer|container=)\s*"?(?P<n>[a-z0-9][a-z0-9.-]*)"?(?:\s+in pod\b|\s*:|\s+failed|$|\s)')
+_NAMED = re.compile(r'^(?:Created|Started) container:? (?P<a>[a-z0-9][a-z0-9.-]*)$|failed container (?P<b>[a-z0-9][a-z0-9.-]*) in pod'
+                    r'|[Cc]ontainer "(?P<c>[a-z0-9][a-z0-9.-]*)"|^Stopping container (?P<d>[a-z0-9][a-z0-9.-]*)$')
 _IMAGE = re.compile(r'(?:[Pp]ulling image|Container image|Successfully pulled image) "(?P<i>[^"]+)"')
 
 
@@ -176,8 +177,8 @@ def pod_containers(ctx) -> tuple:
         if n is None and e.reason == "Killing":
             n = killed_container(e.message)
         if n is None and e.reason in ("Created", "Started", "Killing", "BackOff", "Failed"):
-            m = _NAMED.search(e.message)
-            n = m.group("n") if m and m.group("n") not in ("with", "process", "image", "create", "task") else None
+            m = _NAMED.search(e.message.strip())
+            n = next((g for g in m.groups() if g), None) if m else None
         if n and n not in names:
             names.append(n)
         if n and e.reason == "Created" and last_image and n not in image_of:
@@ -412,3 +413,33 @@ def shell_complaint(code: Optional[int], message: str, c: Optional[Container] = 
         return (f"Its shell script calls {', '.join('`' + p + '`' for p in progs)}: one of them is most likely misspelt or "
                 f"not in image {image} (the shell exits 127 when it cannot find a command).")
     return ""
+
+
+# ---- naming a container in prose and commands -------------------------------------------
+
+def known(c: Container) -> bool:
+    """False for the stand-in of an Events-only paste that names no container."""
+    return bool(c.name) and not str(c.name).startswith("<")
+
+
+def label(c: Container, capital: bool = False) -> str:
+    """`container web`, `init container init-db`, or `the container` when the paste does not name it."""
+    if not known(c):
+        text = "the container"
+    else:
+        text = f"{'init container' if c.init else 'container'} {c.name}"
+    return text[0].upper() + text[1:] if capital else text
+
+
+def nm(c: Container) -> str:
+    return str(c.name) if known(c) else "the container"
+
+
+def cname(c: Container) -> Optional[str]:
+    """The container field of a finding."""
+    return str(c.name) if known(c) else None
+
+
+def carg(c: Container) -> str:
+    """The container name for a command line (a placeholder when unknown)."""
+    return str(c.name) if known(c) else "<container>"

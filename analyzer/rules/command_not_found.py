@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import posixpath
 
-from ..crashes import is_trouble_now, pod_containers, start_failure
+from ..crashes import cname, is_trouble_now, label, nm, pod_containers, start_failure
 from ..history import mark_explained
 from ..imageref import parse_image
 from ..report import Confidence, Severity
 from ..workload_edits import check_step, edit_owner, node_name
-from .rule import RuleMeta, kind_word
+from .rule import RuleMeta
 
 META = RuleMeta(
     id="command-not-found", cls="command-not-found", title="Container command cannot be started",
@@ -71,20 +71,20 @@ def check(ctx):
         base = ref.repository.split("/")[-1] if ref is not None else ""
         origin = _origin(c, exe)
         from_where = f" ({origin})" if origin else ""
-        who = f"{kind_word(c).capitalize()} {c.name}"
+        who = f"{label(c, True)}"
         extra = []
         if sf.sub == "node-helper":
             node = node_name(ctx) or "its node"
-            cause = (f"The container runtime on {node} cannot create {kind_word(c)} {c.name}: it runs the helper program "
+            cause = (f"The container runtime on {node} cannot create {label(c)}: it runs the helper program "
                      f"\"{exe}\" itself while creating containers, and that program is not installed on the node. This is "
                      "not a problem of the image or of the container's command.")
             fix = [f"Install {exe} on the node (for apparmor_parser: the apparmor-parser / apparmor package of the node's "
                    "distribution), or turn off the runtime feature that needs it, then restart the container runtime.",
                    "Every pod scheduled to that node fails the same way until then: cordon it meanwhile."]
-            check_txt, check_cmd = check_step(ctx, f"{c.name} is created and reaches Running.")
+            check_txt, check_cmd = check_step(ctx, f"{nm(c)} is created and reaches Running.")
             fix.append(check_txt)
             yield ctx.finding(
-                META, container=str(c.name), cause=cause, evidence=ctx.evidence(*sf.sources, c.image,
+                META, container=cname(c), cause=cause, evidence=ctx.evidence(*sf.sources, c.image,
                 c.state.reason if c.state is not None and c.state.state == "Waiting" else None), fix=fix,
                 commands=[ctx.kubectl("cordon", node, namespaced=False) if node != "its node" else None, check_cmd],
                 details={"sub_cause": sf.sub, "executable": exe, "runtime_message": sf.message[:500]},
@@ -135,21 +135,21 @@ def check(ctx):
             probe = f"docker run --rm --entrypoint ls {image} -l {exe}  # does the file exist, is it executable?"
         elif exe:
             probe = f"docker run --rm --entrypoint sh {image} -c 'command -v {exe}'  # is it in the image's PATH?"
-        fix = [f"Change the command/args of {c.name} to a program the image contains, or use an image that contains "
+        fix = [f"Change the command/args of {nm(c)} to a program the image contains, or use an image that contains "
                f"{exe or 'it'} — {edit_owner(ctx)}.", *extra]
         if sf.sub == "permission":
             fix[0] = (f"Make {exe or 'the program'} executable in the image (`RUN chmod +x {exe or '<file>'}` in the "
                       "Dockerfile), or run it through its interpreter (sh script.sh); check the mount is not noexec.")
         if sf.sub == "no-command":
-            fix[0] = f"Set command: (and args:) for {c.name} in {ctx.workload_phrase} — {edit_owner(ctx)}."
+            fix[0] = f"Set command: (and args:) for {nm(c)} in {ctx.workload_phrase} — {edit_owner(ctx)}."
         conf = Confidence(sf.confidence)
         nxt = []
-        check_txt, check_cmd = check_step(ctx, f"{c.name} reaches Running and Restart Count stops growing.")
+        check_txt, check_cmd = check_step(ctx, f"{nm(c)} reaches Running and Restart Count stops growing.")
         fix.append(check_txt)
         ev = ctx.evidence(*sf.sources, *argv_lines, c.image,
                           c.state.reason if c.state is not None and c.state.state == "Waiting" else None)
         yield ctx.finding(
-            META, container=str(c.name), cause=cause, evidence=ev, fix=fix, confidence=conf,
+            META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=conf,
             commands=[x for x in (inspect, probe, check_cmd) if x], next=nxt,
             details={k: v for k, v in (("sub_cause", sf.sub), ("executable", exe or None), ("image", str(c.image) if c.image else None),
                                        ("runtime_message", sf.message[:500] if sf.message else None),

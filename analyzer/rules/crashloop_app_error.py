@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import (START_FAILURE_REASONS, human_seconds, is_crashlooping, is_trouble_now, last_exit, last_words,
-                       probe_kills, run_seconds, shell_complaint, start_failure)
+from ..crashes import (START_FAILURE_REASONS, carg, cname, human_seconds, is_crashlooping, is_trouble_now, last_exit,
+                       last_words, nm, probe_kills, run_seconds, shell_complaint, start_failure)
 from ..exit_codes import meaning
 from ..history import init_done, mark_explained
 from ..probes import probe_events
@@ -76,7 +76,7 @@ def check(ctx):
             when = f" after running {human_seconds(ran)}" + (" (it fails during start-up)" if ran < 10 else "")
         said = last_words(msg)
         who = "Sidecar (init container with restartPolicy Always)" if c.init else "Container"
-        cause = f"{who} {c.name} exits with code {code}{when}{loop}."
+        cause = f"{who} {nm(c)} exits with code {code}{when}{loop}."
         cause += " " + (shell or f"Exit {code} means {meaning(code)}.")
         if said:
             cause += f" Its last words: \"{said}\"."
@@ -85,7 +85,7 @@ def check(ctx):
                           ex.state.finished, c.restart_count,
                           c.state.reason if c.state is not None and c.state.state == "Waiting" else None, *backoff[-1:])
         mark_explained(ctx, backoff)
-        fix = [f"Read why it exits in the previous container's logs: `{ctx.logs_previous(str(c.name))}`.",
+        fix = [f"Read why it exits in the previous container's logs: `{ctx.logs_previous(carg(c))}`.",
                *hints[:1],
                f"Fix the cause in the application or its configuration in {ctx.workload_phrase}, then roll out.",
                "Common start-up causes: a missing environment variable or config file, a database not reachable at start, bad arguments."]
@@ -94,8 +94,8 @@ def check(ctx):
         check_txt, check_cmd = check_step(ctx, "the new pods stay Running and Restart Count stops growing.")
         fix.append(check_txt)
         yield ctx.finding(
-            META, container=str(c.name), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
-            commands=[ctx.logs_previous(str(c.name)), check_cmd], next=[ctx.logs_previous(str(c.name))] if not said else [],
+            META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
+            commands=[ctx.logs_previous(carg(c)), check_cmd], next=[ctx.logs_previous(carg(c))] if not said else [],
             current=current, severity=None if current else Severity.WARNING,
             details={k: v for k, v in (("exit_code", code), ("exit_meaning", meaning(code)), ("restarts", c.restarts),
                                        ("ran_seconds", int(ran) if ran is not None else None)) if v is not None},

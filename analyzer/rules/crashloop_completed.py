@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import human_seconds, is_crashlooping, last_exit, probe_kills, run_seconds
+from ..crashes import carg, cname, human_seconds, is_crashlooping, label, last_exit, nm, probe_kills, run_seconds
 from ..history import mark_explained
 from ..imageref import parse_image
 from ..probes import probe_events
@@ -72,10 +72,10 @@ def check(ctx):
         took = f" after {human_seconds(ran)}" if ran is not None else ""
         why, why_val = _why(c)
         owner = ctx.workload_phrase
-        cause = (f"Container {c.name} finishes successfully (exit 0{took}), but {owner} restarts every container that "
+        cause = (f"{label(c, True)} finishes successfully (exit 0{took}), but {owner} restarts every container that "
                  f"stops (restartPolicy Always), so it loops ({c.restarts} restarts"
                  f"{', CrashLoopBackOff' if is_crashlooping(c) else ''}). {why}")
-        fix = [f"If {c.name} should keep running, make its main process stay in the foreground (e.g. `nginx -g 'daemon off;'`, "
+        fix = [f"If {nm(c)} should keep running, make its main process stay in the foreground (e.g. `nginx -g 'daemon off;'`, "
                "`exec myserver` instead of `myserver &`); the container lives exactly as long as that process.",
                "If it is one-shot work (a migration, a script, a batch job), run it as a Job or CronJob, or as an init "
                f"container of {owner}, not as a long-running container.",
@@ -87,8 +87,8 @@ def check(ctx):
                           why_val, *backoff[-1:])
         mark_explained(ctx, backoff)
         yield ctx.finding(
-            META, container=str(c.name), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
-            commands=[ctx.logs_previous(str(c.name)), check_cmd], current=current,
+            META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
+            commands=[ctx.logs_previous(carg(c)), check_cmd], current=current,
             severity=None if current else Severity.WARNING,
             details={k: v for k, v in (("exit_code", 0), ("restarts", c.restarts),
                                        ("ran_seconds", int(ran) if ran is not None else None)) if v is not None},

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import events_about, is_crashlooping, pod_containers
+from ..crashes import cname, events_about, is_crashlooping, label, nm, pod_containers
 from ..imageref import parse_image
 from ..pull_errors import finding_for, pull_cases
 from ..report import Confidence, Severity
@@ -54,8 +54,8 @@ def check(ctx):
         current = c.state is not None and c.state.state != "Running" or not c.is_ready
         image = str(c.image or "<image>")
         yield ctx.finding(
-            META, container=str(c.name), current=current,
-            cause=f"The entrypoint of {image} is a binary for another CPU architecture (exec format error), so {c.name} cannot start.",
+            META, container=cname(c), current=current,
+            cause=f"The entrypoint of {image} is a binary for another CPU architecture (exec format error), so {nm(c)} cannot start.",
             evidence=ctx.evidence(c.image, *hits, *evs, c.state.reason if c.state else None),
             fix=_fix(ctx, image, check=True),
             commands=[f"docker manifest inspect {image}",
@@ -79,8 +79,8 @@ def _from_pasted_logs(ctx):
     c = looping[0]
     image = str(c.image or "<image>")
     yield ctx.finding(
-        META, container=str(c.name), confidence=Confidence.LIKELY,
-        cause=(f"Container {c.name} keeps restarting, and the logs pasted with it say \"exec format error\": the image's "
+        META, container=cname(c), confidence=Confidence.LIKELY,
+        cause=(f"{label(c, True)} keeps restarting, and the logs pasted with it say \"exec format error\": the image's "
                "program is a binary for another CPU architecture than the node's (an amd64-only image on an arm64 node, or "
                "the reverse). A script without a #! line gives the same words."),
         evidence=ctx.evidence(logs[0].no, *events_about(ctx, c, "BackOff")[-1:], c.image,

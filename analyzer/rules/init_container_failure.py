@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import human_seconds, is_crashlooping, last_exit, last_words, run_seconds, shell_complaint, start_failure
+from ..crashes import carg, cname, human_seconds, is_crashlooping, label, last_exit, last_words, nm, run_seconds, shell_complaint, start_failure
 from ..exit_codes import meaning
 from ..history import init_done, mark_explained
 from ..report import Confidence, Severity
@@ -56,7 +56,7 @@ def check(ctx):
                                                           if waiting else "")
         if str(pod.status or "") == "Failed":
             never = "so the pod failed without starting its containers (restartPolicy Never)"
-        cause = f"Init container {c.name} exits with code {code}{took}{loop}, {never}."
+        cause = f"Init {label(c)} exits with code {code}{took}{loop}, {never}."
         shell = shell_complaint(code, msg, c)
         cause += " " + (shell or f"Exit {code} means {meaning(code)}.")
         said = last_words(msg)
@@ -65,12 +65,12 @@ def check(ctx):
         argv = list(c.command) + list(c.args)
         text = " ".join(str(a) for a in argv)
         purpose = next((p for rx, p in _PURPOSE if rx.search(text)), None)
-        fix = [f"Read why it fails: `{ctx.logs_previous(str(c.name))}` (or without --previous while it is being retried).",
-               f"Fix what init container {c.name} needs (its command, configuration, or the service it depends on) in "
+        fix = [f"Read why it fails: `{ctx.logs_previous(carg(c))}` (or without --previous while it is being retried).",
+               f"Fix what init {label(c)} needs (its command, configuration, or the service it depends on) in "
                f"{ctx.workload_phrase}; the main containers start only after every init container exits 0."]
         if purpose:
             fix.insert(1, f"From its command line, {purpose}.")
-        check_txt, check_cmd = check_step(ctx, f"the pod leaves Init:… and {c.name} shows Terminated / Completed (exit 0).")
+        check_txt, check_cmd = check_step(ctx, f"the pod leaves Init:… and {nm(c)} shows Terminated / Completed (exit 0).")
         fix.append(check_txt)
         backoff = ctx.container_events(c, "BackOff")
         mark_explained(ctx, backoff)
@@ -80,9 +80,9 @@ def check(ctx):
                           init_cond if init_cond is not None and init_cond == "False" else None,
                           *(argv[:3] if purpose else ()), *backoff[-1:])
         yield ctx.finding(
-            META, container=str(c.name), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
-            commands=[ctx.logs_previous(str(c.name)), check_cmd],
-            next=[] if said else [ctx.logs_previous(str(c.name))],
+            META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
+            commands=[ctx.logs_previous(carg(c)), check_cmd],
+            next=[] if said else [ctx.logs_previous(carg(c))],
             details={k: v for k, v in (("exit_code", code), ("exit_meaning", meaning(code)), ("restarts", c.restarts))
                      if v is not None},
         )

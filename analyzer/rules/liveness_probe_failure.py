@@ -1,7 +1,7 @@
 """liveness-probe-failure: the liveness probe fails, and the kubelet kills and restarts the container."""
 from __future__ import annotations
 
-from ..crashes import is_crashlooping, is_trouble_now, last_exit, pod_containers, probe_kills, run_seconds
+from ..crashes import carg, cname, is_crashlooping, is_trouble_now, label, last_exit, pod_containers, probe_kills, run_seconds
 from ..history import mark_explained
 from ..probes import diagnose, probe_events, probe_words, total_failures
 from ..report import Confidence, Severity
@@ -54,7 +54,7 @@ def check(ctx):
             loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
         verb = "keeps killing" if max(n_kills, c.restarts) > 1 else "killed"
         probe = f" ({probe_words(p)})" if p is not None else ""
-        cause = (f"The kubelet {verb} container {c.name} because its liveness probe fails{probe}: {why}"
+        cause = (f"The kubelet {verb} {label(c)} because its liveness probe fails{probe}: {why}"
                  f"{f' ({loop})' if loop else ''}. The restarts come from the probe, not from the app exiting.")
         conf = Confidence.CONFIRMED if kills else Confidence.LIKELY
         if d is not None and d.confidence != "confirmed" and conf == Confidence.CONFIRMED:
@@ -74,8 +74,8 @@ def check(ctx):
                           c.restart_count, c.state.reason if c.state is not None and c.state.state == "Waiting" else None)
         nxt = [] if pevents else [ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")]
         yield ctx.finding(
-            META, container=str(c.name), cause=cause, evidence=ev, fix=fix, confidence=conf,
-            commands=[*(d.commands if d else []), ctx.logs_previous(str(c.name)), check_cmd], next=nxt,
+            META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=conf,
+            commands=[*(d.commands if d else []), ctx.logs_previous(carg(c)), check_cmd], next=nxt,
             current=current, severity=None if current else Severity.WARNING,
             details={k: v for k, v in details.items() if v is not None},
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 
 from ..config_errors import current_errors, references
+from ..crashes import cname, label
 from ..history import mark_explained
 from ..report import Confidence, Severity
 from ..workload_edits import check_step
-from .rule import RuleMeta, kind_word
+from .rule import RuleMeta
 
 META = RuleMeta(
     id="missing-config-key", cls="missing-config-key", title="Key missing from a ConfigMap or Secret",
@@ -38,7 +39,7 @@ def check(ctx):
             blocked = "so the volume cannot be mounted and the pod stays in ContainerCreating"
         else:
             into = f" into env {', '.join(env_names)}" if env_names else ""
-            who = f"{kind_word(c)} {c.name} reads it{into}" if c is not None else "a container reads it"
+            who = f"{label(c)} reads it{into}" if c is not None else "a container reads it"
             blocked = "so the kubelet cannot create the container (CreateContainerConfigError)"
         cause = f"{obj} exists in {ns} but has no key {key}, and {who}, {blocked}."
         if kind == "ConfigMap":
@@ -59,7 +60,7 @@ def check(ctx):
         waiting = c.state.reason if c is not None and c.state is not None else None
         ev = ctx.evidence(ce.event, waiting, *[r.line for r in refs])
         yield ctx.finding(
-            META, container=str(c.name) if c is not None else None, cause=cause, evidence=ev, fix=fix,
+            META, container=cname(c) if c is not None else None, cause=cause, evidence=ev, fix=fix,
             commands=[show, add, check_cmd], confidence=Confidence.CONFIRMED,
             details={k: v for k, v in (("object", f"{kind}/{name}" if name else None), ("key", key),
                                        ("namespace", ctx.ns), ("via", ce.via)) if v},

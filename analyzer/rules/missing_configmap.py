@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from ..config_errors import current_errors, refs_to
+from ..crashes import cname, label
 from ..history import mark_explained
 from ..report import Confidence, Severity
 from ..workload_edits import check_step
-from .rule import RuleMeta, kind_word
+from .rule import RuleMeta
 
 META = RuleMeta(
     id="missing-configmap", cls="missing-configmap", title="Referenced ConfigMap does not exist",
@@ -49,7 +50,7 @@ def missing_object_finding(ctx, meta, ce, c, now):
         blocked = "so the kubelet cannot mount it and the pod stays in ContainerCreating"
     else:
         use = _uses(refs)
-        who = f"{kind_word(c)} {c.name} reads it" + (f" ({use})" if use else "") if c is not None else "a container reads it"
+        who = f"{label(c)} reads it" + (f" ({use})" if use else "") if c is not None else "a container reads it"
         blocked = "so the kubelet cannot create the container (CreateContainerConfigError)"
     cause = f"{kind} {name} does not exist in {ns}, and {who}, {blocked}."
     hint = _HINTS.get(name)
@@ -85,7 +86,7 @@ def missing_object_finding(ctx, meta, ce, c, now):
     ev = ctx.evidence(ce.event, waiting, *[r.line for r in refs])
     mark_explained(ctx, [ce.event])
     return ctx.finding(
-        meta, container=str(c.name) if c is not None else None, cause=cause, evidence=ev, fix=fix,
+        meta, container=cname(c) if c is not None else None, cause=cause, evidence=ev, fix=fix,
         commands=[listing, elsewhere, create, check_cmd], confidence=Confidence.CONFIRMED, current=now,
         severity=None if now else Severity.INFO,
         details={k: v for k, v in (("object", f"{kind}/{name}"), ("namespace", ctx.ns), ("via", ce.via),

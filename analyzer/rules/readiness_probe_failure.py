@@ -1,7 +1,7 @@
 """readiness-probe-failure: the readiness probe fails; the pod runs but receives no traffic."""
 from __future__ import annotations
 
-from ..crashes import is_trouble_now, last_exit, pod_containers
+from ..crashes import cname, is_trouble_now, label, last_exit, nm, pod_containers
 from ..history import mark_explained
 from ..probes import diagnose, probe_events, probe_words, total_failures
 from ..report import Confidence, Severity
@@ -32,20 +32,20 @@ def check(ctx):
         ex = last_exit(c)
         restarting = c.restarts > 0 and ex is not None and is_trouble_now(c) and (ex.reason == "OOMKilled" or (ex.code or 0) != 0)
         if c.state is None:
-            cause = (f"The readiness probe of container {c.name} fails{probe}: {d.cause}. While it fails, the pod is not "
+            cause = (f"The readiness probe of {label(c)} fails{probe}: {d.cause}. While it fails, the pod is not "
                      "Ready and Services send it no traffic. The paste shows only events: check the pod is still not Ready.")
         else:
-            cause = (f"Container {c.name} runs but is not Ready because its readiness probe fails{probe}: "
+            cause = (f"{label(c, True)} runs but is not Ready because its readiness probe fails{probe}: "
                      f"{d.cause}. Services send the pod no traffic until it passes.")
         if restarting:
             cause += f" It also restarts ({c.restarts} restarts, last {ex.reason or 'exit ' + str(ex.code)}): that is the deeper problem."
         fix = list(d.fix)
-        check_txt, check_cmd = check_step(ctx, f"{c.name} shows Ready True (READY column full).")
+        check_txt, check_cmd = check_step(ctx, f"{nm(c)} shows Ready True (READY column full).")
         fix.append(check_txt)
         newest = ctx.newest([x.event for x in pevents])
         ev = ctx.evidence(p.line if p is not None else None, newest, c.ready, c.state.state if c.state else None)
         yield ctx.finding(
-            META, container=str(c.name), cause=cause, evidence=ev, fix=fix,
+            META, container=cname(c), cause=cause, evidence=ev, fix=fix,
             confidence=Confidence(d.confidence), severity=Severity.WARNING if restarting else None,
             commands=[*d.commands, check_cmd],
             next=[ctx.kubectl("get", "pod", ctx.name, "-o", "wide")] if c.state is None else [],

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from ..config_errors import current_errors
+from ..crashes import cname, label, nm
 from ..history import mark_explained
 from ..imageref import parse_image
 from ..report import Confidence, Severity
 from ..workload_edits import check_step, edit_owner, patch_container
-from .rule import RuleMeta, kind_word
+from .rule import RuleMeta
 
 META = RuleMeta(
     id="run-as-non-root", cls="run-as-non-root", title="Image runs as root but runAsNonRoot is set",
@@ -16,6 +17,9 @@ META = RuleMeta(
     related=("pod-security-violation", "command-not-found"),
 )
 
+# Well-known named users and their UIDs: distroless `nonroot`, the classic `nobody`, the node image's `node`.
+_KNOWN_UIDS = {"nonroot": 65532, "nobody": 65534, "node": 1000}
+_KNOWN_WHERE = {"nonroot": "distroless images", "nobody": "most base images", "node": "the official node images"}
 # Images with a well-known unprivileged variant.
 _UNPRIVILEGED = {"nginx": "nginxinc/nginx-unprivileged", "httpd": "bitnami/apache", "redis": "bitnami/redis",
                  "postgres": "bitnami/postgresql", "mysql": "bitnami/mysql"}
@@ -27,22 +31,28 @@ def check(ctx):
         if not now or c is None:
             continue
         image = str(c.image or "the image")
+        uid = 10001
         if ce.sub == "non-numeric":
             why = (f"its image {image} runs as the user named \"{ce.user}\", and the kubelet can only verify a numeric "
                    "user ID")
-            uid_hint = f"the numeric UID of {ce.user} in the image (`docker run --rm --entrypoint id {image} -u {ce.user}`)"
+            known = _KNOWN_UIDS.get(ce.user)
+            if known is not None:
+                uid = known
+                uid_hint = f"{known}, the UID of {ce.user} in {_KNOWN_WHERE[ce.user]}"
+            else:
+                uid_hint = f"the numeric UID of {ce.user} in the image (`docker run --rm --entrypoint id {image} -u {ce.user}`)"
         elif ce.sub == "uid-0":
             why = "its securityContext also sets runAsUser: 0 (root), which contradicts runAsNonRoot: true"
             uid_hint = "a non-zero UID the image's files allow"
         else:
             why = f"its image {image} runs as root (USER root or none in the image) and no runAsUser is set"
             uid_hint = "a non-zero UID (for example 10001) that can read the image's files"
-        cause = (f"{kind_word(c).capitalize()} {c.name} must run as non-root (runAsNonRoot: true), but {why}, so the "
+        cause = (f"{label(c, True)} must run as non-root (runAsNonRoot: true), but {why}, so the "
                  "kubelet refuses to start it.")
-        uid = 10001
         patch = patch_container(ctx, c, {"securityContext": {"runAsUser": uid, "runAsGroup": uid}})
-        fix = [f"Set securityContext.runAsUser of {c.name} to {uid_hint} in {ctx.workload_phrase}"
-               + (f": `{patch}` (10001 is an example)." if patch else f" — {edit_owner(ctx)}.")]
+        example = " (10001 is an example)" if uid == 10001 else ""
+        fix = [f"Set securityContext.runAsUser of {nm(c)} to {uid_hint} in {ctx.workload_phrase}"
+               + (f": `{patch}`{example}." if patch else f" — {edit_owner(ctx)}.")]
         ref = parse_image(image) if c.image else None
         base = ref.repository.split("/")[-1] if ref is not None else ""
         if ref is not None and ref.is_official and base in _UNPRIVILEGED:
@@ -52,10 +62,10 @@ def check(ctx):
             fix.append("Or build the image with a numeric `USER 10001` (and files it can read); a root image run as "
                        "another UID can fail later on file permissions or ports below 1024.")
         fix.append("Do not drop runAsNonRoot if a Pod Security level (restricted) requires it: the pod would be rejected instead.")
-        check_txt, check_cmd = check_step(ctx, f"{c.name} starts and becomes Ready.")
+        check_txt, check_cmd = check_step(ctx, f"{nm(c)} starts and becomes Ready.")
         fix.append(check_txt)
         yield ctx.finding(
-            META, container=str(c.name), cause=cause,
+            META, container=cname(c), cause=cause,
             evidence=ctx.evidence(ce.event, c.state.reason if c.state else None, c.image),
             fix=fix, commands=[patch, check_cmd] if patch else [check_cmd], confidence=Confidence.CONFIRMED,
             details={k: v for k, v in (("image", str(c.image) if c.image else None), ("sub_cause", ce.sub),

@@ -1,7 +1,7 @@
 """startup-probe-failure: the startup probe never succeeds, so the container is killed before it is up."""
 from __future__ import annotations
 
-from ..crashes import is_crashlooping, last_exit, pod_containers, probe_kills, run_seconds
+from ..crashes import carg, cname, is_crashlooping, label, last_exit, nm, pod_containers, probe_kills, run_seconds
 from ..history import mark_explained
 from ..probes import budget, diagnose, probe_events, probe_words, total_failures
 from ..report import Confidence, Severity
@@ -39,10 +39,10 @@ def check(ctx):
         if killed:
             loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
             probe = f" ({probe_words(p)})" if p is not None else ""
-            cause = (f"The kubelet kills container {c.name} because its startup probe never succeeds{window}{probe}: "
+            cause = (f"The kubelet kills {label(c)} because its startup probe never succeeds{window}{probe}: "
                      f"{why} ({loop}).")
         else:
-            cause = (f"Container {c.name} has not passed its startup probe yet ({probe_words(p)}): {why}. If it does not "
+            cause = (f"{label(c, True)} has not passed its startup probe yet ({probe_words(p)}): {why}. If it does not "
                      f"succeed{window}, the kubelet will kill it.")
         fix = list(d.fix) if d is not None else []
         if p is not None and p.failure and d is not None and d.sub in ("too-early", "not-listening", "timeout-short", "slow"):
@@ -51,18 +51,18 @@ def check(ctx):
             fix.insert(0, f"If the app is just slow to start, give it longer: failureThreshold {p.failure} → {more} "
                           f"(= {(p.delay or 0) + more * (p.period or 10)}s)" + (f": `{patch}`." if patch else "."))
         fix.append("The app's own logs show how far its start-up gets before the kill.")
-        check_txt, check_cmd = check_step(ctx, f"{c.name} becomes Ready and Restart Count stops growing.")
+        check_txt, check_cmd = check_step(ctx, f"{nm(c)} becomes Ready and Restart Count stops growing.")
         fix.append(check_txt)
         newest = ctx.newest([x.event for x in pevents]) if pevents else None
         ev = ctx.evidence(p.line if p is not None else None, newest, *kills[-1:],
                           ex.state.reason if ex is not None else None, c.restart_count,
                           c.state.reason if c.state is not None and c.state.state == "Waiting" else None)
         yield ctx.finding(
-            META, container=str(c.name), cause=cause, evidence=ev, fix=fix,
+            META, container=cname(c), cause=cause, evidence=ev, fix=fix,
             confidence=Confidence.CONFIRMED if kills else (Confidence.LIKELY if killed else Confidence.CONFIRMED),
             severity=None if killed else Severity.WARNING,
-            commands=[*(d.commands if d else []), ctx.logs_previous(str(c.name)) if killed else
-                      ctx.kubectl("logs", ctx.name, "-c", str(c.name)), check_cmd],
+            commands=[*(d.commands if d else []), ctx.logs_previous(carg(c)) if killed else
+                      ctx.kubectl("logs", ctx.name, "-c", carg(c)), check_cmd],
             details={k: v for k, v in (("probe", p.text if p is not None else None), ("budget_seconds", bud),
                                        ("failures", total_failures(pevents) if pevents else None),
                                        ("restarts", c.restarts), ("sub_cause", d.sub if d else None)) if v is not None},
