@@ -36,6 +36,11 @@ def analyze(text: str) -> Report:
     if parsed.format == "empty":
         return _refuse(text, "The paste is empty. " + WHAT_WE_READ, fmt="empty")
     if parsed.format == "unrecognized":
+        from .loose import read_messages
+
+        pod = read_messages(parsed.lines)
+        if pod is not None:
+            return run(ParseResult("message", parsed.lines, [pod], []), __version__)
         r = run(ParseResult("unrecognized", parsed.lines, [], []), __version__)
         r.verdict = Verdict.UNRECOGNIZED
         r.message = "This does not look like kubectl output. " + WHAT_WE_READ

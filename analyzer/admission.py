@@ -36,6 +36,8 @@ def rejected_creations(ctx) -> list:
     out = []
     seen = set()
     for e in sorted(evs, key=lambda e: (e.last_seen_s if e.last_seen_s is not None else 0, -e.line)):
+        if ctx.superseded(e, "SuccessfulCreate"):
+            continue                  # the controller created pods after this refusal: it has cleared
         r = classify(e.message, e)
         if r is None or r.cls in seen:
             continue
@@ -72,6 +74,9 @@ def classify(message: str, event=None) -> Optional[Rejection]:
     if m:
         return Rejection("admission-webhook-denied", "unreachable", {"webhook": m.group(1), "reason": m.group(2).strip()},
                          text, event)
+    if re.fullmatch(r"\s*Error creating:\s*", text):
+        # Early (1.8) admission webhooks dropped their reason: only the apiserver knows (k/k #55924).
+        return Rejection("admission-webhook-denied", "empty", {"webhook": "", "reason": ""}, text, event)
     m = _SA.search(text)
     if m:
         return Rejection("other", "serviceaccount", {"serviceaccount": m.group(1)}, text, event)

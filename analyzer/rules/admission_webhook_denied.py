@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..admission import OWNER_KINDS, rejected_creations
-from ..report import Severity
+from ..report import Confidence, Severity
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -20,6 +20,17 @@ def check(ctx):
             continue
         d = r.detail
         hook = d["webhook"]
+        if r.sub == "empty":
+            yield ctx.finding(
+                META, confidence=Confidence.POSSIBLE,
+                cause=("The API server refused to create the pods without giving a reason (`Error creating: ` and nothing "
+                       "after it): early admission webhooks dropped their message, so a webhook is the likely cause."),
+                evidence=ctx.evidence(r.event),
+                fix=["Read the API server's log around the event time, and the webhook's own logs.",
+                     "List the admission webhooks and check which ones match pods in this namespace."],
+                commands=[ctx.kubectl("get", "validatingwebhookconfigurations,mutatingwebhookconfigurations", namespaced=False)],
+                next=[ctx.kubectl("logs", "-n", "kube-system", "-l", "component=kube-apiserver", "--tail=200", namespaced=False)])
+            continue
         if r.sub == "denied":
             cause = f"Admission webhook {hook} denied the pod: {d['reason'][:300]}"
             fix = ["Change the pod template so it complies with the policy the webhook enforces (the message says which)."]

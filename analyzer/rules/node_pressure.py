@@ -6,7 +6,7 @@ from .rule import RuleMeta
 
 META = RuleMeta(
     id="node-pressure", cls="node-pressure", title="Node under memory, disk or PID pressure",
-    severity=Severity.ERROR, rank=13, kinds=("Node",),
+    severity=Severity.ERROR, rank=9, kinds=("Node",),
     summary="The node reports MemoryPressure, DiskPressure or PIDPressure: the kubelet taints it and starts evicting pods.",
     statuses=("MemoryPressure", "DiskPressure", "PIDPressure", "EvictionThresholdMet"),
     related=("evicted", "node-not-ready"),

@@ -25,7 +25,7 @@ def check(ctx):
         if r.sub == "podsecurity":
             checks = d["checks"]
             musts = [m.group(1) for c in checks for m in re.finditer(r"must (?:set|not set) ([^)]+)", c)]
-            cause = (f"Namespace {ns} enforces Pod Security \"{d['level']}\" and the pod violates it: "
+            cause = ((f"Namespace {ns}" if ctx.ns else "The namespace") + f" enforces Pod Security \"{d['level']}\" and the pod violates it: "
                      + "; ".join(checks[:6]) + ("…" if len(checks) > 6 else "") + ".")
             fix = [f"Change the pod template of the owner so it sets: {', '.join(musts) or 'the fields the message lists'}."]
             fix.append("Only if the workload truly needs it: relabel the namespace to a looser level "
