@@ -92,7 +92,7 @@ def first_line(text: Optional[str], limit: int = 160) -> str:
 
 
 _ERRORISH = re.compile(r"(?:error|exception|panic|fatal|failed|cannot|can't|could not|unable|refused|denied|not found|"
-                       r"no such|invalid|missing|killed|abort)", re.I)
+                       r"no such|invalid|missing|killed|abort|not_found)", re.I)
 
 
 def last_words(text: Optional[str], limit: int = 200) -> str:
@@ -371,13 +371,16 @@ _SHELLS = ("sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash
 
 
 def script_programs(c: Container) -> list:
-    """The programs a `sh -c '<script>'` command line calls (first word of each command), builtins left out."""
+    """The programs a command line calls: its program, or for `sh -c '<script>'` the first word of each
+    command in the script, builtins left out."""
     argv = [str(a) for a in list(c.command) + list(c.args)]
     if not argv:
         return []
     first = argv[0].split()
-    if not first or first[0] not in _SHELLS:
+    if not first:
         return []
+    if first[0] not in _SHELLS:
+        return [first[0]]
     try:
         i = argv.index("-c")
         script = "\n".join(argv[i + 1:])
@@ -404,7 +407,9 @@ def shell_complaint(code: Optional[int], message: str, c: Optional[Container] = 
     if m:
         verb = "find" if "not found" in m.group("what") else "execute"
         return f"The shell could not {verb} the program `{m.group('exe')}`: a typo, or a program the image does not contain."
-    progs = script_programs(c) if c is not None else []
+    argv = [str(a) for a in list(c.command) + list(c.args)] if c is not None else []
+    shell = bool(argv) and bool(argv[0].split()) and argv[0].split()[0] in _SHELLS
+    progs = script_programs(c) if shell else []
     if code == 127 and progs:
         image = c.image or "the image"
         if len(progs) == 1:
@@ -443,3 +448,10 @@ def cname(c: Container) -> Optional[str]:
 def carg(c: Container) -> str:
     """The container name for a command line (a placeholder when unknown)."""
     return str(c.name) if known(c) else "<container>"
+
+
+def exit_meaning(code: int, c: Optional[Container] = None) -> str:
+    """What an exit code means, for the program the container runs when it is one we know (curl, wget)."""
+    from .exit_codes import meaning, tool_meaning
+
+    return (tool_meaning(code, script_programs(c)) if c is not None else "") or meaning(code)

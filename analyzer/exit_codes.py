@@ -32,3 +32,24 @@ def meaning(code: int) -> str:
         sig = SIGNALS.get(code - 128, f"signal {code - 128}")
         return f"killed by {sig}"
     return "an application-defined error code"
+
+
+# Exit codes of the programs init containers and probes run most (curl(1) and wget(1) manuals).
+_TOOLS = {
+    "curl": {6: "curl could not resolve the host name", 7: "curl could not connect to the host",
+             22: "curl got an HTTP error (400 or above) with --fail", 28: "curl timed out",
+             35: "curl failed the TLS handshake", 52: "curl got an empty reply from the server",
+             56: "curl failed receiving data", 60: "curl could not verify the server's TLS certificate"},
+    "wget": {1: "wget failed (a generic error)", 4: "wget had a network failure (DNS, refused, timeout)",
+             5: "wget failed the TLS verification", 6: "wget could not authenticate",
+             8: "wget got an error response from the server (4xx/5xx)"},
+}
+
+
+def tool_meaning(code: int, programs) -> str:
+    """What `code` means for curl or wget when the container's command runs one of them, else ""."""
+    for prog in programs:
+        name = str(prog).rsplit("/", 1)[-1]
+        if name in _TOOLS and code in _TOOLS[name]:
+            return _TOOLS[name][code]
+    return ""

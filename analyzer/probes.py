@@ -207,7 +207,10 @@ class Diagnosis:
 
 
 def _port_phrase(p: Optional[Probe], pe: ProbeEvent) -> str:
-    port = (p.port if p is not None else None) or pe.port
+    named = p.port if p is not None else None
+    if named and not named.isdigit() and pe.port:
+        return f"port {named} ({pe.port})"
+    port = named or pe.port
     return f"port {port}" if port else "its port"
 
 
@@ -227,13 +230,14 @@ def diagnose(ctx, c: Container, kind: str, pevents: list, ran: Optional[float] =
         pf_cmd = ctx.kubectl("port-forward", f"pod/{ctx.name}", f"{port}:{port}") + \
             f"  # then: curl -i http://localhost:{port}{path or '/'}"
     out = pe.output.strip()
-    said = f" (\"{out[:200]}\")" if out else ""
+    brief = out if len(out) <= 240 else f"{out[:110]} … {out[-120:]}"
+    said = f" (\"{brief}\")" if out else ""
     limit_cpu = c.limits.get("cpu")
     bud = budget(p)
 
     if pe.sub == "status" and pe.status is not None:
         code = pe.status
-        where = f"{path or 'its path'} on {_port_phrase(p, pe)}"
+        where = (f"{path} on {_port_phrase(p, pe)}" if path and port else path or "request")
         if code == 404:
             return Diagnosis("wrong-path", f"the probe's GET {where} answers 404 Not Found: the app has no such path", "confirmed",
                              [f"Point the {kind} probe of {c.name} at the app's real health endpoint ({fieldname}.httpGet.path)."],
@@ -355,7 +359,8 @@ def diagnose(ctx, c: Container, kind: str, pevents: list, ran: Optional[float] =
                          ["Register the standard gRPC health service in the app, or probe it another way."], [])
     if pe.sub in ("output", "silent"):
         target = p.target if p is not None else ""
-        return Diagnosis("check-failed", f"its check {target + ' ' if target else ''}fails{said}", "confirmed" if out else "likely",
+        what = f"the check command exits non-zero{': ' + said.strip(' ()') if out else ' without printing anything'}"
+        return Diagnosis("check-failed", what, "confirmed" if out else "likely",
                          ["Run the check by hand in the container to see why it fails, then fix the app or the check."],
                          [ctx.kubectl("exec", ctx.name, "-c", str(c.name), "--", *_argv(target))] if target.startswith("[")
                          else [])

@@ -67,8 +67,37 @@ def edit_owner(ctx) -> str:
 
 def check_step(ctx, what: str) -> tuple:
     """-> (fix sentence, command) for the last step of a fix: how to see that it worked."""
+    kind = owner_kind(ctx)
+    if kind == "cronjob":
+        cmd = ctx.kubectl("get", "jobs", "-w")
+        return f"Check: `{cmd}` — the next run completes (COMPLETIONS 1/1); {what}", cmd
+    if kind == "job":
+        cmd = ctx.kubectl("wait", "--for=condition=complete", ctx.workload, "--timeout=30m")
+        return f"Check: `{cmd}` — the recreated Job completes; {what}", cmd
     cmd = ctx.rollout_status() or ctx.watch_pod()
     return f"Check: `{cmd}` — {what}", cmd
+
+
+# Kinds `kubectl set resources/env/image` can change (polymorphichelpers.UpdatePodSpecForObject).
+SETTABLE = ("deployment", "statefulset", "daemonset", "replicaset", "replicationcontroller", "cronjob")
+
+
+def set_resources(ctx, c: Container, spec: str) -> Optional[str]:
+    """`kubectl set resources deployment/web -c web --limits=memory=1Gi`, for owners that command can change."""
+    if owner_kind(ctx) not in SETTABLE:
+        return None
+    args = ["set", "resources", ctx.workload, "-c", str(c.name), spec]
+    return ctx.kubectl(*args)
+
+
+def owner_note(ctx) -> str:
+    """For an owner kubectl cannot edit generically (a custom resource), say where the spec lives."""
+    owner = getattr(ctx.obj, "owner", None)
+    if owner is None or owner_kind(ctx) in SETTABLE + ("job", "static", "pod"):
+        return ""
+    kind = owner.top_kind or owner.kind
+    return (f"{kind} is not a built-in workload: change the container's spec where {kind} "
+            f"{owner.top_name or owner.name} defines it (its operator creates the pods).")
 
 
 def node_name(ctx) -> Optional[str]:

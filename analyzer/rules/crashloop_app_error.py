@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import (START_FAILURE_REASONS, carg, cname, human_seconds, is_crashlooping, is_trouble_now, last_exit,
-                       last_words, nm, probe_kills, run_seconds, shell_complaint, start_failure)
-from ..exit_codes import meaning
+from ..crashes import (START_FAILURE_REASONS, carg, cname, exit_meaning, human_seconds, is_crashlooping,
+                       is_trouble_now, last_exit, last_words, nm, probe_kills, run_seconds, shell_complaint,
+                       start_failure)
 from ..history import init_done, mark_explained
 from ..probes import probe_events
 from ..report import Confidence, Severity
@@ -77,7 +77,7 @@ def check(ctx):
         said = last_words(msg)
         who = "Sidecar (init container with restartPolicy Always)" if c.init else "Container"
         cause = f"{who} {nm(c)} exits with code {code}{when}{loop}."
-        cause += " " + (shell or f"Exit {code} means {meaning(code)}.")
+        cause += " " + (shell or f"Exit {code} means {exit_meaning(code, c)}.")
         if said:
             cause += f" Its last words: \"{said}\"."
         hints = [h for rx, h in _LAST_WORDS if msg and rx.search(msg)]
@@ -87,8 +87,10 @@ def check(ctx):
         mark_explained(ctx, backoff)
         fix = [f"Read why it exits in the previous container's logs: `{ctx.logs_previous(carg(c))}`.",
                *hints[:1],
-               f"Fix the cause in the application or its configuration in {ctx.workload_phrase}, then roll out.",
-               "Common start-up causes: a missing environment variable or config file, a database not reachable at start, bad arguments."]
+               f"Fix the cause in the application or its configuration in {ctx.workload_phrase}, then roll out."]
+        if (ran is None or ran < 10) and code not in (126, 127) and code < 128:
+            fix.append("Common start-up causes: a missing environment variable or config file, a database not reachable "
+                       "at start, bad arguments.")
         if code == 2:
             fix.insert(1, "Exit 2 usually means bad command-line arguments: compare `args:` with the program's usage text.")
         check_txt, check_cmd = check_step(ctx, "the new pods stay Running and Restart Count stops growing.")
@@ -97,6 +99,6 @@ def check(ctx):
             META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
             commands=[ctx.logs_previous(carg(c)), check_cmd], next=[ctx.logs_previous(carg(c))] if not said else [],
             current=current, severity=None if current else Severity.WARNING,
-            details={k: v for k, v in (("exit_code", code), ("exit_meaning", meaning(code)), ("restarts", c.restarts),
+            details={k: v for k, v in (("exit_code", code), ("exit_meaning", exit_meaning(code, c)), ("restarts", c.restarts),
                                        ("ran_seconds", int(ran) if ran is not None else None)) if v is not None},
         )

@@ -24,29 +24,31 @@ META = RuleMeta(
 _SHELL_IMAGES = ("busybox", "alpine", "ubuntu", "debian", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux",
                  "python", "node", "golang", "ruby", "perl", "bash", "curlimages/curl", "bitnami/kubectl",
                  "openjdk", "eclipse-temurin")
-_BACKGROUND = re.compile(r"(?:^|[\s;])(?:nohup\b|[^&]&\s*$|service \S+ start|systemctl start|--daemon\b|daemonize)")
-_ONE_SHOT = re.compile(r"^(?:echo|printf|true|date|env|ls|cat|curl|wget|sleep \d{1,3}$|python\S* \S+\.py|sh \S+\.sh|"
-                       r"\./\S+\.sh|migrate|flask db upgrade|rake db:|manage\.py (?:migrate|collectstatic))")
+_BACKGROUND = re.compile(r"(?:^|[\s;])(?:nohup\b|[^&]&\s*$|[^&]&\s*;|service \S+ start|systemctl start|--daemon\b|daemonize)")
+_ONE_SHOT = re.compile(r"(?:^|[\s;&|/])(?:echo|printf|printenv|true|date|env|ls|cat|curl|wget|touch|cp|mkdir|"
+                       r"migrat\w*|alembic|flyway|liquibase|rake db:\S+|manage\.py (?:migrate|collectstatic)|"
+                       r"npm run build|yarn build|sleep \d{1,3})(?:\s|$|;)")
 
 
 def _why(c) -> tuple:
-    """-> (sentence, Val) naming what in the paste makes the process finish."""
+    """-> (kind, sentence, Val) naming what in the paste makes the process finish.
+    kind: background | one-shot | returns | shell-image | unknown."""
     argv = list(c.command) + list(c.args)
     text = " ".join(str(a) for a in argv)
+    shown = text if len(text) <= 90 else text[:89] + "…"
     if argv:
         for a in argv:
             if _BACKGROUND.search(str(a)):
-                return ("Its command starts something in the background (&, nohup, a daemon or `service … start`) and "
-                        "then returns, so the container's main process ends.", a)
-        last = str(argv[-1]).strip()
-        if _ONE_SHOT.match(last) or _ONE_SHOT.match(text.split(" -c ", 1)[-1].strip()):
-            return (f"Its command (`{last[:80]}`) is a one-shot task that finishes.", argv[-1])
-        return (f"Its command (`{text[:80]}`) returns instead of running in the foreground.", argv[0])
+                return ("background", f"Its command (`{shown}`) starts something in the background (&, nohup, a daemon "
+                        "or `service … start`) and then returns, so the container's main process ends.", a)
+        if _ONE_SHOT.search(text):
+            return ("one-shot", f"Its command (`{shown}`) is a one-shot task that finishes.", argv[0])
+        return ("returns", f"Its command (`{shown}`) returns instead of running in the foreground.", argv[0])
     ref = parse_image(str(c.image)) if c.image else None
     if ref is not None and any(ref.repository.endswith(s) or ref.repository == f"library/{s}" for s in _SHELL_IMAGES):
-        return (f"It sets no command, and the default command of {ref.name} is a shell or short task that exits at "
-                "once when nothing keeps it busy.", c.image)
-    return ("Its program finishes successfully instead of running in the foreground.", None)
+        return ("shell-image", f"It sets no command, and the default command of {ref.name} is a shell that exits at once "
+                "when nothing keeps it busy (no terminal is attached).", c.image)
+    return ("unknown", "Its program finishes successfully instead of running in the foreground.", None)
 
 
 def check(ctx):
@@ -70,16 +72,19 @@ def check(ctx):
             continue                           # Ready now, and the last run was long: not a loop
         current = looping or not c.is_ready
         took = f" after {human_seconds(ran)}" if ran is not None else ""
-        why, why_val = _why(c)
+        kind_, why, why_val = _why(c)
         owner = ctx.workload_phrase
         cause = (f"{label(c, True)} finishes successfully (exit 0{took}), but {owner} restarts every container that "
                  f"stops (restartPolicy Always), so it loops ({c.restarts} restarts"
                  f"{', CrashLoopBackOff' if is_crashlooping(c) else ''}). {why}")
-        fix = [f"If {nm(c)} should keep running, make its main process stay in the foreground (e.g. `nginx -g 'daemon off;'`, "
-               "`exec myserver` instead of `myserver &`); the container lives exactly as long as that process.",
-               "If it is one-shot work (a migration, a script, a batch job), run it as a Job or CronJob, or as an init "
-               f"container of {owner}, not as a long-running container.",
-               "For a debugging pod that must just stay up, use `sleep infinity` as the command."]
+        foreground = (f"If {nm(c)} should keep running, make its main process stay in the foreground (`exec myserver` "
+                      "instead of `myserver &`; `nginx -g 'daemon off;'`): the container lives exactly as long as that "
+                      "process.")
+        oneshot = ("If it is one-shot work (a migration, a script, a batch job), run it as a Job or CronJob, or as an init "
+                   f"container of {owner}, instead of as a long-running container.")
+        fix = [oneshot, foreground] if kind_ == "one-shot" else [foreground, oneshot]
+        if kind_ == "shell-image":
+            fix.append("For a debugging pod that must just stay up, give it a command such as `sleep infinity`.")
         check_txt, check_cmd = check_step(ctx, "the container stays Running and Restart Count stops growing.")
         fix.append(check_txt)
         ev = ctx.evidence(ex.state.state, ex.state.reason, ex.state.exit_code, ex.state.started, ex.state.finished,

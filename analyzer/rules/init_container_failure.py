@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import carg, cname, human_seconds, is_crashlooping, label, last_exit, last_words, nm, run_seconds, shell_complaint, start_failure
-from ..exit_codes import meaning
+from ..crashes import (carg, cname, exit_meaning, human_seconds, is_crashlooping, label, last_exit, last_words, nm,
+                       run_seconds, shell_complaint, start_failure)
 from ..history import init_done, mark_explained
 from ..report import Confidence, Severity
 from ..workload_edits import check_step
@@ -56,9 +56,9 @@ def check(ctx):
                                                           if waiting else "")
         if str(pod.status or "") == "Failed":
             never = "so the pod failed without starting its containers (restartPolicy Never)"
-        cause = f"Init {label(c)} exits with code {code}{took}{loop}, {never}."
+        cause = f"{label(c, True)} exits with code {code}{took}{loop}, {never}."
         shell = shell_complaint(code, msg, c)
-        cause += " " + (shell or f"Exit {code} means {meaning(code)}.")
+        cause += " " + (shell or f"Exit {code} means {exit_meaning(code, c)}.")
         said = last_words(msg)
         if said:
             cause += f" Its last words: \"{said}\"."
@@ -66,7 +66,7 @@ def check(ctx):
         text = " ".join(str(a) for a in argv)
         purpose = next((p for rx, p in _PURPOSE if rx.search(text)), None)
         fix = [f"Read why it fails: `{ctx.logs_previous(carg(c))}` (or without --previous while it is being retried).",
-               f"Fix what init {label(c)} needs (its command, configuration, or the service it depends on) in "
+               f"Fix what {label(c)} needs (its command, configuration, or the service it depends on) in "
                f"{ctx.workload_phrase}; the main containers start only after every init container exits 0."]
         if purpose:
             fix.insert(1, f"From its command line, {purpose}.")
@@ -83,6 +83,6 @@ def check(ctx):
             META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
             commands=[ctx.logs_previous(carg(c)), check_cmd],
             next=[] if said else [ctx.logs_previous(carg(c))],
-            details={k: v for k, v in (("exit_code", code), ("exit_meaning", meaning(code)), ("restarts", c.restarts))
+            details={k: v for k, v in (("exit_code", code), ("exit_meaning", exit_meaning(code, c)), ("restarts", c.restarts))
                      if v is not None},
         )

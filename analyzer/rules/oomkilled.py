@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import is_trouble_now
+from ..crashes import cname, is_trouble_now, label, nm
+from ..history import mark_explained
 from ..quantity import human, jvm_bytes, to_bytes
 from ..report import Severity
+from ..workload_edits import check_step, owner_kind, owner_note, set_resources
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -56,38 +58,54 @@ def check(ctx):
             continue
         st = states[0]
         current = is_trouble_now(c)
+        mark_explained(ctx, ctx.container_events(c, "BackOff"))
         if not current and c.restarts <= 1:
-            continue
+            continue                       # one OOM kill, restarted and Ready since: history
         limit = c.limits.get("memory")
         request = c.requests.get("memory")
         limit_b = to_bytes(str(limit)) if limit else None
-        where = "init container" if c.init else "container"
+        # A full container block always prints Ready and Restart Count; without them the paste was cut
+        # and may simply not show the limits.
+        cut = c.ready is None and c.restart_count is None
+        who = label(c, True)
         if limit:
-            cause = f"{where.capitalize()} {c.name} reached its memory limit of {limit} and was OOMKilled (exit 137)"
+            cause = f"{who} reached its memory limit of {limit} and was OOMKilled (exit 137)"
+        elif cut:
+            cause = f"{who} was OOMKilled (exit 137): it used more memory than it may (the paste does not show its limits)"
         else:
-            cause = (f"{where.capitalize()} {c.name} was OOMKilled (exit 137) with no memory limit of its own: the "
-                     "node ran out of memory (or a namespace LimitRange default applied)")
+            cause = (f"{who} was OOMKilled (exit 137) with no memory limit of its own: the node (or the pod's own limit) "
+                     "ran out of memory and the kernel chose this process")
         cause += f", {c.restarts} restarts so far." if c.restarts else "."
         hint = _runtime_hint(c, limit_b)
         if hint:
             cause += " " + hint[0]
         req_txt = f" (request {request})" if request else ""
         new_limit = human(limit_b * 2) if limit_b else "512Mi"
-        fix = [f"Raise the memory limit of {c.name}{req_txt} in {ctx.workload_phrase}, to what it really uses at peak plus headroom.",
+        fix = [f"Raise the memory limit of {nm(c)}{req_txt} in {ctx.workload_phrase}, to what it really uses at peak plus "
+               "headroom; set the request close to it so the scheduler reserves that memory.",
                "If usage keeps growing until the kill, look for a leak: memory should level off under steady load."]
         if hint:
             fix.insert(0, "Size the runtime to the container: for the JVM, -XX:MaxRAMPercentage=75 instead of a fixed -Xmx; "
                           "for Node.js, --max-old-space-size below the limit.")
-        w = ctx.workload
-        cmds = [ctx.kubectl("top", "pod", ctx.name, "--containers")]
-        if w:
-            cmds.append(ctx.kubectl("set", "resources", w, "-c", str(c.name), f"--limits=memory={new_limit}"))
-        check_cmd = ctx.rollout_status() or ctx.watch_pod()
+        note = owner_note(ctx)
+        if note:
+            fix.insert(1, note)
+        cmds = [ctx.kubectl("top", "pod", ctx.name, "--containers")] if c.state is not None and c.state.state == "Running" else []
+        setcmd = set_resources(ctx, c, f"--limits=memory={new_limit}")
+        if setcmd:
+            cmds.append(setcmd)
+        check_txt, check_cmd = check_step(ctx, "its pods are no longer OOMKilled." if owner_kind(ctx) in ("job", "cronjob")
+                                          else "Last State no longer shows OOMKilled and Restart Count stops growing.")
         cmds.append(check_cmd)
-        fix.append(f"Check: `{check_cmd}`; Last State no longer shows OOMKilled and Restart Count stops growing.")
+        fix.append(check_txt)
+        nxt = []
+        if cut and not limit:
+            field = "initContainers" if c.init else "containers"
+            nxt.append(ctx.kubectl("get", "pod", ctx.name, "-o",
+                                   f"jsonpath={{.spec.{field}[?(@.name==\"{c.name}\")].resources}}"))
         ev = ctx.evidence(st.state, st.reason, st.exit_code, limit, request, c.restart_count, hint[1] if hint else None)
         yield ctx.finding(
-            META, container=str(c.name), cause=cause, evidence=ev, fix=fix, commands=cmds, current=current,
+            META, container=cname(c), cause=cause, evidence=ev, fix=fix, commands=cmds, current=current, next=nxt,
             severity=None if current else Severity.WARNING,
             details={k: v for k, v in (("limit", str(limit) if limit else None),
                                        ("request", str(request) if request else None),

@@ -17,6 +17,17 @@ META = RuleMeta(
 )
 
 
+def _passed_since(ctx, c, pevents) -> bool:
+    """Readiness or liveness failures newer than the last startup failure: those probes only run once
+    the startup probe has succeeded, so the start-up is over."""
+    last = ctx.newest([p.event for p in pevents])
+    later = [p.event for k in ("readiness", "liveness") for p in probe_events(ctx, c, k)]
+    if last is None or not later:
+        return False
+    newest_other = ctx.newest(later + [last])
+    return newest_other is not last
+
+
 def check(ctx):
     for c in pod_containers(ctx):
         pevents = probe_events(ctx, c, "startup")
@@ -26,6 +37,8 @@ def check(ctx):
         mark_explained(ctx, [p.event for p in pevents] + kills)
         if c.is_ready or (c.state is not None and c.state.state == "Running" and c.ready is None):
             continue                       # it did start: the failures were part of a slow start
+        if not kills and _passed_since(ctx, c, pevents):
+            continue                       # liveness/readiness run only after the startup probe succeeded
         ex = last_exit(c)
         if ex is not None and not kills and (ex.reason == "OOMKilled" or ex.code not in (137, 143, 0, None)):
             continue                       # the app died on its own during start-up
@@ -42,7 +55,8 @@ def check(ctx):
             cause = (f"The kubelet kills {label(c)} because its startup probe never succeeds{window}{probe}: "
                      f"{why} ({loop}).")
         else:
-            cause = (f"{label(c, True)} has not passed its startup probe yet ({probe_words(p)}): {why}. If it does not "
+            probe = f" ({probe_words(p)})" if p is not None else ""
+            cause = (f"{label(c, True)} has not passed its startup probe yet{probe}: {why}. If it does not "
                      f"succeed{window}, the kubelet will kill it.")
         fix = list(d.fix) if d is not None else []
         if p is not None and p.failure and d is not None and d.sub in ("too-early", "not-listening", "timeout-short", "slow"):
