@@ -48,6 +48,13 @@ class ImageRef:
         return self.digest or self.tag or "latest"
 
     @property
+    def display(self) -> str:
+        """`ghcr.io/acme/web:v2`, `nginx:latest`, `quay.io/org/app@sha256:…`: how to write it back."""
+        if self.digest:
+            return f"{self.name}:{self.tag}@{self.digest}" if self.tag else f"{self.name}@{self.digest}"
+        return f"{self.name}:{self.tag or 'latest'}"
+
+    @property
     def is_docker_hub(self) -> bool:
         return self.registry in (DOCKER_HUB, "index.docker.io", "registry-1.docker.io")
 

@@ -79,15 +79,18 @@ def classify(message: str) -> PullError:
     return PullError("unknown", "unknown", "the pull failed", host)
 
 
-_PULL_FAILED = re.compile(r'^(?:Failed to pull image|failed to pull image|image pull failed for) "?([^":\s]+(?::[^":\s]+)?(?:@[^":\s]+)?)"?[:,]?\s*(.*)$', re.DOTALL)
+_PULL_FAILED = re.compile(r'^(?:Failed to pull image|failed to pull image|image pull failed for) (?:"([^"]+)"|([^\s",]+))[:,]?\s*(.*)$',
+                          re.DOTALL)
+# Issue trackers turn names into Markdown links inside the quotes: "[quay.io/x:v1](http://quay.io/x:v1)".
+_MD_LINK = re.compile(r"\[([^\]\s]+)\]\(https?://[^)\s]*\)")
 _OLD_SYNC = re.compile(r'failed to "StartContainer" for "([^"]+)" with (ErrImagePull|ImagePullBackOff): "(.*)"')
 
 
 def pull_failure(message: str) -> Optional[tuple]:
     """`Failed to pull image "x": <err>` -> (image, err); None for other messages."""
-    m = _PULL_FAILED.match(message.strip())
+    m = _PULL_FAILED.match(_MD_LINK.sub(r"\1", message.strip()))
     if m:
-        return m.group(1), m.group(2)
+        return (m.group(1) or m.group(2)), m.group(3)
     return None
 
 
@@ -208,10 +211,12 @@ def finding_for(ctx, meta, case: PullCase, *, cause: str, fix: list, commands: l
     """A finding about one PullCase, citing the image, the waiting reason and the runtime's words."""
     from .report import Confidence
 
+    from .workload_edits import check_step
+
     c = case.container
     ev = ctx.evidence(case.waiting, c.image, case.event, case.secret_event, *evidence_extra)
-    check = ctx.rollout_status() or ctx.watch_pod()
-    fix = list(fix) + [f"Check: `{check}` shows the new pods Running and Ready."]
+    check_txt, check = check_step(ctx, "the image is pulled and the pods reach Running.")
+    fix = list(fix) + [check_txt]
     return ctx.finding(
         meta, rule_id=rule_id, container=str(c.name) or None, cause=cause, evidence=ev, fix=fix,
         commands=list(commands) + [check], next=list(next), confidence=Confidence(case.confidence),
@@ -230,7 +235,7 @@ def _containers_from_events(ctx) -> list:
         image = pf[0] if pf else None
         if image is None:
             m = _OTHER_IMAGE_EVENT.match(e.message.strip())
-            image = m.group(1) if m else None
+            image = (m.group(1) or m.group(2)) if m else None
         if image and image not in seen:
             seen[image] = Container(name=Val(e.container or "", 0), init=False, image=Val(image, 0))
     return list(seen.values())
@@ -238,4 +243,5 @@ def _containers_from_events(ctx) -> list:
 
 # Events that name the image without a pull attempt: `Container image "x" is not present with pull
 # policy of Never` (ErrImageNeverPull), `Failed to apply default image tag "x": ...` (InspectFailed).
-_OTHER_IMAGE_EVENT = re.compile(r'^(?:Container image|Failed to apply default image tag|Failed to inspect image) "([^"]*)"')
+_OTHER_IMAGE_EVENT = re.compile(r'^(?:Container image "([^"]*)" is not present|(?:Failed to apply default image tag|Failed to inspect '
+                                r'image) "([^"]*)")')

@@ -19,6 +19,9 @@ META = RuleMeta(
 )
 
 _EXEC_FORMAT = re.compile(r"exec format error", re.IGNORECASE)
+# Docker: `no matching manifest for linux/arm64/v8 in the manifest list entries`;
+# CRI-O: `no image found in manifest list for architecture arm64, variant "v8", OS linux`.
+_PLATFORM = re.compile(r"no matching manifest for (\S+) in|for architecture (\w+)", re.IGNORECASE)
 
 
 def _fix(ctx, image: str, check: bool = False) -> list:
@@ -35,8 +38,12 @@ def check(ctx):
         if case.cls != META.cls:
             continue
         ref = parse_image(case.image)
+        m = _PLATFORM.search(case.error or "")
+        platform = next((g for g in m.groups() if g), None) if m else None
+        which = f"the node's platform ({platform})" if platform else "the node's platform"
         yield finding_for(ctx, META, case,
-                          cause=f"{ref.name}:{ref.version} has no variant for the node's platform: the runtime found no match in its manifest list.",
+                          cause=(f"{ref.display} has no variant for {which}: the runtime found no match in its manifest "
+                                 "list, so the image was built for other CPU architectures only."),
                           fix=_fix(ctx, case.image),
                           commands=[f"docker manifest inspect {case.image}  # lists the platforms the image has",
                                     ctx.kubectl("get", "nodes", "-L", "kubernetes.io/arch", namespaced=False)])

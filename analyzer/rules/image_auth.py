@@ -40,21 +40,33 @@ def check(ctx):
                 why = "the node sent no credentials at all"
             else:
                 why = "the credentials were missing, wrong or expired"
-            cause = f"{host} refused to serve {ref.name}:{ref.version} to the node: {why}."
+            cause = f"{host} refused to serve {ref.display} to the node: {why}."
         else:
-            cause = (f"{host} refused {ref.name}:{ref.version} with \"pull access denied\": most likely it is a private "
-                     f"repository and the pod has no pull secret for it ({case.alternative}).")
+            why = ("the pod names a pull secret that does not exist" if case.secret_event is not None else
+                   f"{ref.name} is an organisation/repository name")
+            cause = (f"{host} refused {ref.display} with \"pull access denied\", which it says both for a private "
+                     "repository pulled without credentials and for a repository that does not exist. As "
+                     f"{why}, a private repository without a pull secret is the more likely. To tell: pull it from a "
+                     f"machine logged in to {host} with an account that has access — if that works, the pod lacks the "
+                     "credentials; if it still fails, the name is wrong.")
+        secret = (f"Create a docker-registry secret for {host} in namespace {ctx.ns or '<namespace>'} and reference it in "
+                  f"imagePullSecrets of {ctx.workload_phrase} (or of its ServiceAccount).")
         if ".dkr.ecr." in ref.registry:
-            extra = "ECR tokens expire after 12 hours: refresh the secret, or let the node's IAM role pull (ecr:GetAuthorizationToken, ecr:BatchGetImage)."
+            fix = ["Let the nodes pull with their IAM role (the node role needs ecr:GetAuthorizationToken and "
+                   "ecr:BatchGetImage, e.g. AmazonEC2ContainerRegistryReadOnly); `no basic auth credentials` means the "
+                   "kubelet had no ECR credentials at all (role, credential provider, or a cross-account repository).",
+                   "Or use a pull secret — ECR tokens expire after 12 hours, so it has to be refreshed."]
         elif ref.registry.endswith("gcr.io") or ref.registry.endswith("pkg.dev"):
-            extra = "Artifact Registry / GCR tokens live about an hour: grant the node's service account roles/artifactregistry.reader instead of a static token."
+            fix = [secret, "Artifact Registry / GCR tokens live about an hour: grant the node's service account "
+                           "roles/artifactregistry.reader instead of a static token."]
         else:
-            extra = "The secret must be of type kubernetes.io/dockerconfigjson, live in the pod's namespace, and its server must match the image host exactly."
+            fix = [secret, "The secret must be of type kubernetes.io/dockerconfigjson, live in the pod's namespace, and its "
+                           "server must match the image host exactly."]
+        if case.confidence == "confirmed" and ".dkr.ecr." not in ref.registry:
+            fix.append(f"Check the name too: {host} may answer a repository that does not exist with the same words.")
         yield finding_for(
             ctx, META, case, cause=cause,
-            fix=[f"Create a docker-registry secret for {host} in namespace {ctx.ns or '<namespace>'} and reference it in "
-                 f"imagePullSecrets of {ctx.workload_phrase} (or of its ServiceAccount).", extra,
-                 "Check the name too: Docker Hub answers a misspelt repository with the same words."],
-            commands=[f"docker pull {ref.name}:{ref.version}  # from a machine logged in to {host}: does the image exist?",
+            fix=fix,
+            commands=[f"docker pull {ref.display}  # from a machine logged in to {host}: does the image exist?",
                       *secret_commands(ctx, ref, "regcred")],
         )

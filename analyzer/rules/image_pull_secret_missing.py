@@ -26,9 +26,9 @@ def check(ctx):
         yield finding_for(
             ctx, META, case, rule_id=META.id,
             cause=(f"The pod references the pull secret {names}, which does not exist in namespace "
-                   f"{ctx.ns or '<namespace>'}, so {ref.name}:{ref.version} was pulled without credentials and refused."),
+                   f"{ctx.ns or '<namespace>'}, so {ref.display} was pulled without credentials and refused."),
             fix=[f"Create the secret {secret} in namespace {ctx.ns or '<namespace>'} (secrets are per namespace), or fix "
                  f"the name in imagePullSecrets of {ctx.workload_phrase}.",
                  "Then delete the failing pod, or wait for the next pull retry (back-off up to 5 minutes)."],
-            commands=[ctx.kubectl("get", "secret", secret), *secret_commands(ctx, ref, secret)],
+            commands=[ctx.kubectl("get", "secret", secret), secret_commands(ctx, ref, secret)[0]],
         )

@@ -24,7 +24,7 @@ def check(ctx):
         host = "Docker Hub" if ref.is_docker_hub else ref.registry
         yield finding_for(
             ctx, META, case,
-            cause=(f"{host} is rate-limiting pulls of {ref.name}:{ref.version}: the limit counts pulls per source IP, "
+            cause=(f"{host} is rate-limiting pulls of {ref.display}: the limit counts pulls per source IP, "
                    "and nodes behind one NAT share it."),
             fix=["Authenticate the pulls (a pull secret for a paid or at least logged-in account raises the limit).",
                  "Use a pull-through cache or a mirror, or copy the image to your own registry.",

@@ -48,7 +48,7 @@ def check(ctx):
             continue
         ref = parse_image(case.image)
         h = f" {case.host}" if case.host else (f" {ref.registry}" if ref.explicit_registry else "")
-        cause = f"Pulling {ref.name}:{ref.version} failed because " + _WHAT.get(case.sub, _WHAT["unknown"]).format(h=h) + "."
+        cause = f"Pulling {ref.display} failed because " + _WHAT.get(case.sub, _WHAT["unknown"]).format(h=h) + "."
         node = node_name(ctx) or "<node>"
         host = case.host or ref.registry
         cmds = {

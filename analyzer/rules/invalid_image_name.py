@@ -23,6 +23,8 @@ def _why(image: str) -> str:
         return "an image reference has no URL scheme"
     if "{{" in image or "}}" in image or "$" in image or "<" in image:
         return "it contains an unrendered template or variable"
+    if re.search(r"(?:^|[/:])(?:None|null|undefined|nil)(?:$|[/:])", image):
+        return "an unset value was rendered as the literal None/null (a Helm value or a config variable was missing)"
     if image.endswith(":") or ":@" in image or image == "":
         return "it has an empty tag: a tag variable was empty when the manifest was rendered"
     if " " in image:
@@ -45,6 +47,8 @@ def check(ctx):
         who = f"container {c.name}" if str(c.name) else "the container"
         m = re.search(r"invalid reference format(?::\s*(.*))?$", case.error or "")
         detail = (m.group(1) or "").strip() if m else ""
+        if re.search(r"(?:^|[/:])(?:None|null|undefined|nil)(?:$|[/:])", image):
+            detail = _why(image)
         yield finding_for(
             ctx, META, case,
             cause=f"\"{image}\" is not a valid image reference ({detail or _why(image)}), so {who} cannot be created.",
