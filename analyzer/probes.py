@@ -282,8 +282,14 @@ def diagnose(ctx, c: Container, kind: str, pevents: list, ran: Optional[float] =
                              f"({', '.join(names)})", "likely",
                              [f"Use one of the container's port names in the {kind} probe."], [])
         early = ran is not None and bud is not None and ran <= bud + (p.period or 10) + 5
-        if kind in ("liveness", "startup") and (early or (p is not None and (p.delay or 0) < 10 and kind == "liveness"
-                                                           and "startup" not in c.probes)):
+        if kind == "startup":
+            when = f" when the startup probe gave up: it was killed after {int(ran)}s" if ran is not None else ""
+            allows = f" (the probe allows {bud}s)" if bud is not None else ""
+            return Diagnosis("too-early", f"the app had not opened {_port_phrase(p, pe)}{when}{allows}", "likely",
+                             [f"If the app never opens {_port_phrase(p, pe)}, the port is wrong or the app binds 127.0.0.1 "
+                              "only: it must listen on 0.0.0.0 (the kubelet connects to the pod IP)."],
+                             [], "a wrong port or an app bound to 127.0.0.1 looks the same; the app's logs say where it listens")
+        if kind == "liveness" and (early or (p is not None and (p.delay or 0) < 10 and "startup" not in c.probes)):
             sc = None
             if p is not None and p.action in ("http-get", "tcp-socket") and port:
                 probe_port = int(port) if port.isdigit() else port
@@ -307,6 +313,12 @@ def diagnose(ctx, c: Container, kind: str, pevents: list, ran: Optional[float] =
                           "If it is only slow to start, add a startupProbe rather than a long initialDelaySeconds."],
                          [ctx.kubectl("logs", ctx.name, "-c", str(c.name))])
 
+    if pe.sub in ("timeout", "exec-timeout") and p is None:
+        return Diagnosis("timeout-short", "the app did not answer within the probe's timeoutSeconds (1s unless set)",
+                         "likely", [f"Raise timeoutSeconds of the {kind} probe (for example to 5) and keep the health "
+                                    "endpoint cheap: no database calls, no heavy work."],
+                         [pf_cmd] if pf_cmd else [],
+                         "if the endpoint hangs for much longer than that, the app is really stuck: time it with curl")
     if pe.sub in ("timeout", "exec-timeout"):
         t = p.timeout if p is not None else None
         throttle = f"; a CPU limit of {limit_cpu} can throttle it" if limit_cpu else ""
@@ -318,7 +330,7 @@ def diagnose(ctx, c: Container, kind: str, pevents: list, ran: Optional[float] =
                               "no database calls, no heavy work."],
                              [patch] if patch else [],
                              "if the endpoint hangs for much longer than that, the app is really stuck: time it with curl")
-        return Diagnosis("slow", f"the app did not answer within {t}s" if t is not None else "the app did not answer in time",
+        return Diagnosis("slow", f"the app did not answer within the probe's timeoutSeconds={t}s",
                          "possible",
                          ["Time the health endpoint by hand; if it is slow, find out why (overload, garbage collection, a "
                           f"stuck thread{', CPU throttling' if limit_cpu else ''}) before raising timeoutSeconds further."],
@@ -368,5 +380,13 @@ def diagnose(ctx, c: Container, kind: str, pevents: list, ran: Optional[float] =
 
 
 def _argv(target: str) -> list:
+    """The probe's command from describe's Go-slice print `[sh -c test -f /tmp/ok]`. The print loses the
+    argv boundaries; for a shell's `-c`, everything after it is the one script argument."""
     inner = target.strip()[1:-1].strip()
-    return inner.split() if inner else ["<command>"]
+    words = inner.split()
+    if not words:
+        return ["<command>"]
+    if len(words) > 2 and words[1] == "-c" or (len(words) > 3 and words[1] == "-i" and words[2] == "-c"):
+        i = words.index("-c")
+        return words[: i + 1] + [" ".join(words[i + 1:])]
+    return words

@@ -54,18 +54,19 @@ def check(ctx):
             loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
         verb = "keeps killing" if max(n_kills, c.restarts) > 1 else "killed"
         probe = f" ({probe_words(p)})" if p is not None else ""
-        cause = (f"The kubelet {verb} {label(c)} because its liveness probe fails{probe}: {why}"
-                 f"{f' ({loop})' if loop else ''}. The restarts come from the probe, not from the app exiting.")
+        cause = (f"The kubelet {verb} {label(c)}{f' ({loop})' if loop else ''} because its liveness probe fails"
+                 f"{probe}: {why}. The restarts come from the probe, not from the app exiting.")
         conf = Confidence.CONFIRMED if kills else Confidence.LIKELY
         if d is not None and d.confidence != "confirmed" and conf == Confidence.CONFIRMED:
-            cause += f" How sure: the kill is certain, the reason is inferred from the probe's answer."
+            cause += " (The kill is certain; why the probe fails is inferred from its answer.)"
         details = {"probe": p.text if p is not None else None, "failures": total_failures(pevents) if pevents else None,
                    "restarts": c.restarts, "sub_cause": d.sub if d else None,
                    "ran_seconds": int(ran) if ran is not None else None,
                    "alternative": d.competing if d is not None and d.competing else None}
         fix = list(d.fix) if d is not None else ["Look at the probe's failures: they say why it fails."]
-        fix.append("Until it is fixed, a liveness probe that fails for reasons outside the container (a slow dependency) "
-                   "only causes restarts: check only that the process itself is alive.")
+        if d is not None and d.sub in ("unhealthy", "timeout-short", "slow"):
+            fix.append("A liveness probe should only check that the process itself is alive: when it fails because of "
+                       "something outside the container (a slow database), restarting the container does not help.")
         check_txt, check_cmd = check_step(ctx, "Restart Count stops growing and no new Unhealthy/Killing events appear.")
         fix.append(check_txt)
         newest = ctx.newest([x.event for x in pevents]) if pevents else None
@@ -75,7 +76,7 @@ def check(ctx):
         nxt = [] if pevents else [ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")]
         yield ctx.finding(
             META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=conf,
-            commands=[*(d.commands if d else []), ctx.logs_previous(carg(c)), check_cmd], next=nxt,
+            commands=list(dict.fromkeys([*(d.commands if d else []), ctx.logs_previous(carg(c)), check_cmd])), next=nxt,
             current=current, severity=None if current else Severity.WARNING,
             details={k: v for k, v in details.items() if v is not None},
         )

@@ -47,7 +47,7 @@ def check(ctx):
         yield ctx.finding(
             META, container=cname(c), cause=cause, evidence=ev, fix=fix,
             confidence=Confidence(d.confidence), severity=Severity.WARNING if restarting else None,
-            commands=[*d.commands, check_cmd],
+            commands=list(dict.fromkeys([*d.commands, check_cmd])),
             next=[ctx.kubectl("get", "pod", ctx.name, "-o", "wide")] if c.state is None else [],
             details={k: v for k, v in (("probe", p.text if p is not None else None),
                                        ("failures", total_failures(pevents)), ("sub_cause", d.sub),

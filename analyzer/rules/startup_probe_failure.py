@@ -52,8 +52,8 @@ def check(ctx):
         if killed:
             loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
             probe = f" ({probe_words(p)})" if p is not None else ""
-            cause = (f"The kubelet kills {label(c)} because its startup probe never succeeds{window}{probe}: "
-                     f"{why} ({loop}).")
+            cause = (f"The kubelet kills {label(c)} ({loop}) because its startup probe never succeeds{window}{probe}: "
+                     f"{why}.")
         else:
             probe = f" ({probe_words(p)})" if p is not None else ""
             cause = (f"{label(c, True)} has not passed its startup probe yet{probe}: {why}. If it does not "
@@ -75,8 +75,8 @@ def check(ctx):
             META, container=cname(c), cause=cause, evidence=ev, fix=fix,
             confidence=Confidence.CONFIRMED if kills else (Confidence.LIKELY if killed else Confidence.CONFIRMED),
             severity=None if killed else Severity.WARNING,
-            commands=[*(d.commands if d else []), ctx.logs_previous(carg(c)) if killed else
-                      ctx.kubectl("logs", ctx.name, "-c", carg(c)), check_cmd],
+            commands=list(dict.fromkeys([*(d.commands if d else []), ctx.logs_previous(carg(c)) if killed else
+                                         ctx.kubectl("logs", ctx.name, "-c", carg(c)), check_cmd])),
             details={k: v for k, v in (("probe", p.text if p is not None else None), ("budget_seconds", bud),
                                        ("failures", total_failures(pevents) if pevents else None),
                                        ("restarts", c.restarts), ("sub_cause", d.sub if d else None)) if v is not None},
