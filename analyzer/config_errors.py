@@ -38,6 +38,7 @@ class ConfigError:
     event: Event
     volume: Optional[str] = None
     sub: str = ""               # run-as-non-root: root | non-numeric | uid-0
+    ns: Optional[str] = None    # the namespace the kubelet names (`couldn't find key k in Secret <ns>/<name>`)
     user: str = ""              # the image's non-numeric user
     named_container: Optional[str] = None
 
@@ -59,7 +60,8 @@ def parse_config_error(e: Event) -> Optional[ConfigError]:
                                user=m.groupdict().get("user") or "", named_container=sc.group("c") if sc else None)
     m = _NO_KEY.search(msg)
     if m:
-        return ConfigError("missing-config-key", m.group("kind"), m.group("name"), m.group("key"), via, e, vol)
+        return ConfigError("missing-config-key", m.group("kind"), m.group("name"), m.group("key"), via, e, vol,
+                           ns=m.group("ns"))
     m = _VOL_KEY.search(msg)
     if m:
         return ConfigError("missing-config-key", _kind(m.group("kind")), "", m.group("key"), "volume", e, vol)

@@ -73,7 +73,7 @@ def check_step(ctx, what: str) -> tuple:
         return f"Check: `{cmd}` — the next run completes (COMPLETIONS 1/1); {what}", cmd
     if kind == "job":
         cmd = ctx.kubectl("wait", "--for=condition=complete", ctx.workload, "--timeout=30m")
-        return f"Check: `{cmd}` — the recreated Job completes; {what}", cmd
+        return f"Check: `{cmd}` — the Job completes; {what}", cmd
     cmd = ctx.rollout_status() or ctx.watch_pod()
     return f"Check: `{cmd}` — {what}", cmd
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from ..config_errors import current_errors, references
 from ..crashes import cname, label
@@ -54,8 +55,12 @@ def check(ctx):
                f"Add the key (`{add}`), or correct the key name in {ctx.workload_phrase} to one that exists.",
                "If the value can be absent, mark the reference optional: true.",
                "The kubelet retries on its own once the key exists; no restart is needed."]
+        if not ctx.ns and ce.ns:           # a paste cut to its events: the kubelet's message names the namespace
+            show, add = (x.replace("-n <namespace>", f"-n {ce.ns}", 1) for x in (show, add))
+            fix[0:2] = [f"See which keys {obj} has: `{show}` (keys are case-sensitive).",
+                        f"Add the key (`{add}`), or correct the key name in {ctx.workload_phrase} to one that exists."]
         check_txt, check_cmd = check_step(ctx, "the pod leaves " + ("ContainerCreating" if ce.via == "volume"
-                                                                     else "CreateContainerConfigError") + " and becomes Ready.")
+                                                                     else "CreateContainerConfigError") + " and starts.")
         fix.append(check_txt)
         waiting = c.state.reason if c is not None and c.state is not None else None
         ev = ctx.evidence(ce.event, waiting, *[r.line for r in refs])
@@ -64,4 +69,29 @@ def check(ctx):
             commands=[show, add, check_cmd], confidence=Confidence.CONFIRMED,
             details={k: v for k, v in (("object", f"{kind}/{name}" if name else None), ("key", key),
                                        ("namespace", ctx.ns), ("via", ce.via)) if v},
+        )
+    yield from _skipped_keys(ctx)
+
+
+# `Keys [1st-run, import.batch-size] from the EnvFrom configMap imports/importer-settings were skipped since they
+# are considered invalid environment variable names.` (kubelet_pods.go; rare since 1.34 relaxed the names).
+_SKIPPED = re.compile(r"Keys \[([^\]]*)\] from the EnvFrom (configMap|secret) (?:(\S+?)/)?(\S+) were skipped")
+
+
+def _skipped_keys(ctx):
+    """The container started, but without some envFrom keys: worth a note, not an error."""
+    for e in ctx.events("InvalidEnvironmentVariableNames"):
+        m = _SKIPPED.search(e.message)
+        if not m:
+            continue
+        mark_explained(ctx, [e])
+        keys, kind, name = m.group(1), "ConfigMap" if m.group(2) == "configMap" else "Secret", m.group(4)
+        yield ctx.finding(
+            META, rule_id="env-keys-skipped", severity=Severity.INFO, current=False,
+            cause=(f"The container started, but without the keys {keys} of {kind} {name}: envFrom skips keys that are not "
+                   "valid environment variable names. If the app needs them, rename the keys or mount the "
+                   f"{kind} as a volume instead."),
+            evidence=ctx.evidence(e), fix=[f"Rename the keys in {kind} {name} to valid names (letters, digits, `_`, not "
+                                          "starting with a digit), or read them from a mounted file."],
+            details={"object": f"{kind}/{name}", "keys": keys},
         )

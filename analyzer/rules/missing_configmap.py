@@ -80,7 +80,7 @@ def missing_object_finding(ctx, meta, ce, c, now):
     if hint:
         fix.insert(0, hint)
     check, check_cmd = check_step(ctx, "the pod leaves " + ("ContainerCreating" if ce.via == "volume"
-                                                             else "CreateContainerConfigError") + " and becomes Ready.")
+                                                             else "CreateContainerConfigError") + " and starts.")
     fix.append(check)
     waiting = c.state.reason if c is not None and c.state is not None else None
     ev = ctx.evidence(ce.event, waiting, *[r.line for r in refs])
