@@ -140,6 +140,11 @@ class Event:
     line: int                  # first pasted line of the row
     end_line: int              # last pasted line (wrapped messages span several)
     raw: str = ""              # the message exactly as printed (joined)
+    # Which object the event is about, when the row names it (`kubectl get events`, -o yaml).
+    object_kind: str = ""
+    object_name: str = ""
+    namespace: str = ""
+    first_seen: str = ""       # as printed (`kubectl get events -o wide` FIRST SEEN, or a timestamp)
 
     @property
     def lines(self) -> tuple:
@@ -153,6 +158,7 @@ class Condition:
     reason: str
     message: str
     line: int
+    last_transition: str = ""      # as printed (Node, PVC) or the RFC 3339 time (-o yaml)
 
 
 @dataclass(frozen=True)
@@ -165,23 +171,33 @@ class Volume:
 
 @dataclass(frozen=True)
 class KubeObject:
-    """Any described object. Pods are read into `Pod`; other kinds keep their fields."""
+    """Any object read from a paste. Each kind has its typed subclass; unknown kinds keep their fields."""
 
     kind: str
     name: Optional[Val]
     namespace: Optional[Val]
     lines: tuple               # (first, last) pasted line
-    fields: dict = field(default_factory=dict)      # top-level label -> Val
+    fields: dict = field(default_factory=dict)      # top-level label -> Val (describe) / top-level key (yaml)
     events: tuple = ()
     events_shown: Optional[bool] = None   # True: table; False: `Events: <none>`; None: no Events section
     conditions: tuple = ()
     sections: tuple = ()                  # names of the sections found, for the report
     missing: tuple = ()                   # human notes about sections that were not in the paste
+    # Where the object was read from: describe | get-pods | get-events | json | yaml.
+    source: str = "describe"
+    labels: dict = field(default_factory=dict)
+    annotations: dict = field(default_factory=dict)   # key -> Val
 
     @property
     def ref(self) -> str:
         ns = self.namespace or "?"
         return f"{self.kind}/{ns}/{self.name or '?'}"
+
+    def condition(self, ctype: str) -> Optional[Condition]:
+        for c in self.conditions:
+            if c.type == ctype:
+                return c
+        return None
 
 
 @dataclass(frozen=True)
@@ -190,9 +206,8 @@ class Pod(KubeObject):
     terminating: Optional[Val] = None     # the whole "Terminating (lasts 5m)" value
     reason: Optional[Val] = None          # pod-level status reason (Evicted, ...)
     message: Optional[Val] = None
-    node: Optional[Val] = None
+    node: Optional[Val] = None            # "node-1/10.0.0.3", "<none>" when not scheduled
     owner: Optional[Owner] = None
-    labels: dict = field(default_factory=dict)
     init_containers: tuple = ()
     containers: tuple = ()
     volumes: tuple = ()
@@ -201,7 +216,257 @@ class Pod(KubeObject):
     tolerations: tuple = ()
     pod_conditions: dict = field(default_factory=dict)   # type -> Val (status)
     partial: bool = False                 # the paste shows only part of the pod (no Name:)
+    ip: Optional[Val] = None
+    start_time: Optional[Val] = None
+    priority: Optional[Val] = None
+    priority_class: Optional[Val] = None
+    service_account: Optional[Val] = None
+    nominated_node: Optional[Val] = None
+    # `kubectl get pods` columns, as printed (k/k printers.go printPod): the STATUS column is a
+    # summary (a reason, Init:N/M, CrashLoopBackOff...), not the phase.
+    table_status: Optional[Val] = None
+    table_ready: Optional[Val] = None     # "0/1"
+    table_restarts: Optional[Val] = None  # "7 (79s ago)"
+    age: Optional[Val] = None
 
     @property
     def all_containers(self) -> tuple:
         return tuple(self.init_containers) + tuple(self.containers)
+
+    @property
+    def node_name(self) -> Optional[str]:
+        """The node's name without the `/hostIP` describe appends; None when not scheduled."""
+        if self.node is None:
+            return None
+        name = str(self.node).split("/")[0].strip()
+        return None if name in ("", "<none>") else name
+
+    @property
+    def restarts_from_table(self) -> Optional[int]:
+        if self.table_restarts is None:
+            return None
+        head = str(self.table_restarts).split()[0] if str(self.table_restarts).split() else ""
+        return int(head) if head.isdigit() else None
+
+
+@dataclass(frozen=True)
+class PodTemplate:
+    """`Pod Template:` of a workload describe (no status: containers have no State)."""
+
+    labels: dict = field(default_factory=dict)
+    annotations: dict = field(default_factory=dict)
+    service_account: Optional[Val] = None
+    init_containers: tuple = ()
+    containers: tuple = ()
+    volumes: tuple = ()
+    node_selectors: tuple = ()
+    tolerations: tuple = ()
+    priority_class: Optional[Val] = None
+    lines: tuple = ()
+
+
+@dataclass(frozen=True)
+class Workload(KubeObject):
+    """Fields every controller describe shares. Counts are read from the printed lines, e.g.
+    `3 desired | 1 updated | 3 total | 2 available | 1 unavailable` -> {"desired": 3, ...}."""
+
+    selector: Optional[Val] = None
+    replicas: Optional[Val] = None         # the Replicas line as printed
+    replica_counts: dict = field(default_factory=dict)
+    pods_status: Optional[Val] = None      # `Pods Status:` / `Pods Statuses:` as printed
+    pod_counts: dict = field(default_factory=dict)   # running, waiting, succeeded, failed, active, ready
+    owner: Optional[Owner] = None          # Controlled By
+    template: Optional[PodTemplate] = None
+
+    def count(self, name: str) -> Optional[int]:
+        """A replica or pod count by its printed word (`desired`, `available`, `failed`...)."""
+        name = name.lower()
+        if name in self.replica_counts:
+            return self.replica_counts[name]
+        return self.pod_counts.get(name)
+
+
+@dataclass(frozen=True)
+class Deployment(Workload):
+    strategy: Optional[Val] = None
+    min_ready_seconds: Optional[Val] = None
+    rolling_update: Optional[Val] = None
+    old_replica_sets: tuple = ()           # Val per line
+    new_replica_set: Optional[Val] = None
+
+
+@dataclass(frozen=True)
+class ReplicaSet(Workload):
+    pass
+
+
+@dataclass(frozen=True)
+class ReplicationController(Workload):
+    pass
+
+
+@dataclass(frozen=True)
+class StatefulSet(Workload):
+    update_strategy: Optional[Val] = None
+    partition: Optional[Val] = None
+    volume_claims: tuple = ()              # dict label -> Val per claim template
+
+
+@dataclass(frozen=True)
+class DaemonSet(Workload):
+    node_selector: Optional[Val] = None
+
+
+@dataclass(frozen=True)
+class Job(Workload):
+    parallelism: Optional[Val] = None
+    completions: Optional[Val] = None
+    completion_mode: Optional[Val] = None
+    suspend: Optional[Val] = None
+    backoff_limit: Optional[Val] = None
+    start_time: Optional[Val] = None
+    completed_at: Optional[Val] = None
+    duration: Optional[Val] = None
+    active_deadline_seconds: Optional[Val] = None
+
+
+@dataclass(frozen=True)
+class CronJob(Workload):
+    schedule: Optional[Val] = None
+    time_zone: Optional[Val] = None
+    concurrency_policy: Optional[Val] = None
+    suspend: Optional[Val] = None
+    starting_deadline_seconds: Optional[Val] = None
+    successful_history_limit: Optional[Val] = None
+    failed_history_limit: Optional[Val] = None
+    last_schedule_time: Optional[Val] = None
+    active_jobs: tuple = ()                # Val per job name
+
+
+@dataclass(frozen=True)
+class AllocatedResource:
+    """A row of a Node's `Allocated resources:` table: `cpu  1850m (92%)  2 (100%)`."""
+
+    resource: str
+    requests: Optional[Val]
+    limits: Optional[Val]
+    requests_percent: Optional[int]
+    limits_percent: Optional[int]
+    line: int
+
+
+@dataclass(frozen=True)
+class NodePod:
+    """A row of a Node's `Non-terminated Pods:` table."""
+
+    namespace: str
+    name: str
+    cpu_requests: str
+    cpu_limits: str
+    memory_requests: str
+    memory_limits: str
+    age: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Node(KubeObject):
+    roles: Optional[Val] = None
+    taints: tuple = ()                     # Val per taint, "key=value:Effect"
+    unschedulable: Optional[Val] = None
+    addresses: dict = field(default_factory=dict)      # InternalIP -> Val
+    capacity: dict = field(default_factory=dict)       # resource -> Val
+    allocatable: dict = field(default_factory=dict)
+    allocated: dict = field(default_factory=dict)       # resource -> AllocatedResource
+    pods: tuple = ()                                    # NodePod
+    pods_total: Optional[Val] = None                    # "(12 in total)"
+    system_info: dict = field(default_factory=dict)     # label -> Val
+
+    @property
+    def ready(self) -> Optional[Condition]:
+        return self.condition("Ready")
+
+    @property
+    def container_runtime(self) -> Optional[Val]:
+        return self.system_info.get("Container Runtime Version")
+
+    @property
+    def kubelet_version(self) -> Optional[Val]:
+        return self.system_info.get("Kubelet Version")
+
+    @property
+    def architecture(self) -> Optional[Val]:
+        return self.system_info.get("Architecture")
+
+
+@dataclass(frozen=True)
+class PersistentVolumeClaim(KubeObject):
+    status: Optional[Val] = None           # Pending | Bound | Lost | Terminating
+    terminating: Optional[Val] = None
+    volume: Optional[Val] = None
+    storage_class: Optional[Val] = None
+    access_modes: Optional[Val] = None
+    capacity: Optional[Val] = None
+    volume_mode: Optional[Val] = None
+    finalizers: Optional[Val] = None
+    data_source: Optional[Val] = None
+    used_by: tuple = ()                    # Val per pod (`Used By:`, `Mounted By:` before 1.20)
+
+
+@dataclass(frozen=True)
+class ServicePort:
+    name: str                  # "<unset>" when unnamed
+    port: str                  # "80/TCP"
+    target_port: Optional[Val]
+    node_port: Optional[Val]
+    endpoints: Optional[Val]
+    line: int
+
+
+@dataclass(frozen=True)
+class Service(KubeObject):
+    selector: Optional[Val] = None
+    type: Optional[Val] = None
+    ip: Optional[Val] = None
+    ips: Optional[Val] = None
+    external_ips: Optional[Val] = None
+    lb_ingress: Optional[Val] = None
+    ports: tuple = ()                      # ServicePort
+    endpoints: Optional[Val] = None        # the first `Endpoints:` line
+    session_affinity: Optional[Val] = None
+    external_traffic_policy: Optional[Val] = None
+
+
+# describe / get / -o yaml kind names -> the class that holds them.
+KIND_CLASSES = {
+    "Pod": Pod, "Deployment": Deployment, "ReplicaSet": ReplicaSet, "ReplicationController": ReplicationController,
+    "StatefulSet": StatefulSet, "DaemonSet": DaemonSet, "Job": Job, "CronJob": CronJob, "Node": Node,
+    "PersistentVolumeClaim": PersistentVolumeClaim, "Service": Service,
+}
+
+
+def to_jsonable(value, _top: bool = True):
+    """A deterministic JSON form of parsed objects, for parse goldens and debugging.
+
+    A `Val` becomes `[text, line]`; dataclasses become dicts of their non-empty fields, in
+    declaration order; typed objects leave out `fields` (the raw label map they were built from).
+    """
+    if isinstance(value, Val):
+        return [str(value), value.line]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v, False) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v, False) for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        out = {}
+        for name in value.__dataclass_fields__:
+            v = getattr(value, name)
+            if v is None or v == () or v == {} or v == "":
+                continue
+            if name == "fields" and isinstance(value, KubeObject) and type(value) is not KubeObject:
+                continue
+            out[name] = to_jsonable(v, False)
+        return out
+    return str(value)

@@ -1,195 +1,66 @@
-"""Text -> typed objects, in two stages (lines -> tree/tables -> objects).
+"""Text -> typed objects, in two stages (lines -> blocks, tree and tables -> objects).
 
-`parse(text)` finds every object in a paste, whatever surrounds it, and accounts for every
-line: a line that is neither output, nor known noise (prompts, fences, klog), nor understood
-becomes a warning with its line number.
+`parse(text)` finds every object in a paste, whatever surrounds it and however it was
+printed (describe of any kind and era, `kubectl get pods`/`get events` tables, `-o json`,
+`-o yaml`), and accounts for every line: a line that is neither output, nor known noise
+(prompts, fences, klog, elisions), nor understood becomes a warning with its line number.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from ..model import Condition, KubeObject, Val
+from ..model import KIND_CLASSES, KubeObject, Pod, Val, to_jsonable
 from ..report import Warning_
-from . import events as ev
-from .pod import build_pod
+from .describe import EVENTS, build_object
+from .segment import Block, repair_start, segment
+from .structured import JSONError, objects as structured_objects, read_json, read_yaml
+from .tables import read_events, read_pods
 from .text import Line, clean_lines
-from .tree import build
 
-_NAME = re.compile(r"^Name:\s+\S")
-_EVENTS = re.compile(r"^Events:\s*(?P<value>.*)$")
-_CONTAINER_FIELD = re.compile(r"^\s*(?:State|Last State|Image|Restart Count|Ready|Exit Code|Reason):\s")
+# ParseResult.format for each block kind that yields objects.
+_FORMATS = {"describe": "describe", "partial": "describe", "get-pods": "get-pods", "get-events": "get-events",
+            "json": "json", "yaml": "yaml"}
 
 
 @dataclass
 class ParseResult:
-    format: str                      # describe | empty | unrecognized
+    format: str                      # describe | get-pods | get-events | json | yaml | mixed | empty | unrecognized
     lines: list                      # Line
     objects: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    formats: list = field(default_factory=list)   # every format found, in paste order
+    blocks: list = field(default_factory=list)    # (kind, first line, last line), prose included
+
+    def to_dict(self) -> dict:
+        """The parsed model as JSON (deterministic), for parse goldens."""
+        return {
+            "format": self.format,
+            "formats": list(self.formats),
+            "lines": len(self.lines),
+            "blocks": [{"kind": k, "lines": [a, b]} for k, a, b in self.blocks],
+            "objects": [to_jsonable(o) for o in self.objects],
+            "warnings": [w.to_dict() for w in sorted(self.warnings, key=lambda w: (w.line or 0, w.message))],
+        }
 
 
-def detect_kind(labels: set, fields: dict) -> str:
-    """Describe prints no `Kind:` for built-in kinds; infer it from the fields (Part C #8)."""
-    if "Kind" in fields and "API Version" in fields:
-        return str(fields["Kind"]).strip()
-    replicas = str(fields.get("Replicas", ""))
-    if "Containers" in labels and ("QoS Class" in labels or "Node" in labels or "QoS Tier" in labels
-                                   or "Controlled By" in labels or "Controllers" in labels):
-        return "Pod"
-    if "StrategyType" in labels and "desired |" in replicas:
-        return "Deployment"
-    if "Desired Number of Nodes Scheduled" in labels or any(k.startswith("Desired Number of Nodes") for k in labels):
-        return "DaemonSet"
-    if "Update Strategy" in labels and ("Volume Claims" in labels or "Pods Status" in labels):
-        return "StatefulSet"
-    if "current /" in replicas and "Pods Status" in labels:
-        return "ReplicaSet"
-    if "Schedule" in labels and "Concurrency Policy" in labels:
-        return "CronJob"
-    if "Parallelism" in labels and "Completions" in labels:
-        return "Job"
-    if "System Info" in labels or "Allocated resources" in labels or ("Roles" in labels and "Taints" in labels):
-        return "Node"
-    if "StorageClass" in labels and ("Access Modes" in labels or "Used By" in labels or "Mounted By" in labels
-                                     or "VolumeMode" in labels):
-        return "PersistentVolumeClaim"
-    if "Selector" in labels and ("Endpoints" in labels or "TargetPort" in labels) and "Type" in labels:
-        return "Service"
-    if "Containers" in labels:
-        return "Pod"
-    return "Unknown"
+def _span_text(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}\u2013{last}"
 
 
-def _generic_conditions(node) -> tuple:
-    """Rows of a `Conditions:` table with a `----` rule (Node, Deployment, ReplicaSet, PVC)."""
-    if node is None:
-        return ()
-    out = []
-    for item in node.items():
-        parts = re.split(r"\s{2,}|\s(?=True\b|False\b|Unknown\b)", item.value.strip())
-        parts = [p for p in parts if p]
-        if not parts or parts[0] == "Type" or set(parts[0]) <= {"-"}:
-            continue
-        words = item.value.split()
-        ctype = words[0]
-        status = words[1] if len(words) > 1 else ""
-        reason = ""
-        message = ""
-        rest = item.value.split(None, 2)[2] if len(words) > 2 else ""
-        if rest:
-            cells = re.split(r"\s{2,}", rest.strip())
-            # Node conditions carry two timestamps before Reason and Message.
-            cells = [c for c in cells if not re.match(r"^[A-Z][a-z]{2}, \d\d", c)]
-            if cells:
-                reason = cells[0]
-                message = " ".join(cells[1:])
-        out.append(Condition(ctype, status, reason, message, item.line.no))
-    return tuple(out)
-
-
-def _object(lines: list, warnings: list, partial: bool) -> KubeObject | None:
-    content = [ln for ln in lines if not ln.noise and not ln.blank]
-    if not content:
-        return None
-    # Events is always the last section of a describer.
-    ev_idx = next((i for i, ln in enumerate(lines) if ln.indent == 0 and _EVENTS.match(ln.text)), None)
-    if ev_idx is None:
-        ev_idx = next((i for i, ln in enumerate(lines) if ev.is_header(ln.text)), None)
-        if ev_idx is not None and partial:
-            ev_idx -= 1           # the table itself, cut from its `Events:` line by `| grep` or `| tail`
-    if ev_idx is None:
-        # `| tail` can cut even the header: bare rows.
-        ev_idx_rows = next((i for i, ln in enumerate(lines) if ev.is_row_start(ln.text)), None)
-        if ev_idx_rows is not None and partial:
-            ev_idx = ev_idx_rows - 1
-    body = lines if ev_idx is None else lines[: max(ev_idx, 0)]
-    events = ()
-    events_shown = None
-    if ev_idx is not None:
-        first = lines[ev_idx] if ev_idx >= 0 else None
-        m = _EVENTS.match(first.text) if first is not None else None
-        rest = lines[ev_idx + 1:]
-        if m and m.group("value").strip() in ("<none>",):
-            events_shown = False
-            rest_content = [ln for ln in rest if not ln.blank and not ln.noise]
-            for ln in rest_content:
-                warnings.append(Warning_(ln.no, "text after `Events: <none>` is not part of the describe output; ignored"))
-        else:
-            def warn(no, msg):
-                warnings.append(Warning_(no, msg))
-            events = ev.parse_events(rest, warn)
-            events_shown = True
-    no_events = next((ln for ln in body if ln.text.strip() == "No events."), None)
-    if no_events is not None:
-        events_shown = False          # kubectl 1.2-1.5
-
-    root = build([ln for ln in body if ln is not no_events])
-    fields = {c.label: Val(c.value, c.line.no) for c in reversed(root.labelled())}
-    labels = set(fields)
-    kind = detect_kind(labels, fields)
-    span = (content[0].no, content[-1].no)
-    if kind == "Pod" or (partial and kind == "Unknown"):
-        if partial and kind == "Unknown" and not events and not any(_CONTAINER_FIELD.match(ln.text) for ln in body):
-            return None
-        return build_pod(root, events, span, events_shown, partial=partial or "Name" not in labels)
-    top = {c.label: c for c in reversed(root.labelled())}
-    sections = tuple(c.label for c in root.labelled() if not c.value and (c.children or c.more))
-    if events_shown is not None:
-        sections += ("Events",)
-    missing = ()
-    if events_shown is None:
-        missing = ("Events: not in the paste",)
-    elif events_shown is False:
-        missing = ("Events: none shown — events expire after about an hour (kube-apiserver --event-ttl)",)
-    return KubeObject(
-        kind=kind, name=fields.get("Name"), namespace=fields.get("Namespace"), lines=span, fields=fields,
-        events=events, events_shown=events_shown, conditions=_generic_conditions(top.get("Conditions")),
-        sections=sections, missing=missing,
-    )
-
-
-def _prose_warnings(lines: list, warnings: list) -> None:
+def _prose_warning(lines: list, warnings: list, what: str = "not kubectl output") -> None:
     run = [ln for ln in lines if not ln.noise and not ln.blank]
     if not run:
         return
-    first, last = run[0].no, run[-1].no
-    span = f"line {first}" if first == last else f"lines {first}–{last}"
-    warnings.append(Warning_(first, f"{span}: not kubectl output; ignored"))
-
-
-def parse(text: str) -> ParseResult:
-    lines = clean_lines(text)
-    if not any(not ln.blank for ln in lines):
-        return ParseResult("empty", lines)
-
-    starts = [i for i, ln in enumerate(lines) if not ln.noise and _NAME.match(ln.text)]
-    result = ParseResult("describe", lines)
-    pre = lines[: starts[0]] if starts else lines
-    if pre:
-        obj = _object(pre, result.warnings, partial=True)
-        if obj is not None:
-            result.objects.append(obj)
-        else:
-            _prose_warnings(pre, result.warnings)
-    for n, s in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        chunk = lines[s:end]
-        chunk = _trim_trailing_prose(chunk, result.warnings)
-        obj = _object(chunk, result.warnings, partial=False)
-        if obj is not None:
-            result.objects.append(obj)
-    if not result.objects:
-        result.format = "unrecognized"
-    return result
+    warnings.append(Warning_(run[0].no, f"{_span_text(run[0].no, run[-1].no)}: {what}; ignored"))
 
 
 def _trim_trailing_prose(chunk: list, warnings: list) -> list:
-    """Text a person typed after the output ("any ideas?") follows a blank line and does
-    not look like describe output. Events handle their own trailing lines."""
-    if any(_EVENTS.match(ln.text) for ln in chunk if ln.indent == 0):
+    """Text a person typed after the output ("any ideas?") follows a blank line and does not look
+    like describe output. (Inside Events, the events reader finds it itself.)"""
+    if any(ln.indent == 0 and EVENTS.match(ln.text) for ln in chunk if not ln.noise):
         return chunk
-    # Find the last blank line followed only by unindented non-label text.
     idx = len(chunk)
     for i in range(len(chunk) - 1, 0, -1):
         ln = chunk[i]
@@ -199,6 +70,204 @@ def _trim_trailing_prose(chunk: list, warnings: list) -> list:
                 idx = i
             break
     if idx < len(chunk):
-        _prose_warnings(chunk[idx:], warnings)
+        _prose_warning(chunk[idx:], warnings)
         return chunk[:idx]
     return chunk
+
+
+def _same_ns(a, b) -> bool:
+    return not a or not b or str(a) == str(b)
+
+
+def _find(objs: list, kind: str, name: str, ns: str, thin_ok: bool = True):
+    for o in objs:
+        if o.kind == kind and o.name is not None and str(o.name) == name and _same_ns(o.namespace, ns):
+            if thin_ok or o.source not in ("get-pods", "get-events"):
+                return o
+    return None
+
+
+def _with_events(obj, new_events: list):
+    seen = {(e.type, e.reason, e.message) for e in obj.events}
+    add = [e for e in new_events if (e.type, e.reason, e.message) not in seen]
+    if not add:
+        return obj
+    sections = obj.sections if "Events" in obj.sections else tuple(obj.sections) + ("Events",)
+    missing = tuple(m for m in obj.missing if not m.startswith("Events:"))
+    return dataclasses.replace(obj, events=tuple(obj.events) + tuple(add), events_shown=True, sections=sections,
+                               missing=missing)
+
+
+def _attach_events(objs: list, events: list, source: str, ns_lines: dict) -> list:
+    """Events naming their object (`kubectl get events`, an Event list) join that object when the
+    paste holds it, else make a thin object of that kind holding only its events."""
+    groups: dict = {}
+    for e in events:
+        groups.setdefault((e.object_kind, e.object_name, e.namespace), []).append(e)
+    for (kind, name, ns), evs in groups.items():
+        target = _find(objs, kind, name, ns)
+        if target is not None:
+            objs[objs.index(target)] = _with_events(target, evs)
+            continue
+        cls = KIND_CLASSES.get(kind, KubeObject)
+        first = min(e.line for e in evs)
+        last = max(e.end_line for e in evs)
+        missing = []
+        if kind == "Pod":
+            missing.append("Containers: not in the paste \u2014 events alone do not show the containers' state")
+        ns_line = ns_lines.get(ns) or next((e.line for e in evs if ns in e.raw or ns in e.object_name), first)
+        objs.append(cls(kind=kind or "Unknown", name=Val(name, first) if name else None,
+                        namespace=Val(ns, ns_line) if ns else None, lines=(first, last), events=tuple(evs),
+                        events_shown=True, sections=("Events",), missing=tuple(missing), source=source))
+    return objs
+
+
+def _merge_rows(objs: list) -> list:
+    """A `kubectl get pods` row of a pod the paste also describes adds its STATUS column to it."""
+    full_pods = [o for o in objs if isinstance(o, Pod) and o.source != "get-pods"]
+    out = []
+    merged: dict = {}
+    for o in objs:
+        if isinstance(o, Pod) and o.source == "get-pods":
+            full = _find(full_pods, "Pod", str(o.name or ""), str(o.namespace or ""))
+            if full is not None:
+                cur = merged.get(id(full), full)
+                merged[id(full)] = dataclasses.replace(cur, table_status=o.table_status, table_ready=o.table_ready,
+                                                       table_restarts=o.table_restarts, age=cur.age or o.age)
+                continue
+        out.append(o)
+    return [merged.get(id(o), o) for o in out]
+
+
+def _drop_repeated_starts(objs: list, warnings: list) -> list:
+    """A copy that repeated an object's first lines (`Name:`, `Namespace:`...) right before the
+    whole object: the fragment holds nothing the object does not, so it is dropped."""
+    out = []
+    for i, o in enumerate(objs):
+        nxt = objs[i + 1] if i + 1 < len(objs) else None
+        if (o.source == "describe" and nxt is not None and nxt.source == "describe" and not o.events
+                and not o.sections and o.name is not None and nxt.name is not None and str(o.name) == str(nxt.name)
+                and o.lines[1] - o.lines[0] < 6):
+            warnings.append(Warning_(o.lines[0], f"{_span_text(*o.lines)}: the first lines of {o.name} are repeated "
+                                                 "before it; ignored"))
+            continue
+        out.append(o)
+    return out
+
+
+def _structured(block: Block, result: ParseResult, events: list) -> bool:
+    lines = block.lines
+    first = lines[0].no
+    # Noise inside the block (an elision) becomes an empty line, so offsets keep their lines.
+    text = "\n".join("" if ln.noise else ln.text for ln in lines)
+    try:
+        if block.kind == "json":
+            data, end = read_json(text, first)
+            docs = [data]
+            rest = text[end:].strip()
+            if rest:
+                line = first + text.count("\n", 0, end)
+                result.warnings.append(Warning_(line, f"line {line}: text after the JSON document; ignored"))
+        else:
+            docs = read_yaml(text, first)
+    except JSONError as exc:
+        line = first + text.count("\n", 0, exc.pos)
+        result.warnings.append(Warning_(line, f"line {line}: the JSON cannot be read ({exc}); ignored"))
+        return False
+    except Exception as exc:  # yaml.YAMLError and friends: a cut or mangled document
+        mark = getattr(exc, "problem_mark", None)
+        line = first + (mark.line if mark is not None else 0)
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        result.warnings.append(Warning_(line, f"line {line}: the YAML cannot be read ({problem}); ignored"))
+        return False
+    found = False
+    for d in docs:
+        objs, evs = structured_objects(d, block.kind)
+        result.objects.extend(objs)
+        events.extend(evs)
+        found = found or bool(objs or evs)
+    if not found:
+        _prose_warning(lines, result.warnings, f"a {block.kind.upper()} document that is not a Kubernetes object")
+    return found
+
+
+def parse(text: str) -> ParseResult:
+    lines = clean_lines(text)
+    if not any(not ln.blank for ln in lines):
+        return ParseResult("empty", lines)
+
+    result = ParseResult("describe", lines)
+    warnings = result.warnings
+    table_events: list = []
+    structured_events: dict = {}
+    formats: list = []
+    ns_lines: dict = {}                # namespace -> the command line that named it (`-n shop`)
+
+    def warn(no, msg):
+        warnings.append(Warning_(no, msg))
+
+    repair_start(lines, warnings)
+    for b in segment(lines):
+        content = [ln for ln in b.lines if not ln.noise and not ln.blank]
+        if not content:
+            continue
+        span = (content[0].no, content[-1].no)
+        produced = False
+        if b.cmd is not None and b.cmd.namespace:
+            ns_lines.setdefault(b.cmd.namespace, b.cmd.line)
+        if b.kind == "describe":
+            chunk = _trim_trailing_prose(b.lines, warnings)
+            obj = build_object(chunk, warnings, partial=False, cmd=b.cmd)
+            if obj is not None:
+                result.objects.append(obj)
+                produced = True
+        elif b.kind == "partial":
+            obj = build_object(b.lines, warnings, partial=True, cmd=b.cmd)
+            if obj is not None:
+                result.objects.append(obj)
+                produced = True
+            else:
+                _prose_warning(b.lines, warnings)
+        elif b.kind == "get-pods":
+            pods = read_pods(b.lines, warn, b.cmd)
+            result.objects.extend(pods)
+            produced = bool(pods)
+        elif b.kind == "get-events":
+            evs = read_events(b.lines, warn, b.cmd)
+            table_events.extend(evs)
+            produced = bool(evs)
+        elif b.kind in ("json", "yaml"):
+            evs: list = []
+            produced = _structured(b, result, evs)
+            structured_events.setdefault(b.kind, []).extend(evs)
+        elif b.kind == "get-table":
+            header = content[0].text.split()
+            what = b.cmd.kind if b.cmd is not None and b.cmd.verb == "get" and b.cmd.kind else "other resources"
+            _prose_warning(b.lines, warnings, f"a `kubectl get` table of {what} (columns {', '.join(header[:4])}...): "
+                                              "kubeclue reads `get pods` and `get events` tables")
+        else:
+            _prose_warning(b.lines, warnings)
+        fmt = _FORMATS.get(b.kind)
+        if produced and fmt:
+            formats.append(fmt)
+        result.blocks.append((b.kind if produced or b.kind in ("prose", "get-table") else "prose", span[0], span[1]))
+
+    objs = _drop_repeated_starts(result.objects, warnings)
+    objs = _merge_rows(objs)
+    for source, evs in structured_events.items():
+        objs = _attach_events(objs, evs, source, ns_lines)
+    objs = _attach_events(objs, table_events, "get-events", ns_lines)
+    objs.sort(key=lambda o: (o.lines[0], o.lines[1]))
+    result.objects = objs
+    result.formats = list(dict.fromkeys(formats))
+    if not result.objects:
+        result.format = "unrecognized"
+    elif len(result.formats) == 1:
+        result.format = result.formats[0]
+    else:
+        result.format = "mixed"
+    result.warnings.sort(key=lambda w: (w.line or 0, w.message))
+    return result
+
+
+__all__ = ["ParseResult", "parse", "Line"]

@@ -15,7 +15,6 @@ import re
 from typing import Optional
 
 from ..model import Event
-from .text import Line
 
 _DUR = r"(?:<invalid>|<unknown>|\d+[smhdy](?:\d+[smhd])?)"
 AGE = re.compile(rf"^(?P<last>{_DUR})(?: \(x(?P<count>\d+) over (?P<first>{_DUR})\))?$")
@@ -100,12 +99,14 @@ def normalise(message: str) -> tuple:
 def parse_events(lines: list, warn) -> tuple:
     """Read the rows of an Events table. `lines` start after the `Events:` label line.
 
-    Returns (events, consumed_line_numbers). Unreadable lines are reported through warn(line, msg).
+    Returns the events. Unreadable lines are reported through warn(line, msg); text a person
+    wrote after the table (after a blank line, not a row) becomes one warning for its span.
     """
     rows = []          # dicts being built
     header_cols = None
     old = False
     seen_blank = False
+    prose = []         # Lines after the table that are not part of it
     for ln in lines:
         if ln.noise:
             continue
@@ -114,7 +115,8 @@ def parse_events(lines: list, warn) -> tuple:
             seen_blank = True
             continue
         if _HEADER.match(text):
-            header_cols = (text.index("From"), text.index("Message"))
+            # Column offsets cut rows only when the header kept kubectl's padding.
+            header_cols = (text.index("From"), text.index("Message")) if "  " in text.strip() else None
             old = False
             continue
         if _OLD_HEADER.match(text):
@@ -129,29 +131,39 @@ def parse_events(lines: list, warn) -> tuple:
             rows.append({
                 "type": m.group("type"), "reason": m.group("reason"), "age": m.group("age"),
                 "count": int(am.group("count") or 1), "last": duration_seconds(am.group("last")),
-                "source": source, "msg": [msg], "line": ln.no, "end": ln.no, "sub": None,
+                "source": source, "msg": [msg], "line": ln.no, "end": ln.last or ln.no, "sub": None, "first": am.group("first") or "",
             })
             seen_blank = False
             continue
         m = _OLD_ROW.match(text)
         if m and (old or not rows):
             rows.append({
-                "type": m.group("type") or ("Warning" if m.group("reason") in ("Failed", "FailedSync", "BackOff") else "Normal"),
+                "type": m.group("type") or ("Warning" if m.group("reason") in _OLD_WARNING_REASONS else "Normal"),
                 "reason": m.group("reason"), "age": f"{m.group('last')} (x{m.group('count')} over {m.group('first')})"
                 if m.group("count") != "1" else m.group("last"),
                 "count": int(m.group("count")), "last": duration_seconds(m.group("last")),
-                "source": m.group("from").strip("{} ").replace(" ", ", ", 1) if m.group("from").startswith("{") else m.group("from"),
-                "msg": [m.group("msg").strip()], "line": ln.no, "end": ln.no,
-                "sub": _container_of_subpath(m.group("sub")),
+                "source": _old_source(m.group("from")),
+                "msg": [m.group("msg").strip()], "line": ln.no, "end": ln.last or ln.no,
+                "sub": _container_of_subpath(m.group("sub")), "first": m.group("first"),
             })
             old = True
             seen_blank = False
             continue
+        if prose:
+            prose.append(ln)
+            continue
         if rows and (not seen_blank or _MULTILINE_CONT.match(text)):
             rows[-1]["msg"].append(text.strip())
-            rows[-1]["end"] = ln.no
+            rows[-1]["end"] = ln.last or ln.no
+            continue
+        if rows and seen_blank:
+            prose.append(ln)
             continue
         warn(ln.no, "not part of the Events table; ignored")
+    if prose:
+        first, last = prose[0].no, prose[-1].no
+        span = f"line {first}" if first == last else f"lines {first}\u2013{last}"
+        warn(first, f"{span}: not kubectl output; ignored")
 
     events = []
     for r in rows:
@@ -160,9 +172,24 @@ def parse_events(lines: list, warn) -> tuple:
         events.append(Event(
             type=r["type"], reason=r["reason"], message=msg, source=r["source"], age=r["age"],
             count=r["count"], last_seen_s=r["last"], container=container or r["sub"],
-            line=r["line"], end_line=r["end"], raw=raw,
+            line=r["line"], end_line=r["end"], raw=raw, first_seen=r.get("first", ""),
         ))
     return tuple(events)
+
+
+# kubectl <= 1.2 printed no Type column: these reasons were the warnings.
+_OLD_WARNING_REASONS = {"Failed", "FailedSync", "BackOff", "FailedScheduling", "FailedMount", "Unhealthy",
+                        "FailedCreate", "FailedKillPod", "FailedValidation", "InspectFailed", "ErrImageNeverPull",
+                        "FailedAttachVolume", "NodeNotReady", "HostPortConflict", "OutOfDisk"}
+
+
+def _old_source(text: str) -> str:
+    """`{kubelet node-1}` (<= 1.5, a Go struct print) -> `kubelet, node-1`; `{default-scheduler }` -> `default-scheduler`."""
+    if text.startswith("{"):
+        inner = text.strip("{} ")
+        comp, _, host = inner.partition(" ")
+        return f"{comp}, {host.strip()}" if host.strip() else comp
+    return text
 
 
 def _container_of_subpath(sub: Optional[str]) -> Optional[str]:

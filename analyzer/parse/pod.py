@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..model import Container, ContainerState, EnvVar, Owner, Pod, Probe, Val
+from ..model import Condition, Container, ContainerState, EnvVar, Owner, Pod, Probe, Val, Volume
+from .fields import annotations, kv_values, top_map, val
 from .tree import Node
 
 _PROBE = re.compile(
@@ -16,12 +17,6 @@ _PROBE = re.compile(
 _RS_HASH = re.compile(r"^(?P<deploy>.+)-(?P<hash>[a-z0-9]{5,10})$")
 # A Job made by a CronJob is named <cronjob>-<scheduled time in minutes since the epoch>.
 _CRON_JOB = re.compile(r"^(?P<cron>.+)-(?P<ts>\d{8,10})$")
-
-
-def _val(node: Optional[Node]) -> Optional[Val]:
-    if node is None:
-        return None
-    return Val(node.value, node.line.no)
 
 
 def owner_of(value: Optional[Val], labels: dict) -> Optional[Owner]:
@@ -36,7 +31,9 @@ def owner_of(value: Optional[Val], labels: dict) -> Optional[Owner]:
         tmpl = labels.get("pod-template-hash")
         if tmpl and name.endswith("-" + tmpl):
             top_kind, top_name = "Deployment", name[: -len(tmpl) - 1]
-        elif m and tmpl is None:
+        elif m:
+            # Only the Deployment controller sets pod-template-hash; kubectl 1.8-1.10 printed it
+            # as a number while the ReplicaSet's suffix was its safe-encoded form.
             top_kind, top_name = "Deployment", m.group("deploy")
     elif kind == "Job":
         m = _CRON_JOB.match(name)
@@ -106,37 +103,62 @@ def _container(node: Node, init: bool) -> Container:
         return tuple(out)
 
     return Container(
-        name=Val(node.label, node.line.no), init=init, image=_val(f.get("Image")), image_id=_val(f.get("Image ID")),
-        state=_state(f.get("State")), last_state=_state(f.get("Last State")), ready=_val(f.get("Ready")),
-        restart_count=_val(f.get("Restart Count")), limits=_resources(f.get("Limits")),
+        name=Val(node.label, node.line.no), init=init, image=val(f.get("Image")), image_id=val(f.get("Image ID")),
+        state=_state(f.get("State")), last_state=_state(f.get("Last State")), ready=val(f.get("Ready")),
+        restart_count=val(f.get("Restart Count")), limits=_resources(f.get("Limits")),
         requests=_resources(f.get("Requests")),
         probes={k: p for k, p in (("liveness", _probe("liveness", f.get("Liveness"))),
                                   ("readiness", _probe("readiness", f.get("Readiness"))),
                                   ("startup", _probe("startup", f.get("Startup")))) if p},
         command=argv("Command"), args=argv("Args"), env=tuple(env), env_from=env_from, mounts=mounts,
-        ports=_val(f.get("Ports") or f.get("Port")), lines=(node.line.no, node.last_line),
+        ports=val(f.get("Ports") or f.get("Port")), lines=(node.line.no, node.last_line),
     )
 
 
-def _kv_values(node: Optional[Node], sep: str = "=") -> dict:
-    out = {}
+def volumes(node: Optional[Node]) -> tuple:
+    """`Volumes:` -> Volume per `  <name>:` block with its `Type:` and kind-specific fields."""
     if node is None:
-        return out
-    for text, _line in node.values:
-        if text in ("<none>",):
-            continue
-        k, s, v = text.partition(sep)
-        if s:
-            out[k.strip()] = v.strip()
-    return out
+        return ()
+    out = []
+    for v in node.labelled():
+        f = {c.label: Val(c.value, c.line.no) for c in v.labelled()}
+        vtype = str(f.get("Type", "")).split(" (")[0]
+        out.append(Volume(v.label, vtype, f, v.line.no))
+    return tuple(out)
+
+
+_CONTAINER_FIELDS = {"Container ID", "Image", "Image ID", "Port", "Ports", "Host Port", "Host Ports", "Command", "Args",
+                     "State", "Last State", "Ready", "Restart Count", "Limits", "Requests", "Liveness", "Readiness",
+                     "Startup", "Environment", "Environment Variables", "Mounts"}
+
+
+def containers(node: Optional[Node], init: bool) -> tuple:
+    """`Containers:` -> Container per `  <name>:` block. A paste whose container name lines were cut
+    (fields right under `Containers:`) holds one container whose name the paste does not show."""
+    if node is None:
+        return ()
+    kids = node.labelled()
+    if kids and all(c.label in _CONTAINER_FIELDS for c in kids):
+        anon = Node("<container>", "", node.line, node.indent, node.value_col, node.children, node.more)
+        return (_container(anon, init),)
+    return tuple(_container(c, init) for c in kids)
+
+
+def multi(node: Optional[Node]) -> tuple:
+    """A multi-line value (Tolerations, Node-Selectors, Taints) -> Val per line, `<none>` left out."""
+    if node is None:
+        return ()
+    return tuple(Val(t, n) for t, n in node.values if t != "<none>")
+
+
+_CREATED_BY = re.compile(r'"reference":\{"kind":"(?P<kind>\w+)","namespace":"[^"]*","name":"(?P<name>[^"]+)"')
 
 
 def build_pod(root: Node, events: tuple, lines: tuple, events_shown: Optional[bool], partial: bool) -> Pod:
-    top = {}
-    for c in root.labelled():
-        top.setdefault(c.label, c)
+    top = top_map(root)
 
-    labels = _kv_values(top.get("Labels"))
+    labels = kv_values(top.get("Labels"))
+    annots = annotations(top.get("Annotations"))
     status_node = top.get("Status")
     status = terminating = None
     if status_node is not None:
@@ -147,48 +169,48 @@ def build_pod(root: Node, events: tuple, lines: tuple, events_shown: Optional[bo
         else:
             status = Val(text.split()[0] if text else "", status_node.line.no)
 
-    ns = _val(top.get("Namespace"))
-    owner_node = top.get("Controlled By") or top.get("Controllers")
-    owner = owner_of(_val(owner_node), labels) if owner_node is not None else None
+    ns = val(top.get("Namespace"))
+    # The owner: `Controlled By:` (>= 1.8), `Controllers:` (1.5-1.7), `Created By:` (1.6-1.8), or
+    # the kubernetes.io/created-by annotation (<= 1.7) that holds a serialized reference.
+    owner_node = top.get("Controlled By") or top.get("Controllers") or top.get("Created By")
+    owner = owner_of(val(owner_node), labels) if owner_node is not None else None
+    if owner is None and "kubernetes.io/created-by" in annots:
+        m = _CREATED_BY.search(str(annots["kubernetes.io/created-by"]))
+        if m:
+            owner = owner_of(Val(f"{m.group('kind')}/{m.group('name')}", annots["kubernetes.io/created-by"].line),
+                             labels)
 
-    conditions = {}
+    conds = {}
+    cond_rows = []
     cond_node = top.get("Conditions")
     if cond_node is not None:
-        for item in cond_node.items():
-            parts = item.value.split()
+        for item in cond_node.children:
+            parts = item.line.text.split()
             if len(parts) >= 2 and parts[0] != "Type" and not parts[0].startswith("-"):
-                conditions[parts[0]] = Val(parts[1], item.line.no)
+                conds[parts[0]] = Val(parts[1], item.line.no)
+                cond_rows.append(Condition(parts[0], parts[1], "", "", item.line.no))
 
-    def block(label, init):
-        n = top.get(label)
-        if n is None:
-            return ()
-        return tuple(_container(c, init) for c in n.labelled())
-
-    containers = block("Containers", False)
-    if not containers and partial:
+    main = containers(top.get("Containers"), False)
+    if not main and partial:
         # A paste cut to one container block (`| grep -A30 web:`): containers at indent 2 or 0.
-        containers = tuple(_container(c, False) for c in root.labelled() if c.child("Image") or c.child("State"))
-
-    sections = [c.label for c in root.labelled() if c.label in (
-        "Init Containers", "Containers", "Conditions", "Volumes", "Events")]
-    missing = []
-    if events_shown is None:
-        missing.append("Events: not in the paste")
-    elif events_shown is False:
-        missing.append("Events: none shown — events expire after about an hour (kube-apiserver --event-ttl)")
+        main = tuple(_container(c, False) for c in root.labelled() if c.child("Image") or c.child("State"))
 
     name_node = top.get("Name")
+    message = top.get("Message")
     return Pod(
-        kind="Pod", name=_val(name_node), namespace=ns, lines=lines,
+        kind="Pod", name=val(name_node), namespace=ns, lines=lines,
         fields={k: Val(v.value, v.line.no) for k, v in top.items()},
-        events=events, events_shown=events_shown, sections=tuple(sections), missing=tuple(missing),
-        status=status, terminating=terminating, reason=_val(top.get("Reason")),
-        message=Val(top["Message"].full_value, top["Message"].line.no) if "Message" in top else None,
-        node=_val(top.get("Node")), owner=owner, labels=labels,
-        init_containers=block("Init Containers", True), containers=containers,
-        qos=_val(top.get("QoS Class") or top.get("QoS Tier")),
-        node_selectors=tuple(Val(t, n) for t, n in top["Node-Selectors"].values) if "Node-Selectors" in top else (),
-        tolerations=tuple(Val(t, n) for t, n in top["Tolerations"].values) if "Tolerations" in top else (),
-        pod_conditions=conditions, partial=partial,
+        events=events, events_shown=events_shown, conditions=tuple(cond_rows),
+        labels=labels, annotations=annots,
+        status=status, terminating=terminating, reason=val(top.get("Reason")),
+        message=Val(message.full_value, message.line.no) if message is not None else None,
+        node=val(top.get("Node")), owner=owner,
+        init_containers=containers(top.get("Init Containers"), True), containers=main,
+        volumes=volumes(top.get("Volumes")),
+        qos=val(top.get("QoS Class") or top.get("QoS Tier")),
+        node_selectors=multi(top.get("Node-Selectors")), tolerations=multi(top.get("Tolerations")),
+        pod_conditions=conds, partial=partial, ip=val(top.get("IP")), start_time=val(top.get("Start Time")),
+        priority=val(top.get("Priority")),
+        priority_class=val(top.get("Priority Class Name") or top.get("PriorityClassName")),
+        service_account=val(top.get("Service Account")), nominated_node=val(top.get("NominatedNodeName")),
     )

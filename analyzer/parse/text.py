@@ -6,6 +6,7 @@ lines that are noise around the output (prompts, fences, klog, kubectl's stderr)
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -19,32 +20,51 @@ _TRANSLATE = str.maketrans({
     "\u2013": "-", "\u2014": "--", "\u2026": "...",
 })
 
-# Shell prompts and the command line itself: `$ kubectl ...`, `user@host:~$ ...`,
-# `[root@master ~]# ...`, `PS C:\> ...`, PowerShell `>> `, zsh `❯`, `%`.
-_PROMPT = re.compile(
+# A prompt with no command after it (the end of a session): `$`, `user@host:~$`, `[root@m ~]#`,
+# `PS C:\>`, `C:\work>`, macOS `host:dir user$`, zsh themes ending in an arrow.
+_PROMPT_ONLY = re.compile(
+    r"^\s*(?:[$#%>]|❯|➜|→|»|"
+    r"PS [A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>|"
+    r"\[[^\]]{1,80}@[^\]]{1,80}\]\s?[#$%]|"
+    r"[\w.-]+@[\w.-]+(?::\S*)?\s*[$#%]|"
+    r"[\w.-]+:\S+\s+[\w.-]+[$#]|"
+    r"\S.{0,118}[❯➜→»])\s*$"
+)
+# A command line: a prompt (optional) then kubectl/oc; or any `$ ...` / `% ...` / `# kubectl` line.
+_PROMPT_PREFIX = re.compile(
     r"^\s*(?:"
-    r"\$\s|\$$|#\s*kubectl\b|%\s|❯|➜|>>\s|"
-    r"PS [A-Za-z]:\\[^>]*>|"
-    r"\[[^\]\s]+@[^\]]+\][#$]|"
+    r"\$\s|%\s|#\s*(?:kubectl|oc|k)\s|❯|➜|>>\s|"
+    r"PS [A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>\s*\S|"
+    r"\[[^\]]{1,80}@[^\]]{1,80}\]\s?[#$%]|"
     r"[\w.-]+@[\w.-]+(?::[^$#\s]*)?\s*[$#%]|"
-    r"(?:kubectl|oc|k|kubecolor)\s+(?:describe|get|logs|-n\b|--namespace)\b"
+    r"[\w.-]+:\S+\s+[\w.-]+[$#]\s"
     r")"
 )
 _FENCE = re.compile(r"^\s*(```|~~~)")
 # klog: "E0412 10:11:12.123456   12345 memcache.go:265] message"
 _KLOG = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] ")
 _STDERR = re.compile(
-    r"^(?:Warning: |Error from server|No resources found|error: |Unable to connect to the server|"
-    r"The connection to the server )"
+    r"^(?:Warning: |W\d{4} |Error from server|No resources found|error: |Unable to connect to the server|"
+    r"The connection to the server |Error: |Flag --[\w-]+ has been deprecated|E\d{4} )"
 )
-
+# Elisions a person typed into the paste: `...`, `[...]`, `<snip>`, `... (truncated)`.
+_ELISION = re.compile(
+    r"^\s*(?:#\s*)?(?:\.{3,}|\[\s*\.{3,}\s*\]|\(\s*\.{3,}\s*\)|<\s*\.{3,}\s*>|\{\s*\.{3,}\s*\}|"
+    r"<\s*snip(?:ped)?\s*>|\[\s*snip(?:ped)?\s*\]|-+\s*snip(?:ped)?\s*-+|"
+    r"\.{3,}\s*\(?(?:truncated|snipped|omitted|more|cut|trimmed|removed|redacted|etc)\b[^\n]{0,60})\s*$",
+    re.IGNORECASE,
+)
+# The output joined onto the command line by a bad copy: `$ kubectl describe jobs Name:<tab>flaky`.
+_JOINED_NAME = re.compile(r"\s(Name:\s+\S.*)$")
 
 @dataclass(frozen=True)
 class Line:
     no: int          # 1-based line number in the text as pasted
     text: str        # cleaned: no ANSI, no \r, tabs expanded, quote prefix removed, rstripped
     raw: str         # as pasted, minus the line ending
-    noise: str = ""  # why the line is not output: "prompt", "fence", "klog", "stderr"; "" otherwise
+    noise: str = ""  # why the line is not output: prompt, fence, klog, stderr, elision, wrapped; "" otherwise
+    cmd: str = ""    # the kubectl command typed on this line (prompt lines), continuation lines joined
+    last: int = 0    # a line a terminal wrapped: its text is the whole logical line, up to this line
 
     @property
     def blank(self) -> bool:
@@ -92,12 +112,64 @@ def split_lines(text: str) -> list:
 
 
 def _clean(raw: str) -> str:
+    """ANSI and control codes gone, tabs expanded, typographic characters made plain. Trailing
+    spaces are kept here: a terminal wrap can fall right after one."""
     s = _ANSI.sub("", raw)
     s = s.replace("\r", "")
     if "\t" in s:
         s = s.expandtabs(8)
-    s = _CONTROL.sub("", s).translate(_TRANSLATE)
-    return s.rstrip()
+    return _CONTROL.sub("", s).translate(_TRANSLATE)
+
+
+_STRUCTURE = re.compile(r"^\s{0,8}(?:[A-Z][\w ()-]{0,40}:(?:\s|$)|(?:Normal|Warning)\s{2,}\S|\$ |```)")
+
+
+def _continues(line: str, nxt: str) -> bool:
+    """Does `nxt` read as the rest of `line`, cut by a hard wrap? A wrap keeps every character:
+    the cut falls mid-word (the next line starts at column 0 with no structure of its own) or on
+    a space (the next line starts with exactly one space). kubectl's own next line starts with a
+    label at column 0 or is indented by two or more."""
+    if not nxt.strip() or _STRUCTURE.match(nxt):
+        return False
+    lead = len(nxt) - len(nxt.lstrip(" "))
+    return lead <= 1
+
+
+def wrap_width(texts: list) -> int:
+    """The width a terminal or a chat window hard-wrapped the paste at, or 0.
+
+    kubectl itself never wraps (reference A.3) and never pads the last cell of a line, so
+    several lines of exactly the widest length, each continued on the next line, mean the
+    paste was wrapped. (Rows of a table can share a length: they are not continued.)"""
+    lens = [len(t) for t in texts]
+    if not lens:
+        return 0
+    width = max(lens)
+    if width < 60:
+        return 0
+    wrapped = sum(1 for i, n in enumerate(lens[:-1]) if n == width and _continues(texts[i], texts[i + 1]))
+    return width if wrapped >= 2 else 0
+
+
+def _unwrap(texts: list, width: int) -> tuple:
+    """Join each wrapped line with its continuation lines. -> (texts, last physical line index
+    of each logical line or -1 for a continuation line)."""
+    out = list(texts)
+    last = list(range(len(texts)))
+    i = 0
+    while i < len(texts):
+        j = i
+        joined = texts[i]
+        while len(texts[j]) == width and j + 1 < len(texts) and _continues(texts[j], texts[j + 1]):
+            j += 1
+            joined += texts[j]
+        if j > i:
+            out[i] = joined
+            last[i] = j
+            for k in range(i + 1, j + 1):
+                last[k] = -1
+        i = j + 1
+    return out, last
 
 
 def _quote_prefix(texts: list) -> re.Pattern | None:
@@ -112,26 +184,107 @@ def _quote_prefix(texts: list) -> re.Pattern | None:
     return None
 
 
+# Prefixes a tool adds to every line: line numbers (`  12 | `, `12:`), CI log timestamps.
+_LINENO = re.compile(r"^\s{0,6}(\d{1,7})(?:\s?[|│:]\s?|\t)")
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? ")
+
+
+def _line_prefix(texts: list) -> re.Pattern | None:
+    nonblank = [t for t in texts if t.strip()]
+    if len(nonblank) < 3:
+        return None
+    hits = [m for m in (_LINENO.match(t) for t in nonblank) if m]
+    if len(hits) >= 0.8 * len(nonblank):
+        nums = [int(m.group(1)) for m in hits]
+        if sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1) >= 0.7 * (len(nums) - 1):
+            return _LINENO
+    if sum(1 for t in nonblank if _TIMESTAMP.match(t)) >= 0.8 * len(nonblank):
+        return _TIMESTAMP
+    return None
+
+
+def _command_of(text: str) -> str:
+    from .command import COMMAND
+
+    m = COMMAND.search(text)
+    return m.group("cmd").strip() if m else ""
+
+
+def classify(text: str) -> tuple:
+    """-> (noise, cmd, text) for one cleaned line. A command line joined with the first line of
+    its output (`$ kubectl describe jobs Name:  flaky`) is split: the output part stays."""
+    if _FENCE.match(text):
+        return "fence", "", text
+    if _KLOG.match(text):
+        return "klog", "", text
+    if _STDERR.match(text):
+        return "stderr", "", text
+    if _ELISION.match(text):
+        return "elision", "", text
+    prompt = _PROMPT_PREFIX.match(text)
+    cmd = _command_of(text) if (prompt or "kubectl" in text or "oc " in text or "k " in text) else ""
+    if cmd and not prompt:
+        # A bare command line is only a prompt line when the command starts it (an echoed
+        # command), or a prompt-like prefix ends in a prompt character.
+        before = text[: text.index(cmd)] if cmd in text else text
+        if before.strip() and not re.search(r"[$#%>❯➜→»λ]\s*$", before):
+            cmd = ""
+    if cmd:
+        joined = _JOINED_NAME.search(cmd)
+        if joined and "describe" in cmd:
+            return "", cmd[: joined.start()].strip(), joined.group(1)
+        return "prompt", cmd, text
+    if prompt or _PROMPT_ONLY.match(text):
+        return "prompt", "", text
+    return "", "", text
+
+
+def _join_continuations(lines: list) -> None:
+    """A command continued with a backslash (PowerShell: a backtick) goes on over the next lines: they
+    are part of the command line, and the whole command is kept on its first line."""
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.noise == "prompt" and ln.cmd and ln.cmd.endswith(("\\", "`")):
+            cmd = ln.cmd.rstrip("\\`").rstrip()
+            j = i + 1
+            while j < len(lines):
+                t = lines[j].text.strip()
+                lines[j] = dataclasses.replace(lines[j], noise="prompt", cmd="")
+                cmd += " " + t.rstrip("\\`").rstrip()
+                if not t.endswith(("\\", "`")):
+                    break
+                j += 1
+            lines[i] = dataclasses.replace(ln, cmd=cmd)
+            i = j + 1
+            continue
+        i += 1
+
+
 def clean_lines(text: str) -> list:
     """Stage 0. Returns one `Line` per pasted line."""
     raws = split_lines(text)
     texts = [_clean(r) for r in raws]
+    prefix = _line_prefix(texts)
+    if prefix is not None:
+        texts = [prefix.sub("", t, count=1) for t in texts]
     quote = _quote_prefix(texts)
     if quote is not None:
         texts = [quote.sub("", t, count=1) for t in texts]
+    width = wrap_width(texts)
+    lasts = list(range(len(texts)))
+    if width:
+        texts, lasts = _unwrap(texts, width)
+    texts = [t.rstrip() for t in texts]
 
     lines = []
     for i, (raw, t) in enumerate(zip(raws, texts)):
-        noise = ""
-        if _FENCE.match(t):
-            noise = "fence"
-        elif _KLOG.match(t):
-            noise = "klog"
-        elif _STDERR.match(t):
-            noise = "stderr"
-        elif _PROMPT.match(t):
-            noise = "prompt"
-        lines.append(Line(i + 1, t, raw, noise))
+        if lasts[i] < 0:
+            lines.append(Line(i + 1, t, raw, "wrapped"))
+            continue
+        noise, cmd, out = classify(t) if t.strip() else ("", "", t)
+        lines.append(Line(i + 1, out, raw, noise, cmd, lasts[i] + 1 if lasts[i] != i else 0))
+    _join_continuations(lines)
 
     # A paste indented as a whole (Markdown code block, a quote in an e-mail): remove the
     # common indentation so describe's own indentation levels read as kubectl printed them.
@@ -139,8 +292,6 @@ def clean_lines(text: str) -> list:
     if content:
         common = min(ln.indent for ln in content)
         if common and all(ln.text[:common].strip() == "" for ln in content):
-            lines = [
-                Line(ln.no, ln.text[common:] if not ln.noise and not ln.blank else ln.text, ln.raw, ln.noise)
-                for ln in lines
-            ]
+            lines = [dataclasses.replace(ln, text=ln.text[common:]) if not ln.noise and not ln.blank else ln
+                     for ln in lines]
     return lines

@@ -35,6 +35,37 @@ KNOWN_LABELS = {
     "Host Ports", "Command", "Args", "State", "Last State", "Ready", "Restart Count", "Limits",
     "Requests", "Liveness", "Readiness", "Startup", "Environment", "Environment Variables",
     "Environment Variables from", "Mounts", "Devices", "Exit Code", "Signal", "Started", "Finished",
+    "Created By", "Service Account", "Resources", "SchedulingGroup", "LocalhostProfile", "Restart Policy",
+}
+
+# Multi-valued fields: later values continue on lines aligned under the first value, and an
+# annotation line (`key: value`) there is a value, not a label (describe.go printLabelsMultiline,
+# printAnnotationsMultiline, printTaintsMultiline).
+MULTI_VALUE_LABELS = {
+    "Labels", "Annotations", "Tolerations", "Node-Selectors", "Taints", "Used By", "Mounted By",
+    "Topology Spread Constraints", "Finalizers", "Active Jobs", "IPs", "Node-Selector",
+}
+
+# Every label a describer of a supported kind prints, for telling a describe line from prose.
+DESCRIBE_LABELS = KNOWN_LABELS | MULTI_VALUE_LABELS | {
+    "CreationTimestamp", "Selector", "Replicas", "StrategyType", "MinReadySeconds", "RollingUpdateStrategy",
+    "Pod Template", "OldReplicaSets", "NewReplicaSet", "Pods Status", "Pods Statuses", "Update Strategy",
+    "Partition", "Volume Claims", "Desired Number of Nodes Scheduled", "Current Number of Nodes Scheduled",
+    "Number of Nodes Scheduled with Up-to-date Pods", "Number of Nodes Scheduled with Available Pods",
+    "Number of Nodes Misscheduled", "Parallelism", "Completions", "Completion Mode", "Suspend", "Backoff Limit",
+    "Start Time", "Completed At", "Duration", "Active Deadline Seconds", "Schedule", "Concurrency Policy",
+    "Time Zone", "Successful Job History Limit", "Failed Job History Limit", "Starting Deadline Seconds",
+    "Last Schedule Time", "Job Template", "Roles", "Unschedulable", "Lease", "HolderIdentity", "AcquireTime",
+    "RenewTime", "Addresses", "Capacity", "Allocatable", "System Info", "PodCIDR", "PodCIDRs", "ProviderID",
+    "ExternalID", "Non-terminated Pods", "Allocated resources", "StorageClass", "Volume", "Access Modes",
+    "VolumeMode", "DataSource", "Type", "IP Family Policy", "IP Families", "LoadBalancer Ingress", "TargetPort",
+    "NodePort", "Endpoints", "Session Affinity", "External Traffic Policy", "Internal Traffic Policy",
+    "External IPs", "Image(s)", "Kind", "API Version", "Metadata", "Spec", "Status", "Path", "HostPathType",
+    "SecretName", "Optional", "ClaimName", "ReadOnly", "Medium", "SizeLimit", "TokenExpirationSeconds",
+    "ConfigMapName", "ConfigMapOptional", "DownwardAPI", "Machine ID", "System UUID", "Boot ID",
+    "Kernel Version", "OS Image", "Operating System", "Architecture", "Container Runtime Version",
+    "Kubelet Version", "Kube-Proxy Version", "InternalIP", "ExternalIP", "Hostname", "InternalDNS",
+    "ExternalDNS", "Latest Version", "Triggers", "Strategy", "Template", "Persistent Volume Claims",
 }
 
 
@@ -120,10 +151,19 @@ def build(lines: list) -> Node:
             raw_owner = None
 
         parent_raw = next((n for n in reversed(stack) if n.label in RAW_CHILD_LABELS), None)
-        if parent_raw is not None and ind > parent_raw.indent and (lab is None or lab[1] not in KNOWN_LABELS):
+        # argv lines: indented under Command/Args, or at column 0 when an element held newlines (a
+        # whole script in Args); they end at the next container field or a shallower label.
+        in_argv = parent_raw is not None and bool(parent_raw.children) and prev is parent_raw.children[-1]
+        if parent_raw is not None and (lab is None or lab[1] not in KNOWN_LABELS) and (
+                ind > parent_raw.indent or ((ind == 0 or in_argv) and (lab is None or lab[1] not in DESCRIBE_LABELS))):
             item = Node(None, text.strip(), ln, ind, ind)
             parent_raw.children.append(item)
             prev = item
+            continue
+
+        if lab is not None and prev is not None and prev.label in MULTI_VALUE_LABELS and (prev.value or prev.more) \
+                and lab[0] > prev.indent and lab[0] >= prev.value_col - 2 and lab[1] not in KNOWN_LABELS:
+            prev.more.append(ln)        # `key: value` annotation lines under Annotations
             continue
 
         if lab is not None:

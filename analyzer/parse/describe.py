@@ -1,0 +1,323 @@
+"""Stage 2 dispatch for `kubectl describe` output: one object's lines -> its typed object.
+
+Describe prints no `Kind:` for built-in kinds (Part C #8): the kind is inferred from the
+labels, then from the command line the person pasted, then (for a bare Events table) from
+the components that wrote the events.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from typing import Optional
+
+from ..model import KubeObject, Val
+from ..report import Warning_
+from . import events as ev
+from .fields import conditions, top_map
+from .node import build_node
+from .pod import build_pod
+from .pvc import build_pvc
+from .reindent import looks_flattened, reindent_pod
+from .service import build_service
+from .tree import DESCRIBE_LABELS, build, match_label
+from .workloads import BUILDERS
+
+EVENTS = re.compile(r"^Events:\s*(?P<value>.*)$")
+_CONTAINER_FIELD = re.compile(r"^\s*(?:State|Last State|Image|Restart Count|Ready|Exit Code|Reason|Container ID):\s")
+
+EVENTS_EXPIRED = "Events: none shown \u2014 events expire after about an hour (kube-apiserver --event-ttl)"
+EVENTS_ABSENT = "Events: not in the paste"
+
+# Sections each describer prints that a diagnosis reads (reference A.2, A.5).
+EXPECTED = {
+    "Pod": ("Containers", "Conditions", "Volumes", "Events"),
+    "Deployment": ("Replicas", "Pod Template", "Conditions", "Events"),
+    "ReplicaSet": ("Replicas", "Pods Status", "Pod Template", "Events"),
+    "ReplicationController": ("Replicas", "Pods Status", "Events"),
+    "StatefulSet": ("Replicas", "Pods Status", "Pod Template", "Events"),
+    "DaemonSet": ("Desired Number of Nodes Scheduled", "Pods Status", "Pod Template", "Events"),
+    "Job": ("Pods Statuses", "Pod Template", "Events"),
+    "CronJob": ("Schedule", "Last Schedule Time", "Active Jobs", "Events"),
+    "Node": ("Taints", "Conditions", "Allocated resources", "Events"),
+    "PersistentVolumeClaim": ("Status", "Used By", "Events"),
+    "Service": ("Selector", "Endpoints", "Events"),
+}
+_SECTION_ALIASES = {"Pods Statuses": ("Pods Statuses", "Pods Status"), "Used By": ("Used By", "Mounted By"),
+                    "Pods Status": ("Pods Status", "Pods Statuses")}
+
+# The controllers that write an object's events name its kind (for a bare Events table).
+_SOURCE_KINDS = {
+    "replicaset-controller": "ReplicaSet", "deployment-controller": "Deployment", "job-controller": "Job",
+    "cronjob-controller": "CronJob", "statefulset-controller": "StatefulSet", "statefulset": "StatefulSet",
+    "daemonset-controller": "DaemonSet", "daemon-set": "DaemonSet", "persistentvolume-controller": "PersistentVolumeClaim",
+    "node-controller": "Node", "service-controller": "Service", "endpoint-controller": "Service",
+    "replication-controller": "ReplicationController", "kubelet": "Pod", "default-scheduler": "Pod",
+}
+
+
+def detect_kind(labels: set, fields: dict) -> str:
+    """Kind from the top-level labels of a describe (Part C #8)."""
+    if "Kind" in fields and "API Version" in fields:
+        return str(fields["Kind"]).strip()
+    replicas = str(fields.get("Replicas", ""))
+    if "Containers" in labels and labels & {"QoS Class", "QoS Tier", "Node", "Controlled By", "Controllers",
+                                             "Start Time", "IP", "Status"}:
+        return "Pod"
+    if "Latest Version" in labels and "Triggers" in labels:
+        return "DeploymentConfig"
+    if "StrategyType" in labels or "NewReplicaSet" in labels or "OldReplicaSets" in labels or \
+            ("desired |" in replicas and "updated" in replicas):
+        return "Deployment"
+    if any(k.startswith("Desired Number of Nodes") for k in labels) or "Number of Nodes Misscheduled" in labels:
+        return "DaemonSet"
+    if "Volume Claims" in labels or ("Update Strategy" in labels and "Pods Status" in labels) or \
+            ("desired |" in replicas and "total" in replicas):
+        return "StatefulSet"
+    if "Schedule" in labels and ("Concurrency Policy" in labels or "Last Schedule Time" in labels):
+        return "CronJob"
+    if "current /" in replicas:
+        return "ReplicaSet"
+    if "Pods Statuses" in labels or "Backoff Limit" in labels or "Completions" in labels and "Parallelism" in labels:
+        return "Job"
+    if labels & {"System Info", "Allocated resources", "Non-terminated Pods", "Unschedulable", "Allocatable"} or \
+            ("Roles" in labels and "Taints" in labels):
+        return "Node"
+    if "StorageClass" in labels and labels & {"Access Modes", "Used By", "Mounted By", "VolumeMode", "Volume"}:
+        return "PersistentVolumeClaim"
+    if labels & {"Endpoints", "TargetPort", "NodePort", "LoadBalancer Ingress", "Session Affinity"}:
+        return "Service"
+    if "Containers" in labels:
+        return "Pod"
+    if labels & {"Image(s)"} and "current /" not in replicas:
+        return "ReplicationController"
+    return "Unknown"
+
+
+def _kind_from_events(events: tuple) -> str:
+    votes = Counter()
+    for e in events:
+        comp = e.source.split(",")[0].strip()
+        kind = _SOURCE_KINDS.get(comp)
+        if kind is None and ("provisioner" in comp or "_" in comp):
+            kind = "PersistentVolumeClaim"
+        if kind:
+            votes[kind] += 1
+    return votes.most_common(1)[0][0] if votes else ""
+
+
+_JOINABLE = sorted((lab for lab in DESCRIBE_LABELS if lab[:1].isupper() and len(lab) > 3), key=len, reverse=True)
+_JOINED = re.compile(r"(?<=\S)(" + "|".join(re.escape(lab) for lab in _JOINABLE) + r"):\s{2,}\S")
+
+
+def split_joined(lines: list) -> list:
+    """A lost line break joins two fields: `Namespace:  defaultLabels:   <none>`. Split them
+    (both halves keep the pasted line number)."""
+    out = []
+    for ln in lines:
+        if ln.noise or ln.blank or ln.indent > 0 or ":  " not in ln.text:
+            out.append(ln)
+            continue
+        lab = match_label(ln.text)
+        if lab is None or not lab[2] or lab[1] not in DESCRIBE_LABELS:
+            out.append(ln)
+            continue
+        start = lab[3]
+        m = _JOINED.search(ln.text, start + 1)
+        if m is None:
+            out.append(ln)
+            continue
+        out.append(dataclasses.replace(ln, text=ln.text[: m.start()].rstrip()))
+        out.append(dataclasses.replace(ln, text=ln.text[m.start():]))
+    return out
+
+
+def _split_events(lines: list, partial: bool) -> tuple:
+    """-> (body lines, events lines or None, the `Events:` line or None)."""
+    ev_idx = None
+    for i, ln in enumerate(lines):
+        if not ln.noise and ln.indent == 0 and ln.text.startswith("Events:") and EVENTS.match(ln.text):
+            ev_idx = i
+            break
+    if ev_idx is not None:
+        return lines[:ev_idx], lines[ev_idx + 1:], lines[ev_idx]
+    if partial:
+        # `| grep -A20 Events` or `| tail` can cut the `Events:` line, even the header: bare rows.
+        for i, ln in enumerate(lines):
+            if not ln.noise and (ev.is_header(ln.text) or ev.is_row_start(ln.text)):
+                return lines[:i], lines[i:], None
+    return lines, None, None
+
+
+def _orphans(root, warnings: list) -> None:
+    """Top-level lines that are neither a field nor the continuation of one."""
+    for item in root.items():
+        text = item.line.text.strip()
+        if text in ("No volumes.", "No events.", "<none>"):
+            continue
+        warnings.append(Warning_(item.line.no, f"line {item.line.no}: not understood as part of the describe "
+                                               "output; ignored"))
+
+
+def _sections_and_missing(kind: str, top: dict, events_shown: Optional[bool], partial: bool,
+                          extra_missing: tuple = ()) -> tuple:
+    expected = EXPECTED.get(kind, ("Events",))
+    found = []
+    missing = []
+    for sec in expected:
+        if sec == "Events":
+            if events_shown is not None:
+                found.append("Events")
+            continue
+        names = _SECTION_ALIASES.get(sec, (sec,))
+        present = next((n for n in names if n in top), None)
+        if present:
+            found.append(present)
+        else:
+            missing.append(f"{sec}: not in the paste")
+    if kind == "Pod":
+        for sec in ("Init Containers", "Ephemeral Containers"):
+            if sec in top:
+                found.insert(0 if sec == "Init Containers" else len(found), sec)
+    if events_shown is None:
+        missing.append(EVENTS_ABSENT)
+    elif events_shown is False:
+        missing.append(EVENTS_EXPIRED)
+    if partial:
+        missing.insert(0, "Name: not in the paste (it starts inside the object)")
+    missing.extend(extra_missing)
+    return tuple(found), tuple(missing)
+
+
+def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source: str = "describe"):
+    """One object's lines (from its `Name:` to the next object) -> KubeObject, or None when the
+    lines hold nothing an object is made of."""
+    content = [ln for ln in lines if not ln.noise and not ln.blank]
+    if not content:
+        return None
+    body, ev_lines, ev_line = _split_events(lines, partial)
+
+    events: tuple = ()
+    events_shown = None
+    if ev_lines is not None:
+        value = EVENTS.match(ev_line.text).group("value").strip() if ev_line is not None else ""
+        if value == "<none>":
+            events_shown = False
+            rest = [ln for ln in ev_lines if not ln.blank and not ln.noise]
+            if rest:
+                first, last = rest[0].no, rest[-1].no
+                span = f"line {first}" if first == last else f"lines {first}\u2013{last}"
+                warnings.append(Warning_(first, f"{span}: not kubectl output; ignored"))
+        else:
+            if value and ev.is_header(value):
+                ev_lines = [dataclasses.replace(ev_line, text=value)] + list(ev_lines)
+            events = ev.parse_events(ev_lines, lambda no, msg: warnings.append(Warning_(no, msg)))
+            events_shown = True
+    no_events = next((ln for ln in body if ln.text.strip() == "No events."), None)
+    if no_events is not None:
+        events_shown = False          # kubectl 1.2-1.5
+
+    body = split_joined(body)
+    if looks_flattened(body):
+        body = reindent_pod(body)
+    root = build(body)
+    top = top_map(root)
+    fields = {c.label: Val(c.value, c.line.no) for c in reversed(root.labelled())}
+    fields = dict(reversed(list(fields.items())))
+    labels = set(fields)
+    kind = detect_kind(labels, fields)
+    hint_kind, hint_name, hint_ns = _hints(cmd)
+    if kind == "Unknown" and hint_kind:
+        kind = hint_kind
+    if kind == "ReplicaSet" and hint_kind == "ReplicationController":
+        kind = hint_kind
+    if kind == "Unknown" and partial:
+        kind = _kind_from_events(events) or ("Pod" if any(_CONTAINER_FIELD.match(ln.text) for ln in body) else "")
+        if not kind:
+            if not events:
+                return None
+            kind = "Pod"
+    if partial and not events and not any(lab in DESCRIBE_LABELS for lab in labels):
+        return None
+    _orphans(root, warnings)
+
+    span = (content[0].no, content[-1].no)
+    name = fields.get("Name")
+    namespace = fields.get("Namespace")
+    cmd_line = cmd.line if cmd is not None else 0
+    if name is None and hint_name and (not hint_kind or hint_kind == kind):
+        name = Val(hint_name, cmd_line)
+    if namespace is None and hint_ns:
+        namespace = Val(hint_ns, cmd_line)
+    extra = ()
+    if cmd is not None and cmd.cut in ("head",) :
+        extra = (f"the output was cut by `| {cmd.cut}`: later sections may be missing",)
+    sections, missing = _sections_and_missing(kind, top, events_shown, partial or "Name" not in labels, extra)
+
+    if kind == "Pod":
+        pod = build_pod(root, events, span, events_shown, partial=partial or "Name" not in labels)
+        if pod.name is None and name is None:
+            name, found_ns = _pod_named_by_events(events)
+            namespace = namespace or found_ns
+        return dataclasses.replace(pod, name=pod.name or name, namespace=pod.namespace or namespace,
+                                   sections=sections, missing=missing, source=source)
+    if name is None and partial:
+        name = _named_by_events(kind, events)
+    base = dict(name=name, namespace=namespace, lines=span, fields=fields, events=events, events_shown=events_shown,
+                sections=sections, missing=missing, source=source)
+    if kind in BUILDERS:
+        return BUILDERS[kind](root, base)
+    if kind == "Node":
+        return build_node(root, base)
+    if kind == "PersistentVolumeClaim":
+        return build_pvc(root, base)
+    if kind == "Service":
+        return build_service(root, base)
+    return KubeObject(kind=kind, conditions=conditions(top.get("Conditions")), **base)
+
+
+# Event messages that name their pod: the kubelet's back-off (>= 1.26) and the scheduler's assignment.
+_BACKOFF_POD = re.compile(r" in pod (?P<name>[a-z0-9][-a-z0-9.]*)_(?P<ns>[a-z0-9][-a-z0-9]*)\(")
+_ASSIGNED = re.compile(r"^Successfully assigned (?:(?P<ns>[a-z0-9][-a-z0-9]*)/)?(?P<name>[a-z0-9][-a-z0-9.]*) to ")
+
+
+def _pod_named_by_events(events: tuple) -> tuple:
+    """-> (name, namespace) Vals for a pod pasted without its `Name:` line, from its own events."""
+    for e in events:
+        m = _ASSIGNED.match(e.message) or _BACKOFF_POD.search(e.message)
+        if m:
+            ns = m.group("ns")
+            return Val(m.group("name"), e.line), (Val(ns, e.line) if ns else None)
+    return None, None
+
+
+# Controller events that name the object they are about (for a pasted Events table alone).
+_OWNER_EVENTS = {
+    "ReplicaSet": re.compile(r"^(?:Created pod: |Deleted pod: |Error creating: pods \")(?P<name>[a-z0-9][-a-z0-9.]*)-[a-z0-9]{5}\b"),
+    "ReplicationController": re.compile(r"^(?:Created pod: |Deleted pod: )(?P<name>[a-z0-9][-a-z0-9.]*)-[a-z0-9]{5}\b"),
+    "DaemonSet": re.compile(r"^(?:Created pod: |Deleted pod: )(?P<name>[a-z0-9][-a-z0-9.]*)-[a-z0-9]{5}\b"),
+    "Job": re.compile(r"^(?:Created pod: |Deleted pod: )(?P<name>[a-z0-9][-a-z0-9.]*)-[a-z0-9]{5}\b"),
+    "StatefulSet": re.compile(r" in StatefulSet (?P<name>[a-z0-9][-a-z0-9.]*) "),
+    "CronJob": re.compile(r"^(?:Created job |Saw completed job: |Deleted job )(?P<name>[a-z0-9][-a-z0-9.]*)-\d{8,10}\b"),
+    "Deployment": re.compile(r"^Scaled (?:up|down) replica set (?P<name>[a-z0-9][-a-z0-9.]*)-[a-z0-9]{5,10} "),
+}
+
+
+def _named_by_events(kind: str, events: tuple):
+    rx = _OWNER_EVENTS.get(kind)
+    if rx is None:
+        return None
+    for e in events:
+        m = rx.search(e.message)
+        if m:
+            return Val(m.group("name"), e.line)
+    return None
+
+
+def _hints(cmd) -> tuple:
+    """-> (kind, name, namespace) the command line names, when it names one object."""
+    if cmd is None or cmd.verb != "describe":
+        return "", "", ""
+    kind = cmd.kind if cmd.kind and cmd.kind[:1].isupper() else ""
+    name = cmd.names[0] if len(cmd.names) == 1 else ""
+    return kind, name, cmd.namespace

@@ -1,0 +1,246 @@
+"""`kubectl get pods` and `kubectl get events` tables -> Pods with their STATUS, and events
+attached to the object each row names.
+
+kubectl's table printer aligns every row with the header (tabwriter `6, 4, 3, ' '`; min
+width 10 before 1.10), so the header's column starts cut the rows; cells may contain spaces
+(`2 (3d1h ago)`, a STATUS that is an error message). When a paste lost the alignment
+(collapsed spaces, tabs), rows are read by their token grammar instead.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..model import Event, Pod, Val
+from .events import AGE, duration_seconds, normalise
+from .fields import header_cells, split_at
+
+_DUR = r"(?:<invalid>|<unknown>|\d+[smhdy](?:\d+[smhd])?)"
+_AGE_CELL = rf"{_DUR}(?: \(x\d+ over {_DUR}\))?"
+
+# Column names kubectl prints, multi-word ones first so a header splits right even with single spaces.
+_MULTIWORD = ("LAST SEEN", "FIRST SEEN", "NOMINATED NODE", "READINESS GATES")
+PODS_HEADER = re.compile(r"^(?:NAMESPACE\s+)?NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\b")
+EVENTS_HEADER = re.compile(
+    r"^(?:NAMESPACE\s+)?(?:LAST\s?SEEN\s+(?:FIRST\s?SEEN\s+COUNT\s+NAME\s+KIND\s+SUBOBJECT\s+TYPE\s+REASON\s+SOURCE\s+"
+    r"MESSAGE|TYPE\s+REASON\s+(?:OBJECT|KIND)\s+(?:SUBOBJECT\s+SOURCE\s+)?MESSAGE)|"
+    r"FIRSTSEEN\s+LASTSEEN\s+COUNT\s+NAME\s+KIND\s+SUBOBJECT\s+(?:TYPE\s+)?REASON\s+SOURCE\s+MESSAGE)\b"
+)
+# Any other `kubectl get` table: upper-case column names, NAME (or NAMESPACE) first.
+OTHER_HEADER = re.compile(r"^(?:NAMESPACE\s+)?NAME\s{2,}[A-Z][A-Z0-9()-]*(?:\s+[A-Z][A-Z0-9()/-]*)*\s*$")
+
+_POD_ROW = re.compile(
+    rf"^(?:(?P<ns>\S+)\s+)?(?P<name>\S+)\s+(?P<ready>\d+/\d+)\s+(?P<status>\S.*?)\s+"
+    rf"(?P<restarts>\d+(?: \([^)]*\))?)\s+(?P<age>{_DUR})(?:\s+(?P<rest>.*))?$"
+)
+_EVENT_ROW_NEW = re.compile(
+    rf"^(?:(?P<ns>[a-z0-9][-a-z0-9.]*)\s+)?(?P<last>{_AGE_CELL})\s+(?P<type>Normal|Warning|\w+)\s+"
+    rf"(?P<reason>[A-Za-z][\w-]*)\s+(?P<object>[\w.-]+/\S+)(?:\s+(?P<msg>.*))?$"
+)
+_EVENT_ROW_OLD = re.compile(
+    rf"^(?:(?P<ns>[a-z0-9][-a-z0-9.]*)\s+)?(?P<last>{_DUR})\s+(?P<first>{_DUR})\s+(?P<count>\d+)\s+(?P<name>\S+)\s+"
+    rf"(?P<kind>[A-Z]\w+)\s+(?:(?P<sub>spec\.\S+|\S*\{{\S*\}})\s+)?(?P<type>Normal|Warning)\s+(?P<reason>[A-Za-z][\w-]*)\s+"
+    rf"(?P<rest>.*)$"
+)
+_SOURCE_VOCAB = re.compile(r"^(?:kubelet, [\w.-]+|[\w.-]+_[\w.-]+_[\w-]+|[\w./-]+)\s+")
+
+# kubectl get events OBJECT `pod/x`: resource names -> Kind.
+_RESOURCE_KINDS = {
+    "pod": "Pod", "replicaset": "ReplicaSet", "deployment": "Deployment", "statefulset": "StatefulSet",
+    "daemonset": "DaemonSet", "job": "Job", "cronjob": "CronJob", "node": "Node",
+    "persistentvolumeclaim": "PersistentVolumeClaim", "persistentvolume": "PersistentVolume", "service": "Service",
+    "endpoints": "Endpoints", "replicationcontroller": "ReplicationController",
+    "horizontalpodautoscaler": "HorizontalPodAutoscaler", "namespace": "Namespace", "ingress": "Ingress",
+    "configmap": "ConfigMap", "secret": "Secret", "serviceaccount": "ServiceAccount",
+    "poddisruptionbudget": "PodDisruptionBudget", "deploymentconfig": "DeploymentConfig",
+}
+# Pod-level reasons printPod shows as STATUS (status.reason): not a container's state.
+POD_REASONS = {"Evicted", "NodeLost", "OutOfcpu", "OutOfmemory", "OutOfpods", "OutOfephemeral-storage", "NodeAffinity",
+               "UnexpectedAdmissionError", "Shutdown", "NodeShutdown", "Terminated", "DeadlineExceeded", "Preempting",
+               "SchedulingGated", "InvalidNodeInfo", "Unknown"}
+PHASES = {"Pending", "Running", "Succeeded", "Failed", "Unknown"}
+CLUSTER_SCOPED = {"Node", "PersistentVolume", "Namespace", "StorageClass", "ClusterRole", "ClusterRoleBinding",
+                  "CustomResourceDefinition", "PriorityClass"}
+
+
+def kind_of_resource(res: str) -> str:
+    res = res.lower().split(".")[0]
+    return _RESOURCE_KINDS.get(res, res)
+
+
+def _columns(header: str) -> list:
+    """Header -> [(start, NAME)] treating kubectl's multi-word column names as one."""
+    cells = header_cells(header)
+    out = []
+    for start, name in cells:
+        # `header_cells` keeps single-space runs together; split them unless they form a known name.
+        pos = 0
+        words = name.split(" ")
+        i = 0
+        while i < len(words):
+            two = " ".join(words[i:i + 2])
+            if two in _MULTIWORD:
+                out.append((start + pos, two))
+                pos += len(two) + 1
+                i += 2
+                continue
+            out.append((start + pos, words[i]))
+            pos += len(words[i]) + 1
+            i += 1
+    return out
+
+
+def _aligned(header: str) -> bool:
+    """kubectl pads columns with at least 3 spaces (2 before 1.10 with min width 10); one space between
+    names means the spacing collapsed."""
+    return "   " in header or "  " in header.strip()
+
+
+def read_pods(lines: list, warn, cmd=None) -> list:
+    """A `kubectl get pods` table (default, -o wide, -A, --show-labels) -> Pods, one per row."""
+    header = lines[0].text
+    cols = _columns(header)
+    names = [n for _, n in cols]
+    starts = [c for c, _ in cols]
+    aligned = _aligned(header)
+    ns_default = cmd.namespace if cmd is not None and cmd.namespace else ""
+    pods = []
+    for ln in lines[1:]:
+        if ln.noise or ln.blank:
+            continue
+        cells = split_at(ln.text, starts) if aligned else None
+        row = None
+        if cells is not None and len(cells) == len(names):
+            row = dict(zip(names, cells))
+            if not re.match(r"^\d+/\d+$", row.get("READY", "")):
+                row = None
+        if row is None:
+            m = _POD_ROW.match(ln.text.strip())
+            if m and (("NAMESPACE" in names) == (m.group("ns") is not None)):
+                row = {"NAMESPACE": m.group("ns") or "", "NAME": m.group("name"), "READY": m.group("ready"),
+                       "STATUS": m.group("status"), "RESTARTS": m.group("restarts"), "AGE": m.group("age")}
+                rest = (m.group("rest") or "").split()
+                for extra, value in zip([n for n in names if n not in row], rest):
+                    row[extra] = value
+        if row is None:
+            warn(ln.no, f"line {ln.no}: not a row of the `kubectl get pods` table; ignored")
+            continue
+        pods.append(_pod_from_row(row, ln, ns_default))
+    return pods
+
+
+def _pod_from_row(row: dict, ln, ns_default: str) -> Pod:
+    no = ln.no
+    status = row.get("STATUS", "")
+    v = lambda text: Val(text, no)  # noqa: E731
+    node = row.get("NODE")
+    ns = row.get("NAMESPACE") or ns_default
+    missing = (
+        "Containers: not in the paste \u2014 a `kubectl get pods` row shows only STATUS, READY and RESTARTS",
+        "Events: not in the paste",
+    )
+    return Pod(
+        kind="Pod", name=v(row.get("NAME", "")), namespace=v(ns) if ns else None, lines=(no, no),
+        fields={k: v(c) for k, c in row.items() if c}, sections=("get pods row",), missing=missing, source="get-pods",
+        status=v(status) if status in PHASES else None,
+        reason=v(status) if status in POD_REASONS and status != "Unknown" else None,
+        terminating=v(status) if status == "Terminating" else None,
+        node=v(node) if node else None, ip=v(row["IP"]) if row.get("IP") not in (None, "", "<none>") else None,
+        nominated_node=v(row["NOMINATED NODE"]) if row.get("NOMINATED NODE") not in (None, "", "<none>") else None,
+        table_status=v(status), table_ready=v(row.get("READY", "")), table_restarts=v(row.get("RESTARTS", "")),
+        age=v(row.get("AGE", "")) if row.get("AGE") else None,
+    )
+
+
+def _event_row(ln, names: list, starts: list, aligned: bool) -> Optional[dict]:
+    text = ln.text
+    if aligned:
+        cells = split_at(text, starts)
+        if cells is not None and len(cells) == len(names):
+            row = dict(zip(names, cells))
+            last = row.get("LAST SEEN") or row.get("LASTSEEN") or ""
+            if AGE.match(last) and re.match(r"^[A-Z]\w+$", row.get("TYPE", "")) and row.get("REASON"):
+                return row
+    s = text.strip()
+    m = _EVENT_ROW_NEW.match(s)
+    if m and ("OBJECT" in names or "KIND" in names):
+        row = {"NAMESPACE": m.group("ns") or "", "LAST SEEN": m.group("last"), "TYPE": m.group("type"),
+               "REASON": m.group("reason"), "OBJECT": m.group("object"), "MESSAGE": m.group("msg") or ""}
+        if "SOURCE" in names:
+            # -o wide: SUBOBJECT SOURCE MESSAGE FIRST SEEN COUNT NAME
+            msg = row["MESSAGE"]
+            tail = re.search(rf"\s+(?P<first>{_DUR})\s+(?P<count>\d+)\s+(?P<name>\S+)$", msg)
+            if tail:
+                row.update({"FIRST SEEN": tail.group("first"), "COUNT": tail.group("count"), "NAME": tail.group("name")})
+                msg = msg[: tail.start()]
+            sub = re.match(r"^(spec\.\S+)\s+", msg)
+            if sub:
+                row["SUBOBJECT"] = sub.group(1)
+                msg = msg[sub.end():]
+            src = _SOURCE_VOCAB.match(msg)
+            if src:
+                row["SOURCE"] = src.group(0).strip()
+                msg = msg[src.end():]
+            row["MESSAGE"] = msg
+        return row
+    m = _EVENT_ROW_OLD.match(s)
+    if m:
+        rest = m.group("rest")
+        src = _SOURCE_VOCAB.match(rest)
+        source, msg = (src.group(0).strip(), rest[src.end():]) if src else ("", rest)
+        return {"NAMESPACE": m.group("ns") or "", "LASTSEEN": m.group("last"), "FIRSTSEEN": m.group("first"),
+                "COUNT": m.group("count"), "NAME": m.group("name"), "KIND": m.group("kind"),
+                "SUBOBJECT": m.group("sub") or "", "TYPE": m.group("type"), "REASON": m.group("reason"),
+                "SOURCE": source, "MESSAGE": msg}
+    return None
+
+
+def read_events(lines: list, warn, cmd=None) -> list:
+    """A `kubectl get events` table -> Events, each naming its object (object_kind/name, namespace).
+
+    Lines that do not start a row continue the previous row's message (a terminal wrapped it)."""
+    header = lines[0].text
+    cols = _columns(header)
+    names = [n for _, n in cols]
+    starts = [c for c, _ in cols]
+    aligned = _aligned(header)
+    ns_default = cmd.namespace if cmd is not None and cmd.namespace else ""
+    rows = []
+    for ln in lines[1:]:
+        if ln.noise or ln.blank:
+            continue
+        row = _event_row(ln, names, starts, aligned)
+        if row is not None:
+            rows.append((row, [ln]))
+            continue
+        if rows:
+            rows[-1][1].append(ln)
+            continue
+        warn(ln.no, f"line {ln.no}: not a row of the `kubectl get events` table; ignored")
+    out = []
+    for row, lns in rows:
+        first_ln = lns[0]
+        extra = " ".join(x.text.strip() for x in lns[1:])
+        raw = (row.get("MESSAGE", "") + (" " + extra if extra else "")).strip()
+        msg, container = normalise(raw)
+        sub = row.get("SUBOBJECT", "")
+        if container is None and sub:
+            m = re.search(r"\{([^}]*)\}", sub)
+            container = m.group(1) if m else None
+        if "OBJECT" in row:
+            res, _, oname = row["OBJECT"].partition("/")
+            okind = kind_of_resource(res)
+        else:
+            okind, oname = row.get("KIND", ""), row.get("NAME", "")
+        last = row.get("LAST SEEN") or row.get("LASTSEEN") or ""
+        first = row.get("FIRST SEEN") or row.get("FIRSTSEEN") or ""
+        am = AGE.match(last)
+        count = int(row["COUNT"]) if row.get("COUNT", "").isdigit() else int(am.group("count") or 1) if am else 1
+        age = last if (am and am.group("count")) or count == 1 or not first else f"{last} (x{count} over {first})"
+        out.append(Event(
+            type=row.get("TYPE", ""), reason=row.get("REASON", ""), message=msg, source=row.get("SOURCE", ""),
+            age=age, count=count, last_seen_s=duration_seconds(am.group("last")) if am else None, container=container,
+            line=first_ln.no, end_line=lns[-1].last or lns[-1].no, raw=raw, object_kind=okind, object_name=oname,
+            namespace="" if okind in CLUSTER_SCOPED else (row.get("NAMESPACE") or ns_default), first_seen=first or (am.group("first") or "" if am else ""),
+        ))
+    return out
