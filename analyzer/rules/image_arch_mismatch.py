@@ -77,11 +77,11 @@ def _from_pasted_logs(ctx):
     """`kubectl logs` pasted next to the describe (`exec /bin/sh: exec format error`, or runc's
     `standard_init_linux.go:219: exec user process caused: exec format error`): the container that
     keeps restarting is the one whose binary is for another CPU."""
-    logs = [ln for ln in ctx.lines if _EXEC_FORMAT.search(ln.text)]
-    if not logs:
-        return
     looping = [c for c in pod_containers(ctx) if is_crashlooping(c) or (c.state is None and events_about(ctx, c, "BackOff"))]
     if len(looping) != 1:
+        return
+    logs = _log_lines(ctx.lines)
+    if not logs:
         return
     c = looping[0]
     image = str(c.image or "<image>")
@@ -97,3 +97,14 @@ def _from_pasted_logs(ctx):
                   ctx.kubectl("get", "nodes", "-L", "kubernetes.io/arch", namespaced=False)],
         details={"image": image} if c.image else {},
     )
+
+
+_LOG_CACHE: list = [None, ()]        # [the paste's line list, its matching lines]; holding the list keeps it unique
+
+
+def _log_lines(lines: list) -> list:
+    """The lines of the whole paste that say `exec format error`, found once per paste (a paste of many
+    pods must not be rescanned for each of them)."""
+    if _LOG_CACHE[0] is not lines:
+        _LOG_CACHE[:] = [lines, [ln for ln in lines if "exec format error" in ln.text.lower()]]
+    return _LOG_CACHE[1]
