@@ -104,6 +104,7 @@ def read_pods(lines: list, warn, cmd=None) -> list:
     starts = [c for c, _ in cols]
     aligned = _aligned(header)
     ns_default = cmd.namespace if cmd is not None and cmd.namespace else ""
+    ns_line = cmd.line if cmd is not None else 0
     pods = []
     for ln in lines[1:]:
         if ln.noise or ln.blank:
@@ -125,22 +126,23 @@ def read_pods(lines: list, warn, cmd=None) -> list:
         if row is None:
             warn(ln.no, f"line {ln.no}: not a row of the `kubectl get pods` table; ignored")
             continue
-        pods.append(_pod_from_row(row, ln, ns_default))
+        pods.append(_pod_from_row(row, ln, ns_default, ns_line))
     return pods
 
 
-def _pod_from_row(row: dict, ln, ns_default: str) -> Pod:
+def _pod_from_row(row: dict, ln, ns_default: str, ns_line: int) -> Pod:
     no = ln.no
     status = row.get("STATUS", "")
     v = lambda text: Val(text, no)  # noqa: E731
     node = row.get("NODE")
     ns = row.get("NAMESPACE") or ns_default
+    namespace = Val(ns, no if row.get("NAMESPACE") else ns_line) if ns else None
     missing = (
         "Containers: not in the paste \u2014 a `kubectl get pods` row shows only STATUS, READY and RESTARTS",
         "Events: not in the paste",
     )
     return Pod(
-        kind="Pod", name=v(row.get("NAME", "")), namespace=v(ns) if ns else None, lines=(no, no),
+        kind="Pod", name=v(row.get("NAME", "")), namespace=namespace, lines=(no, no),
         fields={k: v(c) for k, c in row.items() if c}, sections=("get pods row",), missing=missing, source="get-pods",
         status=v(status) if status in PHASES else None,
         reason=v(status) if status in POD_REASONS and status != "Unknown" else None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # ANSI CSI sequences from kubecolor, grep --color, CI logs; kubectl >= 1.26 prints an ESC
 # inside a value as the two characters "^[" (printers.WriteEscaped), so strip that form too.
@@ -65,14 +65,14 @@ class Line:
     noise: str = ""  # why the line is not output: prompt, fence, klog, stderr, elision, wrapped; "" otherwise
     cmd: str = ""    # the kubectl command typed on this line (prompt lines), continuation lines joined
     last: int = 0    # a line a terminal wrapped: its text is the whole logical line, up to this line
+    # Computed once: every stage asks for them.
+    blank: bool = field(init=False, repr=False, compare=False)
+    indent: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
-
-    @property
-    def indent(self) -> int:
-        return len(self.text) - len(self.text.lstrip(" "))
+    def __post_init__(self):
+        stripped = self.text.lstrip(" ")
+        object.__setattr__(self, "blank", not stripped.strip())
+        object.__setattr__(self, "indent", len(self.text) - len(stripped))
 
     @property
     def display(self) -> str:
@@ -124,6 +124,9 @@ def _clean(raw: str) -> str:
 _STRUCTURE = re.compile(r"^\s{0,8}(?:[A-Z][\w ()-]{0,40}:(?:\s|$)|(?:Normal|Warning)\s{2,}\S|\$ |```)")
 
 
+_GAP = re.compile(r"(?<=\S)  +(?=\S)")
+
+
 def _continues(line: str, nxt: str) -> bool:
     """Does `nxt` read as the rest of `line`, cut by a hard wrap? A wrap keeps every character:
     the cut falls mid-word (the next line starts at column 0 with no structure of its own) or on
@@ -132,7 +135,13 @@ def _continues(line: str, nxt: str) -> bool:
     if not nxt.strip() or _STRUCTURE.match(nxt):
         return False
     lead = len(nxt) - len(nxt.lstrip(" "))
-    return lead <= 1
+    if lead > 1:
+        return False
+    # Rows of one table start their cells at the same columns; a wrapped remainder does not.
+    if _KLOG.match(nxt) or _STDERR.match(nxt) or _FENCE.match(nxt) or _PROMPT_PREFIX.match(nxt):
+        return False
+    cells = {m.end() for m in _GAP.finditer(nxt)}
+    return not cells & {m.end() for m in _GAP.finditer(line)}
 
 
 def wrap_width(texts: list) -> int:

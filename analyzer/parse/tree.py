@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from .text import Line
@@ -116,8 +117,9 @@ class Node:
         return last
 
 
+@lru_cache(maxsize=65536)
 def match_label(text: str):
-    """-> (indent, label, value, value_col) or None."""
+    """-> (indent, label, value, value_col) or None. (Cached: the same lines recur in every object.)"""
     m = _LABEL.match(text)
     if not m:
         return None

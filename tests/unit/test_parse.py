@@ -145,3 +145,157 @@ def test_objects_are_typed():
         for obj in parse(read_fixture(paste)).objects:
             assert isinstance(obj, KubeObject)
             assert obj.lines[0] <= obj.lines[1]
+
+
+# What SOURCES.md says each paste holds: (kind, name, namespace, number of events) per object.
+OBJECTS = {
+    "k8s-1.1-describe-rc-box-drawing-rules.txt": [("ReplicationController", "nginx", "test", 3)],
+    "k8s-1.11-describe-daemonset-notfound-then-ok.txt": [("DaemonSet", "kube-proxy", "kube-system", 0)],
+    "k8s-1.15-describe-cronjob-mac-prompt.txt": [("CronJob", "cron-job", "default", 7)],
+    "k8s-1.16-describe-pods-three-objects.txt": [("Pod", "tour-app-6b4c55d8fc-2rb26", "default", 6),
+                                                 ("Pod", "tour-app-6b4c55d8fc-z9gn7", "default", 6),
+                                                 ("Pod", "tour-app-b4d9f565-4wkhr", "default", 4)],
+    "k8s-1.17-describe-replicaset-failedcreate-psp.txt": [("ReplicaSet", "frontend-5c99864ddf", "default", 1)],
+    "k8s-1.18-describe-pod-env-secret-key-restarts.txt": [("Pod", "blog-5bbd7fd785-p4s9r", "default", 5)],
+    "k8s-1.19-describe-pvc-mounted-by-long-from.txt": [("PersistentVolumeClaim", "safari-pvc", "project-tiger", 3)],
+    "k8s-1.19-describe-service-endpoints-none.txt": [("Service", "web-app-service", "orion", 0)],
+    "k8s-1.2-describe-deployment-tab-padded.txt": [("Deployment", "web", "default", 1)],
+    "k8s-1.2-describe-pod-no-events.txt": [("Pod", "web-198147104-pu6pl", "default", 0)],
+    "k8s-1.20-describe-deployment-progress-deadline-cmd-prompt.txt": [("Deployment", "shop-api", "default", 1)],
+    "k8s-1.21-describe-pod-containerd-first-char-lost.txt": [("Pod", "toolbox-6846f658db-w4qhj", "default", 9)],
+    "k8s-1.25-get-pods-init-states-root-prompt.txt": [("Pod", None, "kube-system", 0)] * 4,
+    "k8s-1.27-describe-pod-escaped-ansi-termination-message.txt": [("Pod", "orders-api-7c5d8b9f6-pq4zt", "shop", 5)],
+    "k8s-1.27-describe-pod-terminating-lasts-user-trimmed.txt": [
+        ("Pod", "cronjob-sync-trigger-production-28194180-0-hgdzc", None, 0)],
+    "k8s-1.27-get-events-wide.txt": [("Pod", "checkout-6d8f7c9b54-q2w9r", "shop", 5)],
+    "k8s-1.28-get-pod-json-crashloop.txt": [("Pod", "checkout-6d8f7c9b54-q2w9r", "shop", 0)],
+    "k8s-1.29-describe-pod-prefix-match-one-blank-line.txt": [("Pod", "web-6f7d8c9b5d-2lq8x", "default", 2),
+                                                              ("Pod", "web-6f7d8c9b5d-9zv4m", "default", 4)],
+    "k8s-1.29-describe-pod-zsh-prompt-echoed-command.txt": [("Pod", "memory-test-3", "mem-testing", 1)],
+    "k8s-1.29-get-pods-all-namespaces-mixed-statuses.txt": [("Pod", None, None, 0)] * 17,
+    "k8s-1.29-get-pods-wide-report.txt": [("Pod", None, None, 0)] * 3,
+    "k8s-1.3-describe-pod-qos-tier-old-events.txt": [("Pod", "tallyman", "default", 5)],
+    "k8s-1.30-describe-node-not-ready-taints.txt": [("Node", "worker-03", None, 1)],
+    "k8s-1.30-describe-pod-probe-and-env-forms.txt": [("Pod", "ledger-0", "payments", 10)],
+    "k8s-1.30-get-pods-json-list-evicted-pending.txt": [("Pod", "indexer-5d9c8b7f6-lw4rs", "batch", 0),
+                                                        ("Pod", "indexer-5d9c8b7f6-x8k2v", "batch", 0)],
+    "k8s-1.31-describe-job-backoff-limit.txt": [("Job", "report-export-28941730", "batch-jobs", 5)],
+    "k8s-1.31-get-pod-yaml-imagepullbackoff.txt": [("Pod", "cart-5b7d9f8c6d-h7j4k", "shop", 0)],
+    "k8s-1.31-get-pods-yaml-list-two.txt": [("Pod", "checkout-6d8f7c9b54-zz81c", "shop", 0),
+                                            ("Pod", "checkout-6d8f7c9b54-m4p7s", "shop", 0)],
+    "k8s-1.32-describe-mixed-kinds-one-command.txt": [("Deployment", "api", "shop", 3),
+                                                      ("ReplicaSet", "api-5f6c7d8b9", "shop", 3),
+                                                      ("Pod", "api-5f6c7d8b9-qx7mt", "shop", 0)],
+    "k8s-1.33-describe-pod-powershell-prompt.txt": [("Pod", "orders-db-5cf755b76f-hw7rc", "shop-core", 5)],
+    "k8s-1.33-describe-pvc-pending-used-by.txt": [("PersistentVolumeClaim", "my-pvc", "default", 1)],
+    "k8s-1.34-describe-job-grep-filtered.txt": [("Job", "doomed", None, 1)],
+    "k8s-1.36-describe-events-fragment-container-created.txt": [("Pod", "lab4-77d498bf4f-jdr27", "debugging", 3)],
+    "k8s-1.37-describe-pod-fieldpath-prefix-init-container.txt": [
+        ("Pod", "dash-grafana-9876f6f4d-tscw9", "observability", 10)],
+    "k8s-1.37-describe-pod-user-excerpt-container-started.txt": [("Pod", None, None, 1)],
+    "k8s-1.5-describe-job-old-statuses-mangled-copy.txt": [("Job", "flaky", "default", 10)],
+    "k8s-1.5-describe-pod-tab-padded-imagepullbackoff.txt": [("Pod", "greeter-app-4125925501-3va8a", "default", 6)],
+    "k8s-1.7-describe-pod-controllers-crashloop.txt": [("Pod", "shop-edge-v2-2dfbf", "default", 7)],
+    "k8s-1.7-describe-pod-raw-tabs-root-prompt.txt": [("Pod", "shopapi-279444632-k85rt", "default", 0)],
+    "k8s-1.7-get-pods-wide-old-padding.txt": [("Pod", None, None, 0)] * 5,
+    "k8s-1.8-describe-pod-three-containers-short-ages.txt": [("Pod", "kube-dns-778977457c-2rwdj", "kube-system", 6)],
+    "k8s-1.8-get-events-old-columns.txt": [("Pod", "flask-4207440730-30vn0", None, 7),
+                                           ("ReplicaSet", "flask-4207440730", None, 1), ("Deployment", "flask", None, 1)],
+    "k8s-1.8-get-pods-status-is-message.txt": [("Pod", "flask-4207440730-xpq8t", None, 0)],
+    "k8s-1.9-describe-node-single-row-allocated.txt": [("Node", "aks-nodepool1-22139053-0", None, 0)],
+    "k8s-1.9-describe-pod-terminating-expires.txt": [("Pod", "jobtrigger-3737304981-nx85k", "xxx", 0)],
+    "k8s-docs-describe-pod-hybrid-old-header-new-events.txt": [("Pod", "simmemleak-hra99", "default", 5)],
+    "noise-html-collapsed-spaces.txt": [("Pod", "blog-5bbd7fd785-p4s9r", "default", 5)],
+    "noise-rst-block-indent-flattened.txt": [("Pod", "cephfs-provisioner-cff8d95c-8b498", "default", 7)],
+    "noise-sed-events-only-replicaset.txt": [("ReplicaSet", None, "billing-staging", 2)],
+    "noise-tail-20-events-only.txt": [("Pod", "kube-dns-778977457c-2rwdj", "kube-system", 6)],
+    "noise-wrapped-80-columns.txt": [("Pod", "long-load-8647c68dcc-2mxdq", "pod-scheduling", 2)],
+    "noise-wrapped-and-joined-lines-service.txt": [("Service", "helloweb-lb", "default", 0)] * 2,
+    "oc-4.12-get-events-default.txt": [("Pod", "pipelinerun-buildah-as-user-1000-fetch-repository-pod", "test", 7),
+                                       ("taskrun", "pipelinerun-buildah-as-user-1000-fetch-repository", "test", 4)],
+    "oc-4.14-describe-pod-multus-probeerror-body.txt": [("Pod", "inventory-api-77b9c6d5f8-k2x9p", "retail-prod", 9)],
+    "oc-4.15-describe-node-long-annotations.txt": [("Node", "ip-10-1-0-63.ap-southeast-2.compute.internal", None, 12)],
+    "oc-4.15-describe-pod-pending-node-none.txt": [("Pod", "long-load-8647c68dcc-2mxdq", "pod-scheduling", 2)],
+    "oc-4.18-describe-statefulset-scc-failedcreate.txt": [("StatefulSet", "prometheus", "monitoring", 2)],
+    "okd-3.11-describe-pod-crio-args-column0.txt": [
+        ("Pod", "master-controllers-cnv-executor-qelab-master1.example.com", "kube-system", 0)],
+}
+UNRECOGNIZED = ["notkubectl-binary-blob.txt", "notkubectl-docker-ps.txt", "notkubectl-kubectl-logs-postgres.txt",
+                "notkubectl-prose-question.txt", "notkubectl-python-traceback-k8s-client.txt"]
+
+
+@pytest.mark.parametrize("name", sorted(OBJECTS), ids=str)
+def test_reads_what_sources_md_lists(name):
+    objs = parse(read_fixture(CORPUS / name)).objects
+    got = [(o.kind, str(o.name) if o.name is not None else None, str(o.namespace) if o.namespace else None,
+            len(o.events)) for o in objs]
+    want = OBJECTS[name]
+    assert len(got) == len(want), got
+    for g, w in zip(got, want):
+        assert g[0] == w[0] and g[3] == w[3], (g, w)
+        if w[1] is not None:
+            assert g[1] == w[1], (g, w)
+        if w[2] is not None:
+            assert g[2] == w[2], (g, w)
+
+
+@pytest.mark.parametrize("name", UNRECOGNIZED)
+def test_not_kubectl_is_unrecognized(name):
+    assert parse(read_fixture(CORPUS / name)).format == "unrecognized"
+
+
+def _containers(name):
+    pod = parse(read_fixture(CORPUS / name)).objects[0]
+    out = {}
+    for c in pod.all_containers:
+        st, last = c.state, c.last_state
+        out[str(c.name)] = (
+            str(st.state) if st else None, str(st.reason) if st and st.reason else None,
+            str(last.reason) if last and last.reason else None, last.code if last else (st.code if st else None),
+            str(c.ready) if c.ready else None, c.restarts,
+        )
+    return out
+
+
+@pytest.mark.parametrize("name,want", [
+    ("k8s-1.2-describe-pod-no-events.txt", {"web": ("Running", None, None, None, "True", 0)}),
+    ("k8s-1.5-describe-pod-tab-padded-imagepullbackoff.txt",
+     {"greeter-app": ("Waiting", "ImagePullBackOff", None, None, "False", 0)}),
+    ("k8s-1.7-describe-pod-controllers-crashloop.txt",
+     {"edge": ("Waiting", "CrashLoopBackOff", "Completed", 0, "False", 5)}),
+    ("k8s-1.8-describe-pod-three-containers-short-ages.txt", {
+        "kubedns": ("Waiting", "ImagePullBackOff", None, None, "False", 0),
+        "dnsmasq": ("Waiting", "CrashLoopBackOff", "Error", 137, "False", 6),
+        "sidecar": ("Waiting", "ErrImagePull", None, None, "False", 0)}),
+    ("k8s-1.9-describe-pod-terminating-expires.txt", {"alpine": ("Terminated", "Error", None, 137, "False", 0)}),
+    ("okd-3.11-describe-pod-crio-args-column0.txt", {"controllers": ("Running", None, "Error", 2, "True", 3)}),
+    ("k8s-1.27-describe-pod-escaped-ansi-termination-message.txt",
+     {"api": ("Waiting", "CrashLoopBackOff", "Error", 1, "False", 6)}),
+    ("k8s-docs-describe-pod-hybrid-old-header-new-events.txt",
+     {"simmemleak": ("Running", None, "OOMKilled", 137, "False", 5)}),
+    ("noise-html-collapsed-spaces.txt", {"blog": ("Running", None, "Error", 1, "True", 19)}),
+    ("noise-rst-block-indent-flattened.txt",
+     {"cephfs-provisioner": ("Waiting", "ContainerCreating", None, None, "False", 0)}),
+    ("oc-4.14-describe-pod-multus-probeerror-body.txt",
+     {"inventory-api": ("Running", None, "Error", 143, "False", 2)}),
+    ("k8s-1.28-get-pod-json-crashloop.txt", {"checkout": ("Waiting", "CrashLoopBackOff", "Error", 1, "False", 5)}),
+    ("k8s-1.31-get-pod-yaml-imagepullbackoff.txt", {"cart": ("Waiting", "ImagePullBackOff", None, None, "False", 0)}),
+])
+def test_container_states(name, want):
+    assert _containers(name) == want
+
+
+def test_waiting_message_from_yaml_and_json():
+    pod = parse(read_fixture(CORPUS / "k8s-1.31-get-pod-yaml-imagepullbackoff.txt")).objects[0]
+    msg = str(pod.containers[0].state.message)
+    assert msg.startswith('Back-off pulling image "') and "not found" in msg
+    pod = parse(read_fixture(CORPUS / "k8s-1.28-get-pod-json-crashloop.txt")).objects[0]
+    assert str(pod.containers[0].state.message).startswith("back-off 5m0s restarting failed container=checkout")
+    assert "\n" in str(pod.containers[0].last_state.message)
+
+
+def test_fieldpath_prefix_names_the_container():
+    pod = parse(read_fixture(CORPUS / "k8s-1.37-describe-pod-fieldpath-prefix-init-container.txt")).objects[0]
+    named = [e for e in pod.events if e.container]
+    assert len(named) == 9
+    assert not any(e.message.startswith("spec.") for e in pod.events)

@@ -1,0 +1,121 @@
+"""Parse time per MB for a 1 MB and a 10 MB paste of many `kubectl describe pod` objects.
+
+A benchmark prints numbers; it is not a test. The paste mixes the forms a real `kubectl
+describe pods` produces (running, crash-looping, image-pull and pending pods, each with its
+Events table), so every stage of the parser does its usual work.
+
+    python bench/parse_bench.py
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analyzer.parse import parse  # noqa: E402
+
+POD = """Name:             web-{i}-7d9f8c6b5d-x{i:05d}
+Namespace:        shop
+Priority:         0
+Service Account:  default
+Node:             worker-{n}/10.20.0.{n}
+Start Time:       Tue, 18 Mar 2025 09:31:02 +0000
+Labels:           app=web-{i}
+                  pod-template-hash=7d9f8c6b5d
+Annotations:      cni.projectcalico.org/podIP: 192.168.2.{n}/32
+Status:           {phase}
+IP:               192.168.2.{n}
+IPs:
+  IP:           192.168.2.{n}
+Controlled By:  ReplicaSet/web-{i}-7d9f8c6b5d
+Containers:
+  web:
+    Container ID:   containerd://2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d
+    Image:          registry.example.internal/shop/web:1.{i}
+    Image ID:       registry.example.internal/shop/web@sha256:5528e8b1b1719d34604c87e11dcd1c0a20bedf46e83b5632cdeac91b8c04efc1
+    Port:           8080/TCP
+    Host Port:      0/TCP
+    Command:
+      /app/web
+      --port=8080
+    State:          {state}
+      Reason:       {reason}
+    Last State:     Terminated
+      Reason:       Error
+      Exit Code:    1
+      Started:      Tue, 18 Mar 2025 09:40:02 +0000
+      Finished:     Tue, 18 Mar 2025 09:40:12 +0000
+    Ready:          False
+    Restart Count:  {restarts}
+    Limits:
+      memory:  256Mi
+    Requests:
+      cpu:        100m
+      memory:     128Mi
+    Liveness:     http-get http://:8080/healthz delay=10s timeout=1s period=10s #success=1 #failure=3
+    Environment:
+      DB_HOST:      orders-db.shop.svc
+      DB_PASSWORD:  <set to the key 'password' in secret 'web-db'>  Optional: false
+    Mounts:
+      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-x7k2p (ro)
+Conditions:
+  Type              Status
+  Initialized       True 
+  Ready             False 
+  ContainersReady   False 
+  PodScheduled      True 
+Volumes:
+  kube-api-access-x7k2p:
+    Type:                    Projected (a volume that contains injected data from multiple sources)
+    TokenExpirationSeconds:  3607
+    ConfigMapName:           kube-root-ca.crt
+    ConfigMapOptional:       <nil>
+    DownwardAPI:             true
+QoS Class:                   Burstable
+Node-Selectors:              <none>
+Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+Events:
+  Type     Reason     Age                   From               Message
+  ----     ------     ----                  ----               -------
+  Normal   Scheduled  12m                   default-scheduler  Successfully assigned shop/web-{i}-7d9f8c6b5d-x{i:05d} to worker-{n}
+  Normal   Pulling    10m (x4 over 12m)     kubelet            Pulling image "registry.example.internal/shop/web:1.{i}"
+  Warning  Failed     10m (x4 over 12m)     kubelet            Failed to pull image "registry.example.internal/shop/web:1.{i}": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example.internal/shop/web:1.{i}": not found
+  Warning  BackOff    2m (x41 over 11m)     kubelet            Back-off restarting failed container web in pod web-{i}-7d9f8c6b5d-x{i:05d}_shop(0b6f1e4a-3c2d-4e5f-8a9b-1c2d3e4f5a6b)
+"""
+STATES = [("Running", "Running", ""), ("Pending", "Waiting", "ImagePullBackOff"),
+          ("Running", "Waiting", "CrashLoopBackOff"), ("Pending", "Waiting", "ContainerCreating")]
+
+
+def paste(size: int) -> str:
+    """`kubectl describe pods` output of about `size` bytes: objects two blank lines apart."""
+    parts, total, i = [], 0, 0
+    while total < size:
+        phase, state, reason = STATES[i % len(STATES)]
+        text = POD.format(i=i, n=i % 250, phase=phase, state=state, reason=reason or "-", restarts=i % 40)
+        if not reason:
+            text = text.replace("      Reason:       -\n", "")
+        parts.append(text)
+        total += len(text) + 2
+        i += 1
+    return "\n\n".join(parts)
+
+
+def main() -> None:
+    print(f"python {sys.version.split()[0]}")
+    for mb in (1, 10):
+        text = paste(mb * 1024 * 1024)
+        size = len(text.encode()) / 2**20
+        best = None
+        for _ in range(3 if mb == 1 else 1):
+            t0 = time.perf_counter()
+            result = parse(text)
+            dt = time.perf_counter() - t0
+            best = dt if best is None else min(best, dt)
+        print(f"{size:5.1f} MB  {len(result.objects):6d} objects  {best:6.2f} s  {best / size:5.2f} s/MB")
+
+
+if __name__ == "__main__":
+    main()
