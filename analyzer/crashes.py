@@ -95,6 +95,10 @@ _ERRORISH = re.compile(r"(?:error|exception|panic|fatal|failed|cannot|can't|coul
                        r"no such|invalid|missing|killed|abort|not_found)", re.I)
 
 
+# The line that names the exception: `psycopg2.OperationalError: …`, `panic: …`, `FATAL …`, `Error: …`.
+_EXCEPTION = re.compile(r"^(?:[\w.]*(?:Error|Exception)\b[\w.]*:|panic:|fatal(?: error)?:|FATAL\b|Error:|Caused by:)", re.I)
+
+
 def last_words(text: Optional[str], limit: int = 200) -> str:
     """The line of a termination message that says what went wrong: the last line that reads
     like an error (a Python exception, a Go panic, a FATAL log), else the last line."""
@@ -103,9 +107,22 @@ def last_words(text: Optional[str], limit: int = 200) -> str:
     lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
     if not lines:
         return ""
-    pick = next((ln for ln in reversed(lines) if _ERRORISH.search(ln) and not ln.startswith(("File \"", "at ", "goroutine "))),
-                lines[-1])
+    usable = [ln for ln in lines if not ln.startswith(("File \"", "at ", "goroutine ", "(Background on this error"))]
+    pick = next((ln for ln in reversed(usable) if _EXCEPTION.match(ln)), None) or \
+        next((ln for ln in reversed(usable) if _ERRORISH.search(ln)), lines[-1])
     return pick if len(pick) <= limit else pick[: limit - 1] + "…"
+
+
+def said_line(ctx, state: ContainerState, said: str) -> Optional[int]:
+    """The pasted line of a multi-line termination message that holds `said` (its last words)."""
+    if not said or not state.lines:
+        return None
+    probe = said.rstrip("…")[:60]
+    first, last = state.lines
+    for no in range(first, min(last, len(ctx.lines)) + 1):
+        if probe and probe in ctx.lines[no - 1].text:
+            return no
+    return None
 
 
 def _time(v) -> Optional[datetime]:

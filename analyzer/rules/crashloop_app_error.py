@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from ..crashes import (START_FAILURE_REASONS, carg, cname, exit_meaning, human_seconds, is_crashlooping,
-                       is_trouble_now, last_exit, last_words, nm, probe_kills, run_seconds, shell_complaint,
-                       start_failure)
+                       is_trouble_now, last_exit, last_words, nm, probe_kills, run_seconds, said_line,
+                       shell_complaint, start_failure)
 from ..history import init_done, mark_explained
 from ..probes import probe_events
 from ..report import Confidence, Severity
@@ -83,7 +83,8 @@ def check(ctx):
         hints = [h for rx, h in _LAST_WORDS if msg and rx.search(msg)]
         ev = ctx.evidence(ex.state.state, ex.state.reason, ex.state.exit_code, ex.state.message, ex.state.started,
                           ex.state.finished, c.restart_count,
-                          c.state.reason if c.state is not None and c.state.state == "Waiting" else None, *backoff[-1:])
+                          c.state.reason if c.state is not None and c.state.state == "Waiting" else None, *backoff[-1:],
+                          said_line(ctx, ex.state, said), *((list(c.command) + list(c.args))[:4] if shell else ()))
         mark_explained(ctx, backoff)
         fix = [f"Read why it exits in the previous container's logs: `{ctx.logs_previous(carg(c))}`.",
                *hints[:1],

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..crashes import (carg, cname, exit_meaning, human_seconds, is_crashlooping, label, last_exit, last_words, nm,
-                       run_seconds, shell_complaint, start_failure)
+                       run_seconds, said_line, shell_complaint, start_failure)
 from ..history import init_done, mark_explained
 from ..report import Confidence, Severity
 from ..workload_edits import check_step
@@ -78,7 +78,7 @@ def check(ctx):
         ev = ctx.evidence(ex.state.state, ex.state.reason, ex.state.exit_code, ex.state.message, c.restart_count,
                           c.state.reason if c.state is not None and c.state.state == "Waiting" else None,
                           init_cond if init_cond is not None and init_cond == "False" else None,
-                          *(argv[:3] if purpose else ()), *backoff[-1:])
+                          *(argv[:4] if purpose or shell else ()), *backoff[-1:], said_line(ctx, ex.state, said))
         yield ctx.finding(
             META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
             commands=[ctx.logs_previous(carg(c)), check_cmd],
