@@ -13,9 +13,11 @@ from .model import Container, ContainerState
 # `Container %s failed startup probe, will be restarted`, `Init container %s failed startup probe`,
 # and the pre-1.14 `Killing container with id docker://<c>:Container failed liveness probe.. Container
 # will be killed and recreated.`
-PROBE_KILL = re.compile(r"failed (liveness|startup) probe", re.IGNORECASE)
+# kubelets 1.5-1.6 said `Killing container with id docker://<id>:pod "<pod>" container "<c>" is unhealthy, it will
+# be killed and re-created.` (liveness was the only probe that killed then).
+PROBE_KILL = re.compile(r"failed (liveness|startup) probe|is unhealthy, it will be killed and re-created", re.IGNORECASE)
 _KILL_NAME = re.compile(r"(?:^|\s)(?:Init container|Container|container) (\S+) failed (?:liveness|startup) probe"
-                        r"|docker://([^:\s]+):Container failed")
+                        r"|docker://([^:\s]+):Container failed|container \"([^\"]+)\" is unhealthy")
 START_FAILURE_REASONS = {"StartError", "ContainerCannotRun"}
 # Waiting reasons of a container whose process could not be created or started.
 START_WAITING = {"RunContainerError", "CreateContainerError", "StartError", "ContainerCannotRun"}
@@ -52,7 +54,7 @@ def is_crashlooping(c: Container) -> bool:
 
 def killed_container(message: str) -> Optional[str]:
     m = _KILL_NAME.search(message)
-    return (m.group(1) or m.group(2)) if m else None
+    return next((g for g in m.groups() if g), None) if m else None
 
 
 def probe_kills(ctx, c: Container) -> list:
@@ -472,3 +474,9 @@ def exit_meaning(code: int, c: Optional[Container] = None) -> str:
     from .exit_codes import meaning, tool_meaning
 
     return (tool_meaning(code, script_programs(c)) if c is not None else "") or meaning(code)
+
+
+def logs(ctx, c: Container, previous: bool = False) -> str:
+    """`kubectl logs <pod> -c <c> [--previous]`; without -c when the paste does not name the container."""
+    args = ["logs", ctx.name] + (["-c", str(c.name)] if known(c) else []) + (["--previous"] if previous else [])
+    return ctx.kubectl(*args)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .crashes import pod_containers
+from .crashes import logs, pod_containers
 from .model import Container, Event, Probe
 
 KINDS = ("liveness", "readiness", "startup")
@@ -255,7 +255,7 @@ def diagnose(ctx, c: Container, kind: str, pevents: list, ran: Optional[float] =
                               "A liveness check should not depend on other services: restarting this container does not fix them."
                               if kind == "liveness" else
                               "Fix that dependency or the app's configuration; the probe is only the messenger."],
-                             [ctx.kubectl("logs", ctx.name, "-c", str(c.name))],
+                             [logs(ctx, c)],
                              "if the endpoint only fails under load, the app may be overloaded")
         return Diagnosis("wrong-path", f"the probe's GET {where} answers HTTP {code}: that path does not serve a health check "
                          "the kubelet accepts (it needs 200–399)", "likely",
@@ -311,7 +311,7 @@ def diagnose(ctx, c: Container, kind: str, pevents: list, ran: Optional[float] =
                          ["Check in the app's logs which address and port it listens on; it must listen on 0.0.0.0 at the "
                           "probe's port (the kubelet connects to the pod IP).",
                           "If it is only slow to start, add a startupProbe rather than a long initialDelaySeconds."],
-                         [ctx.kubectl("logs", ctx.name, "-c", str(c.name))])
+                         [logs(ctx, c)])
 
     if pe.sub in ("timeout", "exec-timeout") and p is None:
         return Diagnosis("timeout-short", "the app did not answer within the probe's timeoutSeconds (1s unless set)",
@@ -364,7 +364,7 @@ def diagnose(ctx, c: Container, kind: str, pevents: list, ran: Optional[float] =
     if pe.sub == "grpc-not-serving":
         return Diagnosis("unhealthy", "the app's gRPC health service answers NOT_SERVING: the app reports itself unhealthy",
                          "likely", ["Read the app's logs for why it reports NOT_SERVING."],
-                         [ctx.kubectl("logs", ctx.name, "-c", str(c.name))])
+                         [logs(ctx, c)])
     if pe.sub == "grpc-unimplemented":
         return Diagnosis("wrong-path", "the app does not implement the gRPC health protocol (grpc.health.v1.Health) on that "
                          "port", "confirmed",

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import (START_FAILURE_REASONS, carg, cname, exit_meaning, human_seconds, is_crashlooping,
-                       is_trouble_now, last_exit, last_words, nm, probe_kills, run_seconds, said_line,
+from ..crashes import (START_FAILURE_REASONS, cname, exit_meaning, human_seconds, is_crashlooping,
+                       is_trouble_now, last_exit, last_words, logs, nm, probe_kills, run_seconds, said_line,
                        shell_complaint, start_failure)
 from ..history import init_done, mark_explained
 from ..probes import probe_events
@@ -86,7 +86,7 @@ def check(ctx):
                           c.state.reason if c.state is not None and c.state.state == "Waiting" else None, *backoff[-1:],
                           said_line(ctx, ex.state, said), *((list(c.command) + list(c.args))[:4] if shell else ()))
         mark_explained(ctx, backoff)
-        fix = [f"Read why it exits in the previous container's logs: `{ctx.logs_previous(carg(c))}`.",
+        fix = [f"Read why it exits in the previous container's logs: `{logs(ctx, c, previous=True)}`.",
                *hints[:1],
                f"Fix the cause in the application or its configuration in {ctx.workload_phrase}, then roll out."]
         if (ran is None or ran < 10) and code not in (126, 127) and code < 128:
@@ -98,7 +98,7 @@ def check(ctx):
         fix.append(check_txt)
         yield ctx.finding(
             META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
-            commands=[ctx.logs_previous(carg(c)), check_cmd], next=[ctx.logs_previous(carg(c))] if not said else [],
+            commands=[logs(ctx, c, previous=True), check_cmd], next=[logs(ctx, c, previous=True)] if not said else [],
             current=current, severity=None if current else Severity.WARNING,
             details={k: v for k, v in (("exit_code", code), ("exit_meaning", exit_meaning(code, c)), ("restarts", c.restarts),
                                        ("ran_seconds", int(ran) if ran is not None else None)) if v is not None},

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import carg, cname, human_seconds, is_crashlooping, label, last_exit, nm, probe_kills, run_seconds
+from ..crashes import (cname, human_seconds, is_crashlooping, label, last_exit, logs, nm, probe_kills,
+                       run_seconds)
 from ..history import mark_explained
 from ..imageref import parse_image
 from ..probes import probe_events
@@ -93,7 +94,7 @@ def check(ctx):
         mark_explained(ctx, backoff)
         yield ctx.finding(
             META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
-            commands=[ctx.logs_previous(carg(c)), check_cmd], current=current,
+            commands=[logs(ctx, c, previous=True), check_cmd], current=current,
             severity=None if current else Severity.WARNING,
             details={k: v for k, v in (("exit_code", 0), ("restarts", c.restarts),
                                        ("ran_seconds", int(ran) if ran is not None else None)) if v is not None},

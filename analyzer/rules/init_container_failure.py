@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import (carg, cname, exit_meaning, human_seconds, is_crashlooping, label, last_exit, last_words, nm,
-                       run_seconds, said_line, shell_complaint, start_failure)
+from ..crashes import (cname, exit_meaning, human_seconds, is_crashlooping, label, last_exit, last_words, logs,
+                       nm, run_seconds, said_line, shell_complaint, start_failure)
 from ..history import init_done, mark_explained
 from ..report import Confidence, Severity
 from ..workload_edits import check_step
@@ -65,7 +65,7 @@ def check(ctx):
         argv = list(c.command) + list(c.args)
         text = " ".join(str(a) for a in argv)
         purpose = next((p for rx, p in _PURPOSE if rx.search(text)), None)
-        fix = [f"Read why it fails: `{ctx.logs_previous(carg(c))}` (or without --previous while it is being retried).",
+        fix = [f"Read why it fails: `{logs(ctx, c, previous=True)}` (or without --previous while it is being retried).",
                f"Fix what {label(c)} needs (its command, configuration, or the service it depends on) in "
                f"{ctx.workload_phrase}; the main containers start only after every init container exits 0."]
         if purpose:
@@ -81,8 +81,8 @@ def check(ctx):
                           *(argv[:4] if purpose or shell else ()), *backoff[-1:], said_line(ctx, ex.state, said))
         yield ctx.finding(
             META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
-            commands=[ctx.logs_previous(carg(c)), check_cmd],
-            next=[] if said else [ctx.logs_previous(carg(c))],
+            commands=[logs(ctx, c, previous=True), check_cmd],
+            next=[] if said else [logs(ctx, c, previous=True)],
             details={k: v for k, v in (("exit_code", code), ("exit_meaning", exit_meaning(code, c)), ("restarts", c.restarts))
                      if v is not None},
         )

@@ -1,7 +1,8 @@
 """liveness-probe-failure: the liveness probe fails, and the kubelet kills and restarts the container."""
 from __future__ import annotations
 
-from ..crashes import carg, cname, is_crashlooping, is_trouble_now, label, last_exit, pod_containers, probe_kills, run_seconds
+from ..crashes import (cname, events_about, is_crashlooping, is_trouble_now, label, last_exit, logs,
+                       pod_containers, probe_kills, run_seconds)
 from ..history import mark_explained
 from ..probes import diagnose, probe_events, probe_words, total_failures
 from ..report import Confidence, Severity
@@ -26,12 +27,15 @@ def _recent(events) -> bool:
 def check(ctx):
     for c in pod_containers(ctx):
         pevents = probe_events(ctx, c, "liveness")
-        kills = [k for k in probe_kills(ctx, c) if "liveness" in k.message.lower()]
+        kills = [k for k in probe_kills(ctx, c) if "startup" not in k.message.lower()]
         if not pevents and not kills:
             continue
         mark_explained(ctx, [p.event for p in pevents] + kills)
+        mark_explained(ctx, ctx.container_events(c, "BackOff"))
         ex = last_exit(c)
-        if not kills and c.restarts == 0:
+        # An Events-only paste shows no Restart Count: back-off rows say the container keeps restarting.
+        backoff = events_about(ctx, c, "BackOff") if c.state is None else []
+        if not kills and c.restarts == 0 and not backoff:
             continue                       # failing, but below the threshold: not restarted (yet)
         if ex is not None and not kills and (ex.reason == "OOMKilled" or ex.code not in (137, 143, 0, None)):
             continue                       # the app died on its own (OOM, an error exit): another rule explains it
@@ -49,18 +53,21 @@ def check(ctx):
             why = "the probe's own failure messages are not in the paste"
         n_kills = sum(max(k.count, 1) for k in kills)
         if c.state is None:
-            loop = f"{n_kills} kill{'s' if n_kills != 1 else ''} in the events" if kills else ""
+            loop = (f"{n_kills} kill{'s' if n_kills != 1 else ''} in the events" if kills else
+                    "the events show it restarting in back-off" if backoff else "")
         else:
             loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
-        verb = "keeps killing" if max(n_kills, c.restarts) > 1 else "killed"
+        verb = "keeps killing" if max(n_kills, c.restarts) > 1 or backoff else "killed"
         probe = f" ({probe_words(p)})" if p is not None else ""
         cause = (f"The kubelet {verb} {label(c)}{f' ({loop})' if loop else ''} because its liveness probe fails"
-                 f"{probe}: {why}. The restarts come from the probe, not from the app exiting.")
+                 f"{probe}: {why}. " + ("The restarts come from the probe, not from the app exiting." if kills else
+                                         "The restarts most likely come from the probe; the paste shows no Killing row, "
+                                         "so if the app exits by itself, its previous logs say why."))
         conf = Confidence.CONFIRMED if kills else Confidence.LIKELY
         if d is not None and d.confidence != "confirmed" and conf == Confidence.CONFIRMED:
             cause += " (The kill is certain; why the probe fails is inferred from its answer.)"
         details = {"probe": p.text if p is not None else None, "failures": total_failures(pevents) if pevents else None,
-                   "restarts": c.restarts, "sub_cause": d.sub if d else None,
+                   "restarts": c.restarts if c.state is not None else None, "sub_cause": d.sub if d else None,
                    "ran_seconds": int(ran) if ran is not None else None,
                    "alternative": d.competing if d is not None and d.competing else None}
         fix = list(d.fix) if d is not None else ["Look at the probe's failures: they say why it fails."]
@@ -70,13 +77,13 @@ def check(ctx):
         check_txt, check_cmd = check_step(ctx, "Restart Count stops growing and no new Unhealthy/Killing events appear.")
         fix.append(check_txt)
         newest = ctx.newest([x.event for x in pevents]) if pevents else None
-        ev = ctx.evidence(p.line if p is not None else None, newest, *kills[-1:],
+        ev = ctx.evidence(p.line if p is not None else None, newest, *kills[-1:], *backoff[-1:],
                           ex.state.reason if ex is not None else None, ex.state.exit_code if ex is not None else None,
                           c.restart_count, c.state.reason if c.state is not None and c.state.state == "Waiting" else None)
         nxt = [] if pevents else [ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")]
         yield ctx.finding(
             META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=conf,
-            commands=list(dict.fromkeys([*(d.commands if d else []), ctx.logs_previous(carg(c)), check_cmd])), next=nxt,
+            commands=list(dict.fromkeys([*(d.commands if d else []), logs(ctx, c, previous=True), check_cmd])), next=nxt,
             current=current, severity=None if current else Severity.WARNING,
             details={k: v for k, v in details.items() if v is not None},
         )

@@ -1,7 +1,8 @@
 """startup-probe-failure: the startup probe never succeeds, so the container is killed before it is up."""
 from __future__ import annotations
 
-from ..crashes import carg, cname, is_crashlooping, label, last_exit, nm, pod_containers, probe_kills, run_seconds
+from ..crashes import (cname, is_crashlooping, label, last_exit, logs, nm, pod_containers, probe_kills,
+                       run_seconds)
 from ..history import mark_explained
 from ..probes import budget, diagnose, probe_events, probe_words, total_failures
 from ..report import Confidence, Severity
@@ -75,8 +76,8 @@ def check(ctx):
             META, container=cname(c), cause=cause, evidence=ev, fix=fix,
             confidence=Confidence.CONFIRMED if kills else (Confidence.LIKELY if killed else Confidence.CONFIRMED),
             severity=None if killed else Severity.WARNING,
-            commands=list(dict.fromkeys([*(d.commands if d else []), ctx.logs_previous(carg(c)) if killed else
-                                         ctx.kubectl("logs", ctx.name, "-c", carg(c)), check_cmd])),
+            commands=list(dict.fromkeys([*(d.commands if d else []), logs(ctx, c, previous=True) if killed else
+                                         logs(ctx, c), check_cmd])),
             details={k: v for k, v in (("probe", p.text if p is not None else None), ("budget_seconds", bud),
                                        ("failures", total_failures(pevents) if pevents else None),
                                        ("restarts", c.restarts), ("sub_cause", d.sub if d else None)) if v is not None},
