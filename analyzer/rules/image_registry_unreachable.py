@@ -1,6 +1,8 @@
 """image-registry-unreachable: the node could not reach or trust the registry."""
 from __future__ import annotations
 
+import re
+
 from ..imageref import parse_image
 from ..pull_errors import finding_for, pull_cases
 from ..report import Severity
@@ -42,13 +44,54 @@ _WHAT = {
 }
 
 
+# What kind of network failure, from Go's net errors in the runtime's message.
+_NETWORK = (
+    (re.compile(r"proxyconnect", re.I), "the connection through the HTTP(S) proxy failed (check the runtime's proxy settings)"),
+    (re.compile(r"connection refused", re.I), "the connection was refused (nothing listens on that address and port, or a "
+                                               "firewall rejects it)"),
+    (re.compile(r"no route to host|network is unreachable", re.I), "there is no route from the node to the registry"),
+    (re.compile(r"tls handshake timeout", re.I), "the TLS handshake timed out (often an MTU or proxy problem)"),
+    (re.compile(r"connection reset by peer", re.I), "the connection was reset (a proxy or firewall cut it)"),
+    (re.compile(r"i/o timeout|client\.timeout exceeded|request canceled while waiting for connection|dial tcp.*timeout",
+                re.I), "the connection timed out (egress blocked by a firewall or security group, or a proxy is needed)"),
+)
+
+
 def check(ctx):
     for case in pull_cases(ctx):
         if case.cls != META.cls:
             continue
         ref = parse_image(case.image)
         h = f" {case.host}" if case.host else (f" {ref.registry}" if ref.explicit_registry else "")
-        cause = f"Pulling {ref.display} failed because " + _WHAT.get(case.sub, _WHAT["unknown"]).format(h=h) + "."
+        cause = f"Pulling {ref.display} failed because " + _WHAT.get(case.sub, _WHAT["unknown"]).format(h=h)
+        if case.sub == "network":
+            how = next((what for rx, what in _NETWORK if rx.search(case.error or "")), None)
+            if how:
+                cause = f"Pulling {ref.display} failed because the node cannot connect to the registry{h}: {how}"
+        elif case.sub == "5xx":
+            m = re.search(r"\b(5\d\d)(?: ([A-Z][A-Za-z ]+?))?(?:$|[,;:)\"]| -)", case.error or "")
+            if m:
+                cause += f" ({m.group(1)}{' ' + m.group(2).strip() if m.group(2) else ''}): usually an outage of the registry or of a proxy/mirror in front of it"
+        elif case.sub == "tls":
+            m = re.search(r"x509: ([^\"\n]+?)(?:\"|$|\s*\}|: unknown)", case.error or "")
+            if m:
+                said = m.group(1).strip().rstrip(".")
+                if "unknown authority" in said:
+                    why = "the certificate comes from a private or self-signed CA the node does not trust, or from a TLS-intercepting proxy"
+                elif "expired" in said or "not yet valid" in said:
+                    why = "the certificate has expired (or the node's clock is wrong)"
+                elif "valid for" in said or "IP SANs" in said:
+                    why = "the certificate does not name the host the image refers to"
+                else:
+                    why = "the certificate cannot be verified"
+                cause += f" (x509: {said}): {why}"
+        elif case.sub == "dns":
+            err = case.error or ""
+            if re.search(r"no such host", err, re.I):
+                cause += " (\"no such host\": the name does not exist for the node's DNS — a typo, or a private zone the node cannot see)"
+            elif re.search(r"server misbehaving|:53: i/o timeout|temporary failure in name resolution", err, re.I):
+                cause += " (the node's DNS resolver did not answer properly: its /etc/resolv.conf or the resolver is broken)"
+        cause += "."
         node = node_name(ctx) or "<node>"
         host = case.host or ref.registry
         cmds = {

@@ -69,7 +69,8 @@ def check(ctx):
         cut = c.ready is None and c.restart_count is None
         who = label(c, True)
         if limit:
-            cause = f"{who} reached its memory limit of {limit} and was OOMKilled (exit 137)"
+            req = f" (request {request})" if request else ""
+            cause = f"{who} reached its memory limit of {limit}{req} and was OOMKilled (exit 137)"
         elif cut:
             cause = f"{who} was OOMKilled (exit 137): it used more memory than it may (the paste does not show its limits)"
         else:
