@@ -155,6 +155,59 @@ def _drop_repeated_starts(objs: list, warnings: list) -> list:
     return out
 
 
+_JSON_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|[{}\[\]]')
+
+
+def _read_json_block(text: str, first: int, warnings: list) -> list:
+    """A JSON document; one cut by `| head` or a screen is closed where it stops and read."""
+    try:
+        data, end = read_json(text, first)
+    except JSONError as exc:
+        if text[exc.pos:].strip():
+            raise
+        # The text ends inside the document: drop the cut last line, close what is open.
+        cut = text[: text.rfind("\n")] if "\n" in text else text
+        stack = []
+        for m in _JSON_TOKEN.finditer(cut):
+            tok = m.group(0)
+            if tok in "{[":
+                stack.append("}" if tok == "{" else "]")
+            elif tok in "}]" and stack:
+                stack.pop()
+        closed = cut.rstrip().rstrip(",") + "".join(reversed(stack))
+        data, end = read_json(closed, first)
+        line = first + text.count("\n")
+        warnings.append(Warning_(line, f"line {line}: the JSON stops here (cut by `| head` or the screen); "
+                                       "read what comes before"))
+        return [data]
+    rest = text[end:].strip()
+    if rest:
+        line = first + text.count("\n", 0, end)
+        warnings.append(Warning_(line, f"line {line}: text after the JSON document; ignored"))
+    return [data]
+
+
+def _read_yaml_block(text: str, first: int, warnings: list) -> list:
+    """YAML documents; one cut mid-value is read up to the last line that parses (a few tries)."""
+    try:
+        return read_yaml(text, first)
+    except Exception as exc:
+        mark = getattr(exc, "problem_mark", None)
+        lines = text.split("\n")
+        if mark is None or mark.line < len(lines) - 1 - 3:
+            raise                   # broken in the middle: not a cut
+        for keep in range(len(lines) - 1, max(len(lines) - 12, 0), -1):
+            try:
+                docs = read_yaml("\n".join(lines[:keep]), first)
+            except Exception:
+                continue
+            line = first + keep
+            warnings.append(Warning_(line, f"line {line}: the YAML stops inside a value (cut by `| head` or the "
+                                           "screen); read what comes before"))
+            return docs
+        raise
+
+
 def _structured(block: Block, result: ParseResult, events: list) -> bool:
     lines = block.lines
     first = lines[0].no
@@ -162,19 +215,14 @@ def _structured(block: Block, result: ParseResult, events: list) -> bool:
     text = "\n".join("" if ln.noise else ln.text for ln in lines)
     try:
         if block.kind == "json":
-            data, end = read_json(text, first)
-            docs = [data]
-            rest = text[end:].strip()
-            if rest:
-                line = first + text.count("\n", 0, end)
-                result.warnings.append(Warning_(line, f"line {line}: text after the JSON document; ignored"))
+            docs = _read_json_block(text, first, result.warnings)
         else:
-            docs = read_yaml(text, first)
+            docs = _read_yaml_block(text, first, result.warnings)
     except JSONError as exc:
         line = first + text.count("\n", 0, exc.pos)
         result.warnings.append(Warning_(line, f"line {line}: the JSON cannot be read ({exc}); ignored"))
         return False
-    except Exception as exc:  # yaml.YAMLError and friends: a cut or mangled document
+    except Exception as exc:  # yaml.YAMLError and friends: a mangled document
         mark = getattr(exc, "problem_mark", None)
         line = first + (mark.line if mark is not None else 0)
         problem = getattr(exc, "problem", None) or type(exc).__name__

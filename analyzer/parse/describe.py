@@ -241,7 +241,10 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
         return None
     _orphans(root, warnings)
 
-    span = (content[0].no, content[-1].no)
+    # The object ends at its last field or event row; text after it was reported as prose.
+    last = max([ln.no for ln in body if not ln.noise and not ln.blank] + [e.end_line for e in events] +
+               ([ev_line.no] if ev_line is not None else []))
+    span = (content[0].no, last)
     name = fields.get("Name")
     namespace = fields.get("Namespace")
     cmd_line = cmd.line if cmd is not None else 0

@@ -21,7 +21,7 @@ from typing import Any, Optional
 
 from . import events as ev
 from .command import Command, parse_command
-from .tables import EVENTS_HEADER, OTHER_HEADER, PODS_HEADER
+from .tables import EVENTS_HEADER, OTHER_HEADER, PODS_HEADER, is_row
 from .tree import DESCRIBE_LABELS, match_label
 
 _NAME = re.compile(r"^Name:\s*\S")
@@ -254,7 +254,18 @@ def segment(lines: list) -> list:
                 if kind is not None:
                     close()
                     j = i + 1
-                    while j < n and not lines[j].blank and lines[j].noise not in ("prompt", "fence"):
+                    while j < n and lines[j].noise not in ("prompt", "fence"):
+                        if lines[j].blank:
+                            # A blank line ends the table, unless a row of it follows (a message
+                            # with an empty line in it, a row pasted apart).
+                            k = j
+                            while k < n and lines[k].blank:
+                                k += 1
+                            if k < n and kind != "get-table" and not lines[k].noise and \
+                                    is_row(kind, t, lines[k].text):
+                                j = k
+                                continue
+                            break
                         if PODS_HEADER.match(lines[j].text) or EVENTS_HEADER.match(lines[j].text) or \
                                 _NAME.match(lines[j].text):
                             break

@@ -416,9 +416,10 @@ def _tolerations(items) -> tuple:
 
 def _base(d, kind: str, source: str) -> dict:
     md = d.get("metadata") if isinstance(d.get("metadata"), dict) else LDict()
+    sections = tuple(s for s, k in (("Metadata", "metadata"), ("Spec", "spec"), ("Status", "status")) if k in d)
     return dict(kind=kind, name=_v(md.get("name")), namespace=_v(md.get("namespace")), lines=_span(d),
                 fields={str(k): _v(v) for k, v in d.items() if _v(v) is not None}, source=source,
-                labels=_labels(md), annotations=_annotations(md), events_shown=None)
+                labels=_labels(md), annotations=_annotations(md), events_shown=None, sections=sections)
 
 
 _MISSING_EVENTS = "Events: not in the paste \u2014 `-o yaml`/`-o json` of an object never includes its events"
@@ -436,18 +437,19 @@ def _pod(d, source: str) -> Pod:
         terminating = Val(f"Terminating (since {ts})", ts.line)
         status = Val("Terminating", ts.line)
     node = None
+    host = st.get("hostIP")
     if spec.get("nodeName") is not None:
-        host = st.get("hostIP")
         node = Val(f"{spec['nodeName']}/{host}" if host else f"{spec['nodeName']}/", _line(spec.get("nodeName")))
-    elif phase is not None:
+    elif "spec" in d and phase is not None:
         node = Val("<none>", phase.line)
+    elif host is not None:
+        node = Val(f"<node>/{host}", _line(host))     # a `status:` pasted alone: bound, node name not shown
     conds = _conditions(st.get("conditions"))
-    sections = tuple(s for s, k in (("Metadata", "metadata"), ("Spec", "spec"), ("Status", "status")) if k in d)
     missing = [_MISSING_EVENTS]
     if "status" not in d:
         missing.insert(0, "Status: not in the paste (no container states)")
     return Pod(
-        **base, conditions=conds, sections=sections, missing=tuple(missing), status=status, terminating=terminating,
+        **base, conditions=conds, missing=tuple(missing), status=status, terminating=terminating,
         reason=_v(st.get("reason")), message=_v(st.get("message")), node=node, owner=_owner(md, base["labels"]),
         init_containers=_containers(spec.get("initContainers"), st.get("initContainerStatuses"), True),
         containers=_containers(spec.get("containers"), st.get("containerStatuses"), False),
@@ -505,7 +507,8 @@ def _workload(d, kind: str, source: str):
     st = d.get("status") if isinstance(d.get("status"), dict) else LDict()
     sel = spec.get("selector")
     if isinstance(sel, dict) and isinstance(sel.get("matchLabels"), dict):
-        sel = Val(",".join(f"{k}={v}" for k, v in sel["matchLabels"].items()), _line(sel))
+        ml = sel["matchLabels"]
+        sel = Val(",".join(f"{k}={v}" for k, v in ml.items()), _line(next(iter(ml.values()), None), _line(ml)))
     common = dict(base, conditions=_conditions(st.get("conditions")), selector=_v(sel) if not isinstance(sel, dict) else None,
                   owner=_owner(md, base["labels"]), missing=(_MISSING_EVENTS,),
                   template=_template(spec.get("template") if kind != "CronJob" else _g(spec, "jobTemplate", "spec", "template")))

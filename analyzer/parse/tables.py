@@ -42,6 +42,7 @@ _EVENT_ROW_OLD = re.compile(
     rf"(?P<kind>[A-Z]\w+)\s+(?:(?P<sub>spec\.\S+|\S*\{{\S*\}})\s+)?(?P<type>Normal|Warning)\s+(?P<reason>[A-Za-z][\w-]*)\s+"
     rf"(?P<rest>.*)$"
 )
+_EVENT_NAME_SUFFIX = re.compile(r"\.[0-9a-f]{12,20}$")
 _SOURCE_VOCAB = re.compile(r"^(?:kubelet, [\w.-]+|[\w.-]+_[\w.-]+_[\w-]+|[\w./-]+)\s+")
 
 # kubectl get events OBJECT `pod/x`: resource names -> Kind.
@@ -197,6 +198,21 @@ def _event_row(ln, names: list, starts: list, aligned: bool) -> Optional[dict]:
     return None
 
 
+def is_row(kind: str, header: str, text: str) -> bool:
+    """Does `text` read as a row of the table under `header` (for a row after a blank line)?"""
+    if kind == "get-pods":
+        return bool(_POD_ROW.match(text.strip()))
+    cols = _columns(header)
+    return _event_row(_Text(text), [n for _, n in cols], [c for c, _ in cols], _aligned(header)) is not None
+
+
+class _Text:
+    """The part of a Line `_event_row` reads."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
 def read_events(lines: list, warn, cmd=None) -> list:
     """A `kubectl get events` table -> Events, each naming its object (object_kind/name, namespace).
 
@@ -233,7 +249,8 @@ def read_events(lines: list, warn, cmd=None) -> list:
             res, _, oname = row["OBJECT"].partition("/")
             okind = kind_of_resource(res)
         else:
-            okind, oname = row.get("KIND", ""), row.get("NAME", "")
+            # kubectl 1.11-1.13 printed the event's own name there: `<object>.<16 hex digits>`.
+            okind, oname = row.get("KIND", ""), _EVENT_NAME_SUFFIX.sub("", row.get("NAME", ""))
         last = row.get("LAST SEEN") or row.get("LASTSEEN") or ""
         first = row.get("FIRST SEEN") or row.get("FIRSTSEEN") or ""
         am = AGE.match(last)

@@ -117,10 +117,10 @@ def test_values_point_at_their_line(paste):
             if ln.last:
                 text = _squash(ln.text)
             value = str(v)
-            if value.startswith("<") and value.endswith(">") and value not in ln.text:
+            if value.startswith("<") and value.split("/")[0].endswith(">") and value not in ln.text:
                 continue              # a placeholder for what the paste does not show (`<container>`)
             if obj.source in ("json", "yaml"):
-                value = re.split(r"[/\s]", value)[0]       # node `name/hostIP` is joined from two fields
+                value = re.split(r"[/\s=]", value)[0]      # joined from fields: `node/hostIP`, `key=value`
             head = _squash(value)[:12]
             if obj.source in ("json",) and "\\" in ln.raw:
                 continue              # JSON escapes (\u0026, \n) differ from the decoded value
@@ -217,6 +217,18 @@ OBJECTS = {
     "oc-4.15-describe-node-long-annotations.txt": [("Node", "ip-10-1-0-63.ap-southeast-2.compute.internal", None, 12)],
     "oc-4.15-describe-pod-pending-node-none.txt": [("Pod", "long-load-8647c68dcc-2mxdq", "pod-scheduling", 2)],
     "oc-4.18-describe-statefulset-scc-failedcreate.txt": [("StatefulSet", "prometheus", "monitoring", 2)],
+    "k8s-1.13-get-events-event-names-multiline-message.txt": [
+        ("Pod", "gx-mongo-v1dot04-refseq-human2024-mongodb-primary-0", "genomics-lab", 14),
+        ("Pod", "gx-mongo-v1dot04-refseq-human2024-mongodb-arbiter-0", "genomics-lab", 5)],
+    "mixed-get-pods-describe-get-events-yaml.txt": [("Pod", "ledger-api-5c7d9f8b6-tk4vn", "payments", 0),
+                                                    ("Pod", "ledger-api-5c7d9f8b6-8xq2w", "payments", 2)],
+    "k8s-1.30-get-pod-yaml-status-section-only.txt": [("Pod", None, None, 0)],
+    "k8s-1.29-get-deployment-json-progress-deadline.txt": [("Deployment", "shop-api", "shop", 0)],
+    "noise-html-collapsed-get-pods-get-events.txt": [("Pod", None, None, 0)] * 3 + [
+        ("Pod", "cart-5b7d9f8c6d-h7j4k", "shop", 5), ("Pod", "checkout-6d8f7c9b54-q2w9r", "shop", 1),
+        ("Pod", "checkout-6d8f7c9b54-zz81c", "shop", 0)],
+    "noise-ci-log-timestamps.txt": [("Pod", "memory-test-3", "mem-testing", 1)],
+    "noise-editor-line-numbers.txt": [("Service", "web-app-service", "orion", 0)],
     "okd-3.11-describe-pod-crio-args-column0.txt": [
         ("Pod", "master-controllers-cnv-executor-qelab-master1.example.com", "kube-system", 0)],
 }
@@ -292,6 +304,27 @@ def test_waiting_message_from_yaml_and_json():
     pod = parse(read_fixture(CORPUS / "k8s-1.28-get-pod-json-crashloop.txt")).objects[0]
     assert str(pod.containers[0].state.message).startswith("back-off 5m0s restarting failed container=checkout")
     assert "\n" in str(pod.containers[0].last_state.message)
+
+
+def test_merges_what_one_paste_says_about_one_pod():
+    """A get-pods row, a describe and an Event list of the same pod make one Pod."""
+    objs = parse(read_fixture(CORPUS / "mixed-get-pods-describe-get-events-yaml.txt")).objects
+    pod = next(o for o in objs if str(o.name) == "ledger-api-5c7d9f8b6-8xq2w")
+    assert pod.source == "describe" and str(pod.table_status) == "CrashLoopBackOff"
+    assert [e.reason for e in pod.events] == ["Pulled", "BackOff"]
+    assert pod.events[1].container == "api" and pod.events[1].count == 171
+    assert pod.events[0].last_seen_s > pod.events[1].last_seen_s == 0
+    assert not any(m.startswith("Events:") for m in pod.missing)
+
+
+def test_cut_yaml_and_json_are_read_up_to_the_cut():
+    y = read_fixture(CORPUS / "k8s-1.31-get-pod-yaml-imagepullbackoff.txt").split("\n")
+    r = parse("\n".join(y[:121]))
+    assert r.format == "yaml" and str(r.objects[0].name) == "cart-5b7d9f8c6d-h7j4k"
+    assert any("stops inside a value" in w.message for w in r.warnings)
+    j = read_fixture(CORPUS / "k8s-1.28-get-pod-json-crashloop.txt").split("\n")
+    r = parse("\n".join(j[:120]))
+    assert r.format == "json" and str(r.objects[0].containers[0].name) == "checkout"
 
 
 def test_fieldpath_prefix_names_the_container():
