@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..model import Event, Pod, Val
+from ..model import Container, ContainerState, Event, Pod, Val
 from .events import AGE, duration_seconds, normalise
 from .fields import header_cells, split_at
 
@@ -131,6 +131,54 @@ def read_pods(lines: list, warn, cmd=None) -> list:
     return pods
 
 
+_WAITING = {"ContainerCreating", "PodInitializing", "ErrImagePull", "ImagePullBackOff", "InvalidImageName",
+            "ErrImageNeverPull", "ImageInspectError", "RegistryUnavailable", "CreateContainerConfigError",
+            "CreateContainerError", "RunContainerError", "PreStartHookError", "PostStartHookError", "CrashLoopBackOff"}
+_TERMINATED = {"Error", "OOMKilled", "Completed", "ContainerCannotRun", "StartError", "ContainerStatusUnknown",
+               "DeadlineExceeded"}
+_EXIT = re.compile(r"^(?:ExitCode:(?P<code>-?\d+)|Signal:(?P<signal>\d+))$")
+
+
+def containers_from_status(status: str, ready: str, restarts: str, no: int) -> tuple:
+    """The container state a STATUS column stands for (printPod: the pod reason, then the first
+    init container not done, then the last main container with a reason). The column names no
+    container, so the one it describes is `<container>`; a single-container pod gets its READY and
+    RESTARTS too."""
+    m = re.match(r"^(\d+)/(\d+)$", ready or "")
+    total = int(m.group(2)) if m else 0
+    if not total or not status or status in PHASES - {"Running"} or status in POD_REASONS or status == "Terminating":
+        return ()
+    init = status.startswith("Init:")
+    reason = status[5:] if init else status
+    if init and re.match(r"^\d+/\d+$", reason):
+        return ()
+    v = lambda text: Val(text, no)  # noqa: E731
+    exit_m = _EXIT.match(reason)
+    if reason == "Running":
+        state = ContainerState(state=v("Running"), lines=(no, no))
+    elif exit_m:
+        state = ContainerState(state=v("Terminated"), exit_code=v(exit_m.group("code")) if exit_m.group("code") else None,
+                               signal=v(exit_m.group("signal")) if exit_m.group("signal") else None, lines=(no, no))
+    elif reason in _TERMINATED:
+        state = ContainerState(state=v("Terminated"), reason=v(reason),
+                               exit_code=v("0") if reason == "Completed" else None, lines=(no, no))
+    elif reason in _WAITING:
+        state = ContainerState(state=v("Waiting"), reason=v(reason), lines=(no, no))
+    elif " " in reason:
+        # kubectl 1.8 could show the waiting message itself (`configmaps "x" not found`).
+        state = ContainerState(state=v("Waiting"), message=v(reason), lines=(no, no))
+    else:
+        state = ContainerState(state=v("Waiting"), reason=v(reason), lines=(no, no))
+    single = total == 1 and not init
+    done = int(m.group(1)) if m else 0
+    head = restarts.split()[0] if restarts and restarts.split() else ""
+    return (Container(
+        name=v("<container>"), init=init, state=state,
+        ready=v("True" if done == total else "False") if single else None,
+        restart_count=v(head) if single and head.isdigit() else None, lines=(no, no),
+    ),)
+
+
 def _pod_from_row(row: dict, ln, ns_default: str, ns_line: int) -> Pod:
     no = ln.no
     status = row.get("STATUS", "")
@@ -138,8 +186,9 @@ def _pod_from_row(row: dict, ln, ns_default: str, ns_line: int) -> Pod:
     node = row.get("NODE")
     ns = row.get("NAMESPACE") or ns_default
     namespace = Val(ns, no if row.get("NAMESPACE") else ns_line) if ns else None
+    synthetic = containers_from_status(status, row.get("READY", ""), row.get("RESTARTS", ""), no)
     missing = (
-        "Containers: not in the paste \u2014 a `kubectl get pods` row shows only STATUS, READY and RESTARTS",
+        "Containers: not named \u2014 a `kubectl get pods` row shows only STATUS, READY and RESTARTS",
         "Events: not in the paste",
     )
     return Pod(
@@ -150,6 +199,8 @@ def _pod_from_row(row: dict, ln, ns_default: str, ns_line: int) -> Pod:
         terminating=v(status) if status == "Terminating" else None,
         node=v(node) if node else None, ip=v(row["IP"]) if row.get("IP") not in (None, "", "<none>") else None,
         nominated_node=v(row["NOMINATED NODE"]) if row.get("NOMINATED NODE") not in (None, "", "<none>") else None,
+        init_containers=tuple(c for c in synthetic if c.init), containers=tuple(c for c in synthetic if not c.init),
+        partial=True,
         table_status=v(status), table_ready=v(row.get("READY", "")), table_restarts=v(row.get("RESTARTS", "")),
         age=v(row.get("AGE", "")) if row.get("AGE") else None,
     )

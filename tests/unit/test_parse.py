@@ -108,7 +108,10 @@ def test_values_point_at_their_line(paste):
     lines = result.lines
     bad = []
     for obj in result.objects:
-        for v in _vals(obj):
+        # A get-pods row's containers are the state its STATUS column stands for, not pasted text.
+        vals = _vals(obj) if obj.source != "get-pods" else _vals(
+            [getattr(obj, f) for f in obj.__dataclass_fields__ if f not in ("containers", "init_containers")])
+        for v in vals:
             if v.line <= 0 or not str(v).strip():
                 continue
             assert v.line <= len(lines), f"{v!r} points past the paste (line {v.line})"
@@ -332,3 +335,28 @@ def test_fieldpath_prefix_names_the_container():
     named = [e for e in pod.events if e.container]
     assert len(named) == 9
     assert not any(e.message.startswith("spec.") for e in pod.events)
+
+
+@pytest.mark.parametrize("status,ready,want", [
+    ("ImagePullBackOff", "0/1", (False, "Waiting", "ImagePullBackOff", None)),
+    ("Init:CrashLoopBackOff", "0/2", (True, "Waiting", "CrashLoopBackOff", None)),
+    ("Init:Error", "0/1", (True, "Terminated", "Error", None)),
+    ("Init:ExitCode:2", "0/1", (True, "Terminated", None, 2)),
+    ("OOMKilled", "0/1", (False, "Terminated", "OOMKilled", None)),
+    ("Completed", "0/1", (False, "Terminated", "Completed", 0)),
+    ('configmaps "example-config" not found', "0/1", (False, "Waiting", None, None)),
+    ("Running", "0/1", (False, "Running", None, None)),
+])
+def test_get_pods_status_stands_for_a_container_state(status, ready, want):
+    from analyzer.parse.tables import containers_from_status
+
+    (c,) = containers_from_status(status, ready, "3 (2m ago)", 7)
+    got = (c.init, str(c.state.state), str(c.state.reason) if c.state.reason else None, c.state.code)
+    assert got == want and str(c.name) == "<container>"
+
+
+@pytest.mark.parametrize("status", ["Pending", "Evicted", "Init:0/3", "Terminating", "Succeeded"])
+def test_get_pods_status_of_the_pod_names_no_container(status):
+    from analyzer.parse.tables import containers_from_status
+
+    assert containers_from_status(status, "0/1", "0", 7) == ()
