@@ -125,7 +125,9 @@ def run(parsed: ParseResult, version: str) -> Report:
         report.groups = groups
     if groups:
         g = groups[0]
-        o = next(o for o in objects if o.ref == g["objects"][0])
+        # Refs can repeat (the same pod pasted twice): take the first problem object of the group.
+        o = next(o for o in objects if o.ref == g["objects"][0] and o.verdict == Verdict.PROBLEM and o.findings
+                 and o.findings[0].cls == g["class"])
         f = o.findings[0]
         report.verdict = Verdict.PROBLEM
         report.primary = {"object": o.ref, "id": f.id, "class": f.cls}
