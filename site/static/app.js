@@ -270,7 +270,7 @@ function startTool() {
     const text = input.value;
     delete results.dataset.verdict;
     delete results.dataset.report;
-    if (!text.trim()) {
+    if (!text.trim() && !ready) {
       current = null;
       showProblem("empty", "Paste the output of kubectl describe pod above, then press Analyze.");
       return;
@@ -312,7 +312,8 @@ function startTool() {
       problem: ["Root cause found", cards.length ? cards[0].finding.title : ""],
       healthy: ["No problem found", report.message || "Nothing in this paste points at a failure."],
       unknown: ["Something is wrong, but kubeclue cannot tell what", report.message || ""],
-      unrecognized: ["This does not look like kubectl describe output", report.message || ""],
+      unrecognized: [report.input?.format === "empty" ? "Nothing to analyze" : "This does not look like kubectl describe output",
+        report.message || ""],
     }[report.verdict] || [report.verdict, report.message || ""];
 
     const input = report.input || {};

@@ -38,7 +38,14 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
   event.respondWith((async () => {
     // ignoreSearch: a page opened as /?x=1 is still the cached "./".
-    const hit = await caches.match(request, { cacheName: CACHE, ignoreSearch: true });
+    const options = { cacheName: CACHE, ignoreSearch: true };
+    let hit = await caches.match(request, options);
+    if (!hit && request.mode === "navigate") {
+      // Pages are cached as "dir/"; offline there is no server to redirect "dir" or "dir/index.html".
+      const path = new URL(request.url).pathname;
+      const dir = path.endsWith("/index.html") ? path.slice(0, -"index.html".length) : path + "/";
+      hit = await caches.match(dir, options);
+    }
     return hit || fetch(request);
   })());
 });

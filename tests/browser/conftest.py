@@ -5,8 +5,6 @@ package; CHROMIUM_PATH overrides it, and without either Playwright's own browser
 """
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import os
 import re
@@ -152,40 +150,55 @@ def findings_in_order(report: dict) -> list[dict]:
     return [f for f, _ in found]
 
 
-@contextlib.contextmanager
-def as_in_the_page():
-    """Rules run non-strict, as in the page: a failing rule becomes an entry in the report
-    (tests/conftest.py makes them strict for the unit tests)."""
-    saved = os.environ.pop("KUBECLUE_STRICT", None)
-    try:
-        yield
-    finally:
-        if saved is not None:
-            os.environ["KUBECLUE_STRICT"] = saved
+# Runs the CLI's main() once per line of input, from the very bundle dist/ ships, in an isolated
+# CPython (-I: neither the checkout nor site-packages on the path). The page and the CLI then
+# run identical code, so a parity failure is a CPython/Pyodide difference, never a stale build.
+CLI_LOOP = """
+import contextlib, io, json, sys
+sys.path.insert(0, sys.argv[1])
+from analyzer.__main__ import main
+for path in sys.stdin:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([path.rstrip("\\n"), "--json"])
+    print(json.dumps({"code": code, "out": out.getvalue()}), flush=True)
+"""
 
 
-def cpython_report(text: str) -> dict:
-    from analyzer.api import analyze_json
+class BundledCli:
+    def __init__(self, bundle: Path, workdir: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "KUBECLUE_STRICT"}
+        self.proc = subprocess.Popen([sys.executable, "-I", "-c", CLI_LOOP, str(bundle)], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.paste = workdir / "paste.txt"
 
-    with as_in_the_page():
-        return json.loads(analyze_json(text))
+    def report(self, text: str) -> dict:
+        self.paste.write_text(text, encoding="utf-8")
+        self.proc.stdin.write(f"{self.paste}\n")
+        self.proc.stdin.flush()
+        answer = json.loads(self.proc.stdout.readline())
+        return json.loads(answer["out"])
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(5)
 
 
-@functools.lru_cache(maxsize=None)
-def _problem_fixture() -> Path | None:
+@pytest.fixture(scope="session")
+def cli(tmp_path_factory):
+    (bundle,) = (DIST / "assets").glob("analyzer.*.zip")
+    c = BundledCli(bundle, tmp_path_factory.mktemp("cli"))
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="session")
+def problem_paste(cli) -> str:
+    """The first rule fixture whose primary finding comes with a command, as text."""
     for path in FIXTURES:
         if "/rules/" in path.as_posix() and not path.name.startswith("nearmiss-"):
-            report = cpython_report(read_paste(path))
+            text = read_paste(path)
+            report = cli.report(text)
             if report["verdict"] == "problem" and findings_in_order(report)[0]["commands"]:
-                return path
-    return None
-
-
-def problem_fixture() -> Path:
-    """The first rule fixture whose primary finding comes with a command."""
-    path = _problem_fixture()
-    if path is None:
-        pytest.skip("no fixture with a problem and a command yet")
-    return path
-
-
+                return text
+    pytest.skip("no fixture with a problem and a command yet")

@@ -1,15 +1,17 @@
 """After one visit the tool works with the network off (the service worker's precache)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import Browser, expect
 
-from .conftest import BOOT_TIMEOUT_MS, guard_network, problem_fixture, read_paste, wait_ready
+from .conftest import BOOT_TIMEOUT_MS, guard_network, wait_ready
 
 pytestmark = pytest.mark.browser
 
 
-def test_works_offline_after_one_visit(browser: Browser, base_url: str):
+def test_works_offline_after_one_visit(browser: Browser, base_url: str, cli, problem_paste: str):
     context = browser.new_context(base_url=base_url)
     external: list[str] = []
     guard_network(context, base_url, external)
@@ -25,11 +27,12 @@ def test_works_offline_after_one_visit(browser: Browser, base_url: str):
         page.on("response", lambda r: served.append(r.from_service_worker))
         page.reload()
         # Paste before the runtime is up: it is analyzed as soon as it is ready.
-        page.fill("#input", read_paste(problem_fixture()))
+        page.fill("#input", problem_paste)
         page.click("#analyze")
         if page.locator("body").get_attribute("data-runtime") != "ready":
             expect(page.locator("#results")).to_have_attribute("data-state", "waiting")
         expect(page.locator("#results")).to_have_attribute("data-verdict", "problem", timeout=BOOT_TIMEOUT_MS)
+        assert json.loads(page.locator("#results").get_attribute("data-report")) == cli.report(problem_paste)
         assert served and all(served), "every response came from the service worker"
         assert external == []
     finally:
@@ -50,6 +53,10 @@ def test_docs_pages_work_offline(browser: Browser, base_url: str):
         context.set_offline(True)
         page.goto("/" + href)
         expect(page.locator("h1")).to_be_visible()
+        page.goto("/" + href.rstrip("/"))  # no server to redirect to the slash: the worker does
+        expect(page.locator("h1")).to_be_visible()
+        page.goto("/index.html")
+        expect(page.locator("#input")).to_be_visible()
         page.goto("/")
         expect(page.locator("#input")).to_be_visible()
     finally:
