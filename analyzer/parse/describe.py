@@ -149,6 +149,31 @@ def _split_events(lines: list, partial: bool) -> tuple:
     return lines, None, None
 
 
+_CONDITIONS_HEADER = re.compile(r"^\s*Type\s+Status\b")
+
+
+def _adopt_headless_tables(root) -> None:
+    """A conditions table whose `Conditions:` line was cut (`| grep`, an excerpt) hangs under the
+    field before it: give it back its section."""
+    from .tree import Node
+
+    def walk(node):
+        for i, c in enumerate(node.children):
+            if c.label is None and _CONDITIONS_HEADER.match(c.line.text) and node.label != "Conditions":
+                rows = node.children[i:]
+                j = next((k for k, r in enumerate(rows) if r.label is not None and k > 0), len(rows))
+                adopted = Node("Conditions", "", c.line, -1, 0, rows[:j], [])
+                del node.children[i:i + j]
+                root.children.append(adopted)
+                return True
+            if c.children and walk(c):
+                return True
+        return False
+
+    if "Conditions" not in {c.label for c in root.children}:
+        walk(root)
+
+
 def _orphans(root, warnings: list) -> None:
     """Top-level lines that are neither a field nor the continuation of one."""
     for item in root.items():
@@ -221,6 +246,7 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
     if looks_flattened(body):
         body = reindent_pod(body)
     root = build(body)
+    _adopt_headless_tables(root)
     top = top_map(root)
     fields = {c.label: Val(c.value, c.line.no) for c in reversed(root.labelled())}
     fields = dict(reversed(list(fields.items())))
@@ -259,9 +285,11 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
 
     if kind == "Pod":
         pod = build_pod(root, events, span, events_shown, partial=partial or "Name" not in labels)
-        if pod.name is None and name is None:
-            name, found_ns = _pod_named_by_events(events)
-            namespace = namespace or found_ns
+        if pod.name is None:
+            found, found_ns = _pod_named_by_events(events)
+            if name is None or (found is not None and str(found) == str(name)):
+                name = name or found
+                namespace = namespace or found_ns
         return dataclasses.replace(pod, name=pod.name or name, namespace=pod.namespace or namespace,
                                    sections=sections, missing=missing, source=source)
     if name is None and partial:

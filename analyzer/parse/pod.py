@@ -192,8 +192,12 @@ def build_pod(root: Node, events: tuple, lines: tuple, events_shown: Optional[bo
 
     main = containers(top.get("Containers"), False)
     if not main and partial:
-        # A paste cut to one container block (`| grep -A30 web:`): containers at indent 2 or 0.
+        # A paste cut to one container block (`| grep -A30 web:`): containers at indent 2 or 0,
+        # or only the fields of one (`State:`, `Last State:` dedented), whose name is not shown.
         main = tuple(_container(c, False) for c in root.labelled() if c.child("Image") or c.child("State"))
+        if not main and ("State" in top or "Last State" in top) and "Containers" not in top:
+            anon = Node("<container>", "", top.get("State", top.get("Last State")).line, 0, 0, root.children, [])
+            main = (_container(anon, False),)
 
     name_node = top.get("Name")
     message = top.get("Message")

@@ -38,6 +38,8 @@ def looks_flattened(lines: list) -> bool:
     """True when container fields sit at column 0, or a container name is not indented under
     `Containers:` — describe never prints either."""
     seen_containers = None
+    content = [ln for ln in lines if not ln.noise and not ln.blank]
+    flat = bool(content) and sum(1 for ln in content if ln.indent == 0) >= 0.9 * len(content)
     for ln in lines:
         if ln.noise or ln.blank:
             continue
@@ -54,7 +56,7 @@ def looks_flattened(lines: list) -> bool:
             if indent <= seen_containers:
                 return True
             seen_containers = None
-        if indent == 0 and label in ("Container ID", "Image ID", "Restart Count", "Last State", "Exit Code"):
+        if flat and indent == 0 and label in ("Container ID", "Image ID", "Restart Count", "Last State", "Exit Code"):
             return True
     return False
 

@@ -21,7 +21,7 @@ from typing import Any, Optional
 
 from . import events as ev
 from .command import Command, parse_command
-from .tables import EVENTS_HEADER, OTHER_HEADER, PODS_HEADER, is_row
+from .tables import EVENTS_HEADER, OTHER_HEADER, PODS_HEADER, is_headerless_row, is_row
 from .tree import DESCRIBE_LABELS, match_label
 
 _NAME = re.compile(r"^Name:\s*\S")
@@ -156,8 +156,11 @@ def _split_loose(block: Block) -> list:
         content = [ln for ln in para if not ln.blank and not ln.noise]
         if not content:
             continue
-        hits = _score(content)
-        kind = "partial" if hits and hits >= 0.5 * len(content) else "prose"
+        if is_headerless_row(content[0].text):
+            kind = "get-events"          # rows of `kubectl get events` whose header was cut
+        else:
+            hits = _score(content)
+            kind = "partial" if hits and hits >= 0.5 * len(content) else "prose"
         if out and out[-1].kind == kind:
             out[-1].lines.extend(para)
         else:

@@ -37,13 +37,16 @@ _EVENT_ROW_NEW = re.compile(
     rf"^(?:(?P<ns>[a-z0-9][-a-z0-9.]*)\s+)?(?P<last>{_AGE_CELL})\s+(?P<type>Normal|Warning|\w+)\s+"
     rf"(?P<reason>[A-Za-z][\w-]*)\s+(?P<object>[\w.-]+/\S+)(?:\s+(?P<msg>.*))?$"
 )
+# kubectl <= 1.2 printed times (`2016-05-04 22:09:51 +0200 CEST`) where later versions print ages.
+_TS = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [-+]\d{4}(?: [A-Z]{2,5})?"
 _EVENT_ROW_OLD = re.compile(
-    rf"^(?:(?P<ns>[a-z0-9][-a-z0-9.]*)\s+)?(?P<last>{_DUR})\s+(?P<first>{_DUR})\s+(?P<count>\d+)\s+(?P<name>\S+)\s+"
+    rf"^(?:(?P<ns>[a-z0-9][-a-z0-9.]*)\s+)?(?P<last>{_DUR}|{_TS})\s+(?P<first>{_DUR}|{_TS})\s+(?P<count>\d+)\s+(?P<name>\S+)\s+"
     rf"(?P<kind>[A-Z]\w+)\s+(?:(?P<sub>spec\.\S+|\S*\{{\S*\}})\s+)?(?P<type>Normal|Warning)\s+(?P<reason>[A-Za-z][\w-]*)\s+"
     rf"(?P<rest>.*)$"
 )
+_TS_CELL = re.compile(rf"^{_TS}$")
 _EVENT_NAME_SUFFIX = re.compile(r"\.[0-9a-f]{12,20}$")
-_SOURCE_VOCAB = re.compile(r"^(?:kubelet, [\w.-]+|[\w.-]+_[\w.-]+_[\w-]+|[\w./-]+)\s+")
+_SOURCE_VOCAB = re.compile(r"^(?:\{[^}]*\}|kubelet, [\w.-]+|[\w.-]+_[\w.-]+_[\w-]+|[\w./-]+)\s+")
 
 # kubectl get events OBJECT `pod/x`: resource names -> Kind.
 _RESOURCE_KINDS = {
@@ -213,7 +216,8 @@ def _event_row(ln, names: list, starts: list, aligned: bool) -> Optional[dict]:
         if cells is not None and len(cells) == len(names):
             row = dict(zip(names, cells))
             last = row.get("LAST SEEN") or row.get("LASTSEEN") or ""
-            if AGE.match(last) and re.match(r"^[A-Z]\w+$", row.get("TYPE", "")) and row.get("REASON"):
+            if (AGE.match(last) or _TS_CELL.match(last)) and re.match(r"^[A-Z]\w+$", row.get("TYPE", "")) \
+                    and row.get("REASON"):
                 return row
     s = text.strip()
     m = _EVENT_ROW_NEW.match(s)
@@ -242,6 +246,9 @@ def _event_row(ln, names: list, starts: list, aligned: bool) -> Optional[dict]:
         rest = m.group("rest")
         src = _SOURCE_VOCAB.match(rest)
         source, msg = (src.group(0).strip(), rest[src.end():]) if src else ("", rest)
+        if source.startswith("{"):
+            comp, _, host = source.strip("{} ").partition(" ")
+            source = f"{comp}, {host.replace(' ', '')}" if host else comp
         return {"NAMESPACE": m.group("ns") or "", "LASTSEEN": m.group("last"), "FIRSTSEEN": m.group("first"),
                 "COUNT": m.group("count"), "NAME": m.group("name"), "KIND": m.group("kind"),
                 "SUBOBJECT": m.group("sub") or "", "TYPE": m.group("type"), "REASON": m.group("reason"),
@@ -264,15 +271,26 @@ class _Text:
         self.text = text
 
 
+def is_headerless_row(text: str) -> bool:
+    """A `kubectl get events` row pasted without its header (cut by `| grep`, `| tail`, a copy)."""
+    s = text.strip()
+    return bool(_EVENT_ROW_NEW.match(s) or _EVENT_ROW_OLD.match(s))
+
+
 def read_events(lines: list, warn, cmd=None) -> list:
     """A `kubectl get events` table -> Events, each naming its object (object_kind/name, namespace).
+    A table whose header was cut starts with a row: the rows are read by their token grammar.
 
     Lines that do not start a row continue the previous row's message (a terminal wrapped it)."""
     header = lines[0].text
+    headerless = not EVENTS_HEADER.match(header)
+    if headerless:
+        header = "LAST SEEN TYPE REASON OBJECT MESSAGE"
+        lines = [None] + list(lines)
     cols = _columns(header)
     names = [n for _, n in cols]
     starts = [c for c, _ in cols]
-    aligned = _aligned(header)
+    aligned = _aligned(header) and not headerless
     ns_default = cmd.namespace if cmd is not None and cmd.namespace else ""
     rows = []
     for ln in lines[1:]:
@@ -290,6 +308,12 @@ def read_events(lines: list, warn, cmd=None) -> list:
     for row, lns in rows:
         first_ln = lns[0]
         extra = " ".join(x.text.strip() for x in lns[1:])
+        if extra and not aligned:
+            # Without column offsets the row is read by its grammar: read it whole, since a wrap
+            # can fall inside a cell before the message (`{kubelet ip-10-0-1-2.compute.intern` / `al}`).
+            whole = _event_row(_Text(first_ln.text + " " + extra), names, starts, False)
+            if whole is not None:
+                row, extra = whole, ""
         raw = (row.get("MESSAGE", "") + (" " + extra if extra else "")).strip()
         msg, container = normalise(raw)
         sub = row.get("SUBOBJECT", "")
@@ -305,12 +329,38 @@ def read_events(lines: list, warn, cmd=None) -> list:
         last = row.get("LAST SEEN") or row.get("LASTSEEN") or ""
         first = row.get("FIRST SEEN") or row.get("FIRSTSEEN") or ""
         am = AGE.match(last)
+        ts = _timestamp(last) if am is None else None
+        if ts is not None and _timestamp(first) is not None and _timestamp(first) < ts:
+            first, last, ts = last, first, _timestamp(first)     # <= 1.2 printed FIRSTSEEN first
         count = int(row["COUNT"]) if row.get("COUNT", "").isdigit() else int(am.group("count") or 1) if am else 1
-        age = last if (am and am.group("count")) or count == 1 or not first else f"{last} (x{count} over {first})"
+        age = last if (am and am.group("count")) or count == 1 or not first or ts is not None \
+            else f"{last} (x{count} over {first})"
         out.append(Event(
             type=row.get("TYPE", ""), reason=row.get("REASON", ""), message=msg, source=row.get("SOURCE", ""),
-            age=age, count=count, last_seen_s=duration_seconds(am.group("last")) if am else None, container=container,
+            age=age, count=count, last_seen_s=duration_seconds(am.group("last")) if am else ts, container=container,
             line=first_ln.no, end_line=lns[-1].last or lns[-1].no, raw=raw, object_kind=okind, object_name=oname,
-            namespace="" if okind in CLUSTER_SCOPED else (row.get("NAMESPACE") or ns_default), first_seen=first or (am.group("first") or "" if am else ""),
+            namespace="" if okind in CLUSTER_SCOPED else (row.get("NAMESPACE") or ns_default),
+            first_seen=first or (am.group("first") or "" if am else ""),
         ))
-    return out
+    return _relative(out)
+
+
+def _timestamp(text: str):
+    from datetime import datetime
+
+    try:
+        return -int(datetime.strptime(text[:25], "%Y-%m-%d %H:%M:%S %z").timestamp())
+    except ValueError:
+        return None
+
+
+def _relative(events: list) -> list:
+    """Rows that print times (<= 1.2) get seconds before the newest row, like the ages of later kubectl."""
+    stamps = [e.last_seen_s for e in events if e.last_seen_s is not None and e.last_seen_s < 0]
+    if not stamps:
+        return events
+    import dataclasses
+
+    newest = min(stamps)                 # the latest time, negated
+    return [dataclasses.replace(e, last_seen_s=e.last_seen_s - newest) if e.last_seen_s is not None
+            and e.last_seen_s < 0 else e for e in events]

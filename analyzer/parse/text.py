@@ -54,6 +54,9 @@ _ELISION = re.compile(
     r"\.{3,}\s*\(?(?:truncated|snipped|omitted|more|cut|trimmed|removed|redacted|etc)\b[^\n]{0,60})\s*$",
     re.IGNORECASE,
 )
+# A line a person drew between parts of a paste (`-----`, `=====`); kubectl's own rule lines have
+# one run per column, and `---` alone starts a YAML document.
+_DECORATION = re.compile(r"^\s*(?:-{4,}|={3,}|_{3,}|\*{3,}|#{3,}|~{3,}|━{3,})\s*$")
 # The output joined onto the command line by a bad copy: `$ kubectl describe jobs Name:<tab>flaky`.
 _JOINED_NAME = re.compile(r"\s(Name:\s+\S.*)$")
 
@@ -230,13 +233,17 @@ def classify(text: str) -> tuple:
         return "stderr", "", text
     if _ELISION.match(text):
         return "elision", "", text
+    if _DECORATION.match(text):
+        return "decoration", "", text
     prompt = _PROMPT_PREFIX.match(text)
     cmd = _command_of(text) if (prompt or "kubectl" in text or "oc " in text or "k " in text) else ""
     if cmd and not prompt:
         # A bare command line is only a prompt line when the command starts it (an echoed
         # command), or a prompt-like prefix ends in a prompt character.
         before = text[: text.index(cmd)] if cmd in text else text
-        if before.strip() and not re.search(r"[$#%>❯➜→»λ]\s*$", before):
+        # Powerline themes end the prompt with a glyph a copy often loses: `~/repo | main  k get ...`.
+        if before.strip() and not re.search(r"[$#%>❯➜→»λ]\s*$", before) and \
+                not re.search(r"[~/]\S*(?: [^ ]+)*\s{2,}$", before):
             cmd = ""
     if cmd:
         joined = _JOINED_NAME.search(cmd)
@@ -270,6 +277,40 @@ def _join_continuations(lines: list) -> None:
         i += 1
 
 
+_PANE_LEFT = re.compile(r"^\s*│ ?")
+
+
+def _unpane(texts: list) -> tuple:
+    """A copy from a terminal pane (k9s, tmux with borders) frames lines with `│`. Remove the
+    frame; a line whose text reaches the right border was wrapped by the pane and goes on in the
+    next framed line. -> (texts, last physical line index per line, -1 for continuation lines)."""
+    lasts = list(range(len(texts)))
+    right = {}
+    for i, t in enumerate(texts):
+        r = t.rstrip()
+        if r.endswith("│") and len(r) > 2:
+            right[i] = len(r) - 1
+    if len(right) < 2:
+        return [_PANE_LEFT.sub("", t, count=1) if "│" in t[:4] else t for t in texts], lasts
+    col = max(set(right.values()), key=list(right.values()).count)
+    out = list(texts)
+    for i, t in enumerate(texts):
+        body = t[: right[i]] if i in right else t
+        out[i] = _PANE_LEFT.sub("", body, count=1) if "│" in body[:4] else body
+    i = 0
+    while i < len(out):
+        j = i
+        # Filled to the border (only the one-space margin before `│`): the pane wrapped it.
+        while right.get(j) == col and texts[j][col - 2:col - 1].strip() and j + 1 in right:
+            j += 1
+            out[i] = out[i].rstrip(" ") + out[j]
+            lasts[j] = -1
+        if j > i:
+            lasts[i] = j
+        i = j + 1
+    return out, lasts
+
+
 def clean_lines(text: str) -> list:
     """Stage 0. Returns one `Line` per pasted line."""
     raws = split_lines(text)
@@ -280,10 +321,11 @@ def clean_lines(text: str) -> list:
     quote = _quote_prefix(texts)
     if quote is not None:
         texts = [quote.sub("", t, count=1) for t in texts]
+    texts, lasts = _unpane(texts)
     width = wrap_width(texts)
-    lasts = list(range(len(texts)))
     if width:
-        texts, lasts = _unwrap(texts, width)
+        texts, more = _unwrap(texts, width)
+        lasts = [-1 if m < 0 or lasts[i] < 0 else max(lasts[m], m) for i, m in enumerate(more)]
     texts = [t.rstrip() for t in texts]
 
     lines = []

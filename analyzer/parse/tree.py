@@ -180,8 +180,10 @@ def build(lines: list) -> Node:
                 raw_owner = node
             continue
 
-        # Not a label: a continuation of the previous multi-valued field, or an item.
-        if prev is not None and prev.label is not None and prev.value and ind >= min(prev.value_col, prev.indent + 1):
+        # Not a label: a continuation of the previous multi-valued field, or an item. A value goes on
+        # aligned under its value column (or, for multi-valued fields, anywhere to the right).
+        if prev is not None and prev.label is not None and prev.value and ind > prev.indent and (
+                ind >= prev.value_col - 2 or prev.label in MULTI_VALUE_LABELS):
             prev.more.append(ln)
             continue
         if prev is not None and prev.label is not None and prev.value and ind == 0:

@@ -360,3 +360,28 @@ def test_get_pods_status_of_the_pod_names_no_container(status):
     from analyzer.parse.tables import containers_from_status
 
     assert containers_from_status(status, "0/1", "0", 7) == ()
+
+
+@pytest.mark.parametrize("name,pods,allocated,conditions,taints", [
+    ("oc-4.15-describe-node-long-annotations.txt", 14, 5, 4, 1),
+    ("k8s-1.9-describe-node-single-row-allocated.txt", 2, 2, 5, 0),
+    ("k8s-1.30-describe-node-not-ready-taints.txt", 5, 5, 5, 2),
+])
+def test_node_tables(name, pods, allocated, conditions, taints):
+    node = parse(read_fixture(CORPUS / name)).objects[0]
+    assert (len(node.pods), len(node.allocated), len(node.conditions), len(node.taints)) == \
+        (pods, allocated, conditions, taints)
+    assert node.ready is not None and node.container_runtime
+
+
+def test_conditions_whose_header_line_was_cut():
+    text = ("$ kubectl describe nodes\n[...]\nName:               etkhub\nRoles:              master\n"
+            "  Type             Status  LastHeartbeatTime                 LastTransitionTime                Reason"
+            "                       Message\n"
+            "  ----             ------  -----------------                 ------------------                ------"
+            "                       -------\n"
+            "  Ready            False   Mon, 03 Jun 2019 13:54:18 +0000   Sun, 02 Jun 2019 21:39:37 +0000   "
+            "KubeletNotReady              PLEG is not healthy: pleg was last seen active 16h5m7.36s ago\n")
+    node = parse(text).objects[0]
+    assert node.kind == "Node" and node.ready.status == "False" and node.ready.reason == "KubeletNotReady"
+    assert node.ready.message.startswith("PLEG is not healthy")
