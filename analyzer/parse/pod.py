@@ -88,7 +88,8 @@ def _container(node: Node, init: bool) -> Container:
     env_node = f.get("Environment") or f.get("Environment Variables")
     if env_node is not None:
         for c in env_node.labelled():
-            env.append(EnvVar(c.label, c.full_value if c.more else c.value, c.line.no))
+            value = "\n".join([c.value] + [m.text.strip() for m in c.more]) if c.more else c.value
+            env.append(EnvVar(c.label, value, c.line.no))
     env_from_node = f.get("Environment Variables from")
     env_from = tuple(Val(i.value, i.line.no) for i in env_from_node.children) if env_from_node else ()
     mounts_node = f.get("Mounts")

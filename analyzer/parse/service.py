@@ -22,7 +22,11 @@ def _ports(root: Node) -> tuple:
             name, port = (words[0], words[1]) if len(words) >= 2 else ("<unset>", c.value)
             cur = {"name": name, "port": port, "line": c.line.no}
         elif cur is not None and c.label in ("TargetPort", "NodePort", "Endpoints"):
-            cur[c.label] = full(c) if c.label == "Endpoints" else Val(c.value, c.line.no)
+            if c.label == "Endpoints":
+                cur[c.label] = full(c)
+            else:
+                # `NodePort:  web  32593/TCP` names the port like `Port:` does: keep the number.
+                cur[c.label] = Val(c.value.split()[-1] if c.value.split() else c.value, c.line.no)
     if cur is not None:
         out.append(cur)
     return tuple(ServicePort(p["name"], p["port"], p.get("TargetPort"), p.get("NodePort"), p.get("Endpoints"),
