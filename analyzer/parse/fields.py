@@ -43,9 +43,12 @@ def kv_values(node: Optional[Node], sep: str = "=") -> dict:
     for text, _line in node.values:
         if text in ("<none>",):
             continue
-        k, s, v = text.partition(sep)
-        if s:
-            out[k.strip()] = v.strip()
+        # kubectl <= 1.2 joined labels with commas on one line: `pod-template-hash=1981,run=web`.
+        parts = text.split(",") if sep == "=" and "," in text and all(sep in p for p in text.split(",")) else [text]
+        for part in parts:
+            k, s, v = part.partition(sep)
+            if s:
+                out[k.strip()] = v.strip()
     return out
 
 
