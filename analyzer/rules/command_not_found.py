@@ -16,7 +16,8 @@ META = RuleMeta(
     severity=Severity.ERROR, rank=45,
     summary="The runtime cannot start the container's process: the executable is not in the image, is not executable, or there is no command at all.",
     statuses=("RunContainerError", "StartError", "CreateContainerError", "ContainerCannotRun", "CrashLoopBackOff",
-              "executable file not found in $PATH"),
+              "executable file not found in $PATH", "Init:RunContainerError", "no such file or directory",
+              "permission denied"),
     related=("image-arch-mismatch", "crashloop-app-error", "init-container-failure"),
 )
 

@@ -10,7 +10,7 @@ META = RuleMeta(
     id="evicted", cls="evicted", title="Evicted by the kubelet (node under pressure)",
     severity=Severity.ERROR, rank=10,
     summary="The node ran low on memory, disk (ephemeral storage) or PIDs, and the kubelet evicted the pod to protect itself.",
-    statuses=("Evicted", "Failed"),
+    statuses=("Evicted", "Failed", "The node was low on resource"),
     related=("node-pressure", "oomkilled"),
 )
 

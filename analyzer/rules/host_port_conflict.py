@@ -9,7 +9,7 @@ META = RuleMeta(
     id="host-port-conflict", cls="host-port-conflict", title="Host port already taken on every node",
     severity=Severity.ERROR, rank=26,
     summary="The pod asks for a hostPort that another pod already uses on every candidate node.",
-    statuses=("Pending", "FailedScheduling", "NodePorts"),
+    statuses=("Pending", "FailedScheduling", "NodePorts", "didn't have free ports for the requested pod ports"),
     related=("pod-anti-affinity", "insufficient-resources"),
 )
 

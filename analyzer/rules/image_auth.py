@@ -10,7 +10,8 @@ META = RuleMeta(
     id="image-auth", cls="image-auth", title="Registry refused the credentials",
     severity=Severity.ERROR, rank=33,
     summary="The registry needs credentials the node did not have: no pull secret, a wrong or expired one, or one in another namespace.",
-    statuses=("ErrImagePull", "ImagePullBackOff", "FailedToRetrieveImagePullSecret"),
+    statuses=("ErrImagePull", "ImagePullBackOff", "FailedToRetrieveImagePullSecret", "Init:ImagePullBackOff",
+              "pull access denied", "401 Unauthorized", "no basic auth credentials"),
     related=("image-not-found", "image-rate-limit", "image-registry-unreachable"),
 )
 

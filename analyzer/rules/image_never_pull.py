@@ -10,7 +10,7 @@ META = RuleMeta(
     id="image-never-pull", cls="image-never-pull", title="Image not on the node (pull policy Never)",
     severity=Severity.ERROR, rank=31,
     summary="imagePullPolicy is Never, so the kubelet only uses images already on the node, and this one is not there.",
-    statuses=("ErrImageNeverPull",),
+    statuses=("ErrImageNeverPull", "is not present with pull policy of Never"),
     related=("image-not-found",),
 )
 

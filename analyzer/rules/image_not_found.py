@@ -13,7 +13,7 @@ META = RuleMeta(
     id="image-not-found", cls="image-not-found", title="Image or tag not found",
     severity=Severity.ERROR, rank=32,
     summary="The registry has no such repository, tag or digest, so the kubelet cannot pull the image.",
-    statuses=("ErrImagePull", "ImagePullBackOff", "Init:ImagePullBackOff"),
+    statuses=("ErrImagePull", "ImagePullBackOff", "Init:ImagePullBackOff", "manifest unknown", "not found"),
     related=("image-auth", "invalid-image-name", "image-registry-unreachable"),
 )
 

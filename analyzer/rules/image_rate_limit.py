@@ -11,7 +11,7 @@ META = RuleMeta(
     id="image-rate-limit", cls="image-rate-limit", title="Registry rate limit reached",
     severity=Severity.ERROR, rank=34,
     summary="The registry refused the pull because too many pulls came from the node's address (Docker Hub: toomanyrequests).",
-    statuses=("ErrImagePull", "ImagePullBackOff", "toomanyrequests"),
+    statuses=("ErrImagePull", "ImagePullBackOff", "toomanyrequests", "429 Too Many Requests"),
     related=("image-auth", "image-registry-unreachable"),
 )
 

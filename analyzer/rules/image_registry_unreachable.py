@@ -13,7 +13,8 @@ META = RuleMeta(
     id="image-registry-unreachable", cls="image-registry-unreachable", title="Registry unreachable from the node",
     severity=Severity.ERROR, rank=35,
     summary="The node could not reach or trust the registry: DNS, a timeout or refused connection, a proxy, TLS, a plain-HTTP registry, a registry outage or a pull deadline.",
-    statuses=("ErrImagePull", "ImagePullBackOff", "RegistryUnavailable"),
+    statuses=("ErrImagePull", "ImagePullBackOff", "RegistryUnavailable", "Init:ImagePullBackOff", "no such host",
+              "i/o timeout", "connection refused", "x509"),
     related=("image-auth", "image-rate-limit", "image-not-found"),
 )
 

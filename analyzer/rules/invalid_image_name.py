@@ -11,7 +11,7 @@ META = RuleMeta(
     id="invalid-image-name", cls="invalid-image-name", title="Invalid image reference",
     severity=Severity.ERROR, rank=30,
     summary="The image string is not a valid reference (uppercase letters, a scheme, a stray colon or space, an unrendered template), so the kubelet never tries to pull it.",
-    statuses=("InvalidImageName", "InspectFailed"),
+    statuses=("InvalidImageName", "InspectFailed", "invalid reference format"),
     related=("image-not-found",),
 )
 

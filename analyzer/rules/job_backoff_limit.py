@@ -10,7 +10,7 @@ META = RuleMeta(
     id="job-backoff-limit", cls="job-backoff-limit", title="Job gave up after too many failed pods",
     severity=Severity.ERROR, rank=60, kinds=("Job", "CronJob", "Pod"),
     summary="The Job's pods failed more times than backoffLimit (default 6), so the Job is marked Failed; the cause is in the failed pods.",
-    statuses=("BackoffLimitExceeded", "Failed"),
+    statuses=("BackoffLimitExceeded", "Failed", "Job has reached the specified backoff limit"),
     related=("crashloop-app-error", "oomkilled", "job-deadline-exceeded"),
 )
 

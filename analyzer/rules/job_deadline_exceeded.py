@@ -8,7 +8,7 @@ META = RuleMeta(
     id="job-deadline-exceeded", cls="job-deadline-exceeded", title="Job ran past its deadline",
     severity=Severity.ERROR, rank=16, kinds=("Job", "CronJob", "Pod"),
     summary="The Job (or pod) was active longer than activeDeadlineSeconds, so Kubernetes stopped it.",
-    statuses=("DeadlineExceeded",),
+    statuses=("DeadlineExceeded", "Job was active longer than specified deadline"),
     related=("job-backoff-limit",),
 )
 

@@ -15,7 +15,7 @@ META = RuleMeta(
     id="missing-config-key", cls="missing-config-key", title="Key missing from a ConfigMap or Secret",
     severity=Severity.ERROR, rank=26,
     summary="The ConfigMap or Secret exists, but not the key the pod reads from it (keys are case-sensitive), so the container cannot be created.",
-    statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount"),
+    statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount", "couldn't find key"),
     related=("missing-configmap", "missing-secret"),
 )
 

@@ -12,7 +12,8 @@ META = RuleMeta(
     id="missing-configmap", cls="missing-configmap", title="Referenced ConfigMap does not exist",
     severity=Severity.ERROR, rank=26,
     summary="A ConfigMap the pod reads (env, envFrom or a volume) does not exist in the pod's namespace, so the container cannot be created.",
-    statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount", "Init:CreateContainerConfigError"),
+    statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount", "Init:CreateContainerConfigError",
+              'configmap "…" not found'),
     related=("missing-secret", "missing-config-key", "volume-mount-failure"),
 )
 

@@ -11,7 +11,8 @@ META = RuleMeta(
     id="missing-secret", cls="missing-secret", title="Referenced Secret does not exist",
     severity=Severity.ERROR, rank=26,
     summary="A Secret the pod reads (env, envFrom or a volume) does not exist in the pod's namespace, so the container cannot be created.",
-    statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount", "Init:CreateContainerConfigError"),
+    statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount", "Init:CreateContainerConfigError",
+              'secret "…" not found'),
     related=("missing-configmap", "missing-config-key", "image-auth", "volume-mount-failure"),
 )
 

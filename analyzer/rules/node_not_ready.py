@@ -10,7 +10,8 @@ META = RuleMeta(
     id="node-not-ready", cls="node-not-ready", title="The node is not ready (lost or shut down)",
     severity=Severity.ERROR, rank=12,
     summary="The pod's node stopped reporting or is NotReady (kubelet, runtime, network or the machine itself), or shut down.",
-    statuses=("NodeNotReady", "NodeLost", "Unknown", "Terminating", "Shutdown", "NodeShutdown"),
+    statuses=("NodeNotReady", "NodeLost", "Unknown", "Terminating", "Shutdown", "NodeShutdown",
+              "Kubelet stopped posting node status"),
     related=("node-pressure", "sandbox-network-failure", "multi-attach"),
     kinds=("Pod", "Node"),
 )

@@ -9,7 +9,8 @@ META = RuleMeta(
     id="node-selector-affinity-mismatch", cls="node-selector-affinity-mismatch", title="No node matches the pod's node selector",
     severity=Severity.ERROR, rank=21,
     summary="The pod's nodeSelector or required node affinity matches no (available) node label.",
-    statuses=("Pending", "FailedScheduling", "NodeAffinity", "MatchNodeSelector"),
+    statuses=("Pending", "FailedScheduling", "NodeAffinity", "MatchNodeSelector",
+              "didn't match Pod's node affinity/selector", "didn't match node selector"),
     related=("taint-not-tolerated", "insufficient-resources", "pod-anti-affinity"),
 )
 

@@ -9,7 +9,7 @@ META = RuleMeta(
     id="node-unschedulable", cls="node-unschedulable", title="Nodes are cordoned",
     severity=Severity.ERROR, rank=25,
     summary="The nodes the pod could use are marked unschedulable (cordoned), usually during a drain or an upgrade.",
-    statuses=("Pending", "FailedScheduling", "SchedulingDisabled"),
+    statuses=("Pending", "FailedScheduling", "SchedulingDisabled", "node(s) were unschedulable"),
     related=("taint-not-tolerated", "insufficient-resources"),
     kinds=("Pod", "Node"),
 )

@@ -9,7 +9,8 @@ META = RuleMeta(
     id="pod-anti-affinity", cls="pod-anti-affinity", title="Pod (anti-)affinity or topology spread cannot be met",
     severity=Severity.ERROR, rank=24,
     summary="Required pod affinity, anti-affinity or topology spread constraints leave no node the pod may use.",
-    statuses=("Pending", "FailedScheduling"),
+    statuses=("Pending", "FailedScheduling", "didn't match pod anti-affinity rules",
+              "didn't match pod topology spread constraints"),
     related=("insufficient-resources", "node-selector-affinity-mismatch"),
 )
 

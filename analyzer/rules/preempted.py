@@ -10,7 +10,7 @@ META = RuleMeta(
     id="preempted", cls="preempted", title="Preempted by a higher-priority pod",
     severity=Severity.ERROR, rank=14,
     summary="The scheduler (or the kubelet, for a critical pod) evicted this pod to make room for a pod with a higher priority.",
-    statuses=("Preempted", "Preempting"),
+    statuses=("Preempted", "Preempting", "Preempted in order to admit critical pod"),
     related=("insufficient-resources", "evicted"),
 )
 

@@ -9,7 +9,8 @@ META = RuleMeta(
     id="pvc-unbound", cls="pvc-unbound", title="PersistentVolumeClaim is not bound",
     severity=Severity.ERROR, rank=19,
     summary="A PersistentVolumeClaim the pod needs is still Pending: no StorageClass or provisioner, no matching PV, or provisioning failed.",
-    statuses=("Pending", "FailedScheduling", "FailedBinding", "ProvisioningFailed"),
+    statuses=("Pending", "FailedScheduling", "FailedBinding", "ProvisioningFailed",
+              "unbound immediate PersistentVolumeClaims"),
     related=("volume-node-affinity-conflict", "volume-mount-failure"),
     kinds=("Pod", "PersistentVolumeClaim"),
 )

@@ -9,7 +9,7 @@ META = RuleMeta(
     id="quota-exceeded", cls="quota-exceeded", title="Rejected by a ResourceQuota or LimitRange",
     severity=Severity.ERROR, rank=6, kinds=OWNER_KINDS,
     summary="The namespace's ResourceQuota (or a LimitRange) refused the pod, so the controller cannot create it; no pod exists to describe.",
-    statuses=("FailedCreate", "exceeded quota", "ReplicaFailure"),
+    statuses=("FailedCreate", "exceeded quota", "ReplicaFailure", "must specify limits"),
     related=("pod-security-violation", "admission-webhook-denied", "insufficient-resources"),
 )
 

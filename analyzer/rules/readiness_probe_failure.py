@@ -12,7 +12,7 @@ META = RuleMeta(
     id="readiness-probe-failure", cls="readiness-probe-failure", title="Readiness probe fails, the pod gets no traffic",
     severity=Severity.ERROR, rank=70,
     summary="The container runs but its readiness probe fails, so it is not Ready and Services send it no traffic.",
-    statuses=("Unhealthy", "Running", "0/1", "Readiness probe failed"),
+    statuses=("Unhealthy", "Running", "0/1", "Readiness probe failed", "Endpoints: <none>"),
     related=("liveness-probe-failure", "startup-probe-failure", "service-no-endpoints"),
 )
 

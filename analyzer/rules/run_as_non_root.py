@@ -13,7 +13,9 @@ META = RuleMeta(
     id="run-as-non-root", cls="run-as-non-root", title="Image runs as root but runAsNonRoot is set",
     severity=Severity.ERROR, rank=43,
     summary="The pod's securityContext demands a non-root user (runAsNonRoot: true), but the image would run as root or as a named user the kubelet cannot verify, so the container is not started.",
-    statuses=("CreateContainerConfigError", "Init:CreateContainerConfigError"),
+    statuses=("CreateContainerConfigError", "Init:CreateContainerConfigError",
+              "runAsNonRoot and image will run as root", "runAsNonRoot and image has non-numeric user",
+              "breaks non-root policy"),
     related=("pod-security-violation", "command-not-found"),
 )
 

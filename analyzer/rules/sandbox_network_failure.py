@@ -11,7 +11,7 @@ META = RuleMeta(
     id="sandbox-network-failure", cls="sandbox-network-failure", title="Pod network (sandbox) cannot be set up",
     severity=Severity.ERROR, rank=24,
     summary="The container runtime cannot create the pod's sandbox, almost always because the CNI network plugin failed on that node.",
-    statuses=("ContainerCreating", "FailedCreatePodSandBox", "NetworkNotReady"),
+    statuses=("ContainerCreating", "FailedCreatePodSandBox", "NetworkNotReady", "Failed to create pod sandbox"),
     related=("node-not-ready", "volume-mount-failure"),
 )
 

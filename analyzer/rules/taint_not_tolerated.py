@@ -9,7 +9,7 @@ META = RuleMeta(
     id="taint-not-tolerated", cls="taint-not-tolerated", title="Nodes have taints the pod does not tolerate",
     severity=Severity.ERROR, rank=23,
     summary="The nodes the pod could run on carry taints (control-plane, not-ready, a dedicated pool) that the pod has no toleration for.",
-    statuses=("Pending", "FailedScheduling", "untolerated taint"),
+    statuses=("Pending", "FailedScheduling", "untolerated taint", "had taints that the pod didn't tolerate"),
     related=("node-selector-affinity-mismatch", "node-not-ready", "insufficient-resources"),
 )
 

@@ -9,7 +9,8 @@ META = RuleMeta(
     id="volume-mount-failure", cls="volume-mount-failure", title="Volume cannot be mounted",
     severity=Severity.ERROR, rank=27,
     summary="The kubelet cannot attach or mount one of the pod's volumes (NFS, CSI driver, timeouts), so its containers stay in ContainerCreating.",
-    statuses=("ContainerCreating", "FailedMount", "FailedAttachVolume"),
+    statuses=("ContainerCreating", "FailedMount", "FailedAttachVolume", "MountVolume.SetUp failed",
+              "Unable to attach or mount volumes"),
     related=("multi-attach", "pvc-unbound", "missing-configmap", "missing-secret"),
 )
 
