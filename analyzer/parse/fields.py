@@ -141,7 +141,7 @@ def conditions(node: Optional[Node]) -> tuple:
             cols = [c for c, _ in cells]
             continue
         row = split_at(text, cols) if cols else None
-        if row is not None and names is not None and len(row) == len(names) and row[0] and " " not in row[0] \
+        if row is not None and names is not None and len(row) == len(names) >= 2 and row[0] and " " not in row[0] \
                 and row[1] in ("True", "False", "Unknown", ""):
             d = dict(zip(names, row))
             more = " ".join(m.text.strip() for m in item.more)

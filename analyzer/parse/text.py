@@ -171,12 +171,12 @@ def _unwrap(texts: list, width: int) -> tuple:
     i = 0
     while i < len(texts):
         j = i
-        joined = texts[i]
+        parts = [texts[i]]
         while len(texts[j]) == width and j + 1 < len(texts) and _continues(texts[j], texts[j + 1]):
             j += 1
-            joined += texts[j]
+            parts.append(texts[j])
         if j > i:
-            out[i] = joined
+            out[i] = "".join(parts)
             last[i] = j
             for k in range(i + 1, j + 1):
                 last[k] = -1
@@ -300,12 +300,15 @@ def _unpane(texts: list) -> tuple:
     i = 0
     while i < len(out):
         j = i
+        parts = [out[i]]
         # Filled to the border (only the one-space margin before `│`): the pane wrapped it.
         while right.get(j) == col and texts[j][col - 2:col - 1].strip() and j + 1 in right:
             j += 1
-            out[i] = out[i].rstrip(" ") + out[j]
+            parts[-1] = parts[-1].rstrip(" ")
+            parts.append(out[j])
             lasts[j] = -1
         if j > i:
+            out[i] = "".join(parts)
             lasts[i] = j
         i = j + 1
     return out, lasts
