@@ -304,7 +304,10 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
         return build_pvc(root, base)
     if kind == "Service":
         return build_service(root, base)
-    return KubeObject(kind=kind, conditions=conditions(top.get("Conditions")), **base)
+    conds = conditions(top.get("Conditions"))
+    if not conds and top.get("Status") is not None:
+        conds = _generic_conditions(top["Status"].child("Conditions"))
+    return KubeObject(kind=kind, conditions=conds, **base)
 
 
 # Event messages that name their pod: the kubelet's back-off (>= 1.26) and the scheduler's assignment.
@@ -343,6 +346,34 @@ def _named_by_events(kind: str, events: tuple):
         if m:
             return Val(m.group("name"), e.line)
     return None
+
+
+def _generic_conditions(node) -> tuple:
+    """The generic describer (custom resources) prints `Status:` / `Conditions:` as groups of
+    `Type:`, `Status:`, `Reason:`, `Message:` fields, one group per condition."""
+    from ..model import Condition
+
+    if node is None:
+        return ()
+    groups, cur = [], {}
+    for c in node.labelled():
+        if c.label in cur:
+            groups.append(cur)
+            cur = {}
+        cur[c.label] = c
+    if cur:
+        groups.append(cur)
+    out = []
+    for g in groups:
+        t = g.get("Type")
+        if t is None:
+            continue
+        def f(label):
+            n = g.get(label)
+            return (n.full_value.replace("\n", " ") if label == "Message" else n.value) if n is not None else ""
+        out.append(Condition(t.value, f("Status"), f("Reason"), f("Message"), t.line.no,
+                             f("Last Transition Time")))
+    return tuple(out)
 
 
 def _hints(cmd) -> tuple:

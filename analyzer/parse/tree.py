@@ -146,7 +146,10 @@ def build(lines: list) -> Node:
         lab = match_label(text)
 
         if raw_owner is not None:
-            ends = lab is not None and lab[1] in KNOWN_LABELS and (lab[0] > 0 or raw_owner.indent == 0)
+            # A raw value (a termination message) ends at the next field: a known one, or any label
+            # at the message's own indent (the generic describer's `Message:` among its siblings).
+            ends = lab is not None and ((lab[1] in KNOWN_LABELS and (lab[0] > 0 or raw_owner.indent == 0)) or
+                                        (lab[0] == raw_owner.indent and raw_owner.indent > 0))
             if not ends:
                 raw_owner.more.append(ln)
                 continue

@@ -232,6 +232,7 @@ OBJECTS = {
         ("Pod", "checkout-6d8f7c9b54-zz81c", "shop", 0)],
     "noise-ci-log-timestamps.txt": [("Pod", "memory-test-3", "mem-testing", 1)],
     "noise-editor-line-numbers.txt": [("Service", "web-app-service", "orion", 0)],
+    "k8s-1.27-describe-custom-resource-certificate.txt": [("Certificate", "shop-example-com", "shop", 3)],
     "okd-3.11-describe-pod-crio-args-column0.txt": [
         ("Pod", "master-controllers-cnv-executor-qelab-master1.example.com", "kube-system", 0)],
 }
@@ -372,6 +373,13 @@ def test_node_tables(name, pods, allocated, conditions, taints):
     assert (len(node.pods), len(node.allocated), len(node.conditions), len(node.taints)) == \
         (pods, allocated, conditions, taints)
     assert node.ready is not None and node.container_runtime
+
+
+def test_custom_resource_conditions_from_the_generic_describer():
+    obj = parse(read_fixture(CORPUS / "k8s-1.27-describe-custom-resource-certificate.txt")).objects[0]
+    ready = obj.condition("Ready")
+    assert (ready.status, ready.reason, ready.message) == \
+        ("False", "DoesNotExist", "Issuing certificate as Secret does not exist")
 
 
 def test_conditions_whose_header_line_was_cut():
