@@ -16,6 +16,7 @@ import argparse
 import fnmatch
 import http.server
 import os
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -98,12 +99,21 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_server(directory: Path, bind: str = "127.0.0.1", port: int = 8000, quiet: bool = False):
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A browser that closes a connection mid-download (a reload, a closed tab) is no error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def make_server(directory: Path, bind: str = "127.0.0.1", port: int = 8000, quiet: bool = False) -> Server:
     handler = type("SiteHandler", (Handler,), {
         "header_rules": read_headers_file(directory / "_headers"),
         "quiet": quiet,
     })
-    return http.server.ThreadingHTTPServer((bind, port), partial(handler, directory=str(directory)))
+    return Server((bind, port), partial(handler, directory=str(directory)))
 
 
 def main() -> None:

@@ -237,7 +237,7 @@ function startTool() {
         stopTimers();
         ready = true;
         failed = false;
-        performance.mark("kubeclue:ready");
+        performance.mark("kubeclue:ready", { detail: { runtimeMs: msg.runtimeMs, analyzerMs: msg.analyzerMs } });
         setRuntime("ready", `Ready · Python ${msg.python}, in this tab`);
         registerServiceWorker();
         if (waiting) {
