@@ -297,12 +297,21 @@ def _unpane(texts: list) -> tuple:
     for i, t in enumerate(texts):
         body = t[: right[i]] if i in right else t
         out[i] = _PANE_LEFT.sub("", body, count=1) if "│" in body[:4] else body
+    framed = {i for i, t in enumerate(texts) if "│" in t[:4]}
+
+    def wrapped(j: int) -> bool:
+        # Text up to the border (only the one-space margin before `│`), and the next framed line
+        # starts right after its frame with no structure of its own: the pane wrapped the line.
+        if j not in right or j + 1 not in framed or not texts[j][right[j] - 2:right[j] - 1].strip():
+            return False
+        nxt = out[j + 1]
+        return right[j] == col or (bool(nxt) and not nxt[0].isspace() and not _STRUCTURE.match(nxt))
+
     i = 0
     while i < len(out):
         j = i
         parts = [out[i]]
-        # Filled to the border (only the one-space margin before `│`): the pane wrapped it.
-        while right.get(j) == col and texts[j][col - 2:col - 1].strip() and j + 1 in right:
+        while wrapped(j):
             j += 1
             parts[-1] = parts[-1].rstrip(" ")
             parts.append(out[j])
@@ -321,10 +330,10 @@ def clean_lines(text: str) -> list:
     prefix = _line_prefix(texts)
     if prefix is not None:
         texts = [prefix.sub("", t, count=1) for t in texts]
+    texts, lasts = _unpane(texts)
     quote = _quote_prefix(texts)
     if quote is not None:
         texts = [quote.sub("", t, count=1) for t in texts]
-    texts, lasts = _unpane(texts)
     width = wrap_width(texts)
     if width:
         texts, more = _unwrap(texts, width)
