@@ -198,6 +198,8 @@ function startTool() {
       type: "boot",
       indexURL: new URL(body.dataset.pyodide, location.href).href,
       bundleURL: new URL(body.dataset.bundle, location.href).href,
+      // Served from the service worker's cache: what the server says now does not matter.
+      cached: Boolean(navigator.serviceWorker?.controller),
     });
     timers = [
       setTimeout(() => {
@@ -301,7 +303,7 @@ function startTool() {
     const primary = report.primary;
     if (primary) {
       const sameFinding = (c) => c.finding.id === primary.id && c.finding.class === primary.class;
-      const objectName = (o) => [o.kind, o.namespace, o.name].filter(Boolean).join("/");
+      const objectName = (o) => `${o.kind}/${o.namespace || "?"}/${o.name || "?"}`; // report.py's ref
       let at = cards.findIndex((c) => sameFinding(c) && objectName(c.obj) === primary.object);
       if (at < 0) at = cards.findIndex(sameFinding); // an object without a name in the paste
       if (at > 0) cards.unshift(...cards.splice(at, 1));
@@ -338,13 +340,16 @@ function startTool() {
         w.line ? " " : null, w.message)))) : null;
 
     const showPaste = report.verdict !== "unrecognized";
+    const next = report.next || [];
     results.replaceChildren(
       h("div", { class: `verdict verdict-${report.verdict}` },
         h("h2", null, verdictText[0]),
-        verdictText[1] ? h("p", { class: "verdict-detail" }, verdictText[1]) : null,
-        h("p", { class: "verdict-stats" }, stats)),
-      h("div", { class: showPaste ? "results-grid" : "results-single" },
-        h("div", { class: "results-main" }, findings, warningList),
+        verdictText[1] ? h("p", { class: "verdict-detail" }, rich(verdictText[1])) : null,
+        h("p", { class: "verdict-stats" }, stats),
+        next.length ? h("section", { class: "finding-block" }, h("h4", null, "Next, paste the output of"), commandList(next)) : null),
+      // Findings beside the paste; with none, the paste (for the warnings' line links) below.
+      h("div", { class: cards.length ? "results-grid" : "results-single" },
+        h("div", { class: "results-main" }, cards.length ? findings : null, warningList),
         showPaste ? h("div", { class: "paste-view", tabindex: "0", "aria-label": "Your paste" }, renderPaste(text, evidence)) : null),
     );
     results.hidden = false;

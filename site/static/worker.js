@@ -3,7 +3,7 @@
 // module workers (pyodide-notes §3.3).
 //
 // Protocol (app.js <-> worker): every message is a plain object with a `type`.
-//   page -> worker  {type: "boot", indexURL, bundleURL}
+//   page -> worker  {type: "boot", indexURL, bundleURL, cached}
 //                   {type: "analyze", id, text}
 //   worker -> page  {type: "stage", stage: "runtime" | "analyzer"}
 //                   {type: "ready", pyodide, python, runtimeMs, analyzerMs}
@@ -29,7 +29,7 @@ self.onmessage = (event) => {
 class BootError extends Error {}
 const NEVER = new Promise(() => {});
 
-async function boot({ indexURL, bundleURL }) {
+async function boot({ indexURL, bundleURL, cached }) {
   const t0 = performance.now();
   self.postMessage({ type: "stage", stage: "runtime" });
   // Start every download at once; the analyzer bundle is small and arrives first.
@@ -40,7 +40,7 @@ async function boot({ indexURL, bundleURL }) {
   })();
   // loadPyodide() hangs instead of failing when the wasm cannot be compiled, so look for the
   // known causes alongside it and fail fast with a message that names the fix.
-  const failures = Promise.race([preflight(indexURL), bundle.then(() => NEVER)]);
+  const failures = Promise.race([preflight(indexURL, cached), bundle.then(() => NEVER)]);
   const pyodide = await Promise.race([runtime, failures]);
   const t1 = performance.now();
   self.postMessage({ type: "stage", stage: "analyzer" });
@@ -60,7 +60,7 @@ async function boot({ indexURL, bundleURL }) {
   });
 }
 
-async function preflight(indexURL) {
+async function preflight(indexURL, cached) {
   try {
     // The smallest valid module: fails only when the policy forbids compiling WebAssembly.
     await WebAssembly.compile(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
@@ -69,6 +69,7 @@ async function preflight(indexURL) {
       "This page's Content-Security-Policy forbids WebAssembly: script-src needs 'wasm-unsafe-eval'.",
     );
   }
+  if (cached) return NEVER; // the service worker answers from its cache, checked when it was filled
   let response;
   try {
     response = await fetch(indexURL + "pyodide.asm.wasm", { method: "HEAD", cache: "no-store" });

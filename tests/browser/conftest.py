@@ -143,8 +143,8 @@ def findings_in_order(report: dict) -> list[dict]:
     primary = report.get("primary")
     if primary and found:
         same = [i for i, (f, _) in enumerate(found) if (f["id"], f["class"]) == (primary["id"], primary["class"])]
-        exact = [i for i in same if "/".join(x for x in (found[i][1]["kind"], found[i][1].get("namespace"),
-                                                          found[i][1].get("name")) if x) == primary["object"]]
+        ref = lambda o: f"{o['kind']}/{o.get('namespace') or '?'}/{o.get('name') or '?'}"  # report.py's ref
+        exact = [i for i in same if ref(found[i][1]) == primary["object"]]
         at = (exact or same or [0])[0]
         found.insert(0, found.pop(at))
     return [f for f, _ in found]
