@@ -1,0 +1,665 @@
+"""Redaction for sharing a paste: secrets and identifying values replaced, consistently.
+
+`redact(text)` replaces what a paste should not carry into a ticket or a chat with stable
+placeholders: the same value gets the same placeholder everywhere (`<secret-1>`, `<ip-2>`,
+`<host-1>`...), so the redacted paste still reads, and still gets the same diagnosis.
+
+What is replaced, and what is kept on purpose:
+
+* Literal environment values (describe's `NAME:  value` under `Environment:`) become
+  `<secret-N>` when the name says secret (PASSWORD, TOKEN, KEY...), `<value-N>` otherwise.
+  Kept: `<set to the key ...>` references and `(v1:...)` field references (they name where a
+  value comes from, not the value), and values that identify nothing: numbers up to 8 digits,
+  quantities and durations (`512Mi`, `30s`), booleans, log levels, absolute paths and JVM
+  memory flags (the OOM rule reads `-Xmx`). Option lists (`-Dkey=value -Xmx1g`) are redacted
+  option by option, so `-Xmx1g` survives next to a redacted `-Dapp.password=<secret-1>`.
+* Credentials anywhere: values of `--password=`/`--token x`/`password=`/`"apiKey": "..."`
+  (a key naming a secret, not one naming a file, a name or a TTL), `Authorization:` headers
+  and `Bearer` tokens, mysql's `-pSECRET`, the password (and user) in `scheme://user:pass@host`,
+  JWTs, AWS access key ids, provider tokens (`sk-...`, `ghp_...`, `xoxb-...`, `glpat-...`,
+  `AIza...`) and PEM blocks (the BEGIN/END lines stay, the body lines are replaced one by one).
+  A credential seen once is replaced wherever else it appears (last-applied annotations).
+* IP addresses, v4 and v6 (`<ip-N>`; the CIDR suffix and the port stay). Kept: loopback,
+  unspecified, broadcast and the cloud metadata address, which identify nothing.
+* Host names (`<host-N>`): FQDNs ending in a real or an internal top-level domain
+  (`ip-10-0-1-5.ec2.internal`, `db.acme.corp`) and AWS-style node names (`ip-10-0-1-5`).
+  Kept: public domains (kubernetes.io label keys, docker.io, ghcr.io, quay.io, gcr.io,
+  github.com...), in-cluster DNS (`*.svc.cluster.local`, made of object names: see `names`),
+  file and class names (`app.py`, `java.lang.OutOfMemoryError`).
+* Registry accounts (`<account-N>`): the account part of an image (`ghcr.io/acme/web` ->
+  `ghcr.io/<account-1>/web`), and the account inside cloud registry hosts
+  (`123456789012.dkr.ecr...`, `acme.azurecr.io`), so the kind of registry stays visible.
+  Kept: public hosts, official images and well-known public organisations (`bitnami/...`).
+* E-mail addresses (`<email-N>`).
+* With `names=True`, object names (`<name-N>`): pods, namespaces, controllers, containers,
+  nodes, service accounts, ConfigMaps, Secrets and claims named in the paste, and the
+  service/namespace labels of in-cluster DNS names. A generated suffix stays
+  (`<name-1>-7f8d9c6b5-xq5ml`), so a pod still reads as its Deployment's. Kept:
+  `default` and the `kube-*` system namespaces.
+
+Never changed: the number of lines (the page highlights evidence by line number), line
+endings, and anything else. Pure and deterministic; every pattern is linear in the input.
+"""
+from __future__ import annotations
+
+import functools
+import ipaddress
+import re
+from dataclasses import dataclass
+
+KINDS = ("secret", "value", "user", "email", "ip", "host", "account", "name")
+_PLACEHOLDER = re.compile(r"<(?:secret|value|user|email|ip|host|account|name)-\d+>")
+
+
+@dataclass(frozen=True)
+class Redacted:
+    text: str
+    replacements: dict      # kind -> number of distinct values replaced, e.g. {"ip": 3, "secret": 2}
+
+
+class _Table:
+    """One placeholder per distinct value, whatever kind first saw it."""
+
+    def __init__(self) -> None:
+        self.by_value: dict = {}         # value -> placeholder
+        self.kind_of: dict = {}          # value -> kind
+        self.last: dict = {}             # kind -> last number given
+        self.used: set = set()           # values replaced at least once
+        self.secrets: dict = {}          # credential -> placeholder, for the global pass
+
+    def reserve(self, kind: str, value: str) -> str:
+        ph = self.by_value.get(value)
+        if ph is None:
+            n = self.last.get(kind, 0) + 1
+            self.last[kind] = n
+            # An object name stays a valid Kubernetes name (`secret "name-3" not found` still
+            # reads, and parses, as a name); the other kinds are marked <kind-N>.
+            ph = f"{kind}-{n}" if kind == "name" else f"<{kind}-{n}>"
+            self.by_value[value] = ph
+            self.kind_of[value] = kind
+        return ph
+
+    def get(self, kind: str, value: str) -> str:
+        ph = self.reserve(kind, value)
+        self.used.add(value)
+        return ph
+
+    def counts(self) -> dict:
+        out: dict = {}
+        for value in self.used:
+            kind = self.kind_of[value]
+            out[kind] = out.get(kind, 0) + 1
+        return {k: out[k] for k in KINDS if k in out}
+
+    def secret(self, value: str, kind: str = "secret") -> str:
+        ph = self.get(kind, value)
+        if _distinctive(value, kind):
+            self.secrets[value] = ph
+        return ph
+
+
+def _distinctive(value: str, kind: str) -> bool:
+    """Whether replacing every other occurrence of the value is safe. A plain word (a password
+    `postgres`, an env value `nautobot`) is also a name or a word of the paste's messages:
+    replacing it everywhere would hide the diagnosis, so it is only replaced where it is a value."""
+    if " " in value or len(value) < 6:
+        return False
+    mixed = not value.isalpha() or not (value.islower() or value.isupper())
+    return kind == "secret" and (len(value) >= 12 or mixed)
+
+
+# --- what is harmless -------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[-+]?\d{1,8}(?:\.\d+)?(?:[a-zA-Z]{1,3}|%)?")      # 8080, 0.5, 512Mi, 30s, 75%
+_DURATION = re.compile(r"(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|µs|ns))+")      # 1h30m
+_WORDS = frozenset("""true false yes no on off enabled disabled enable disable null nil none
+    debug info warn warning error trace fatal critical notice verbose""".split())
+_ABS_PATH = re.compile(r"/[\w.@+/-]*")
+_BYTES = re.compile(r"\d+ bytes")                                        # describe secret: `password:  16 bytes`
+_JVM_FLAG = re.compile(r"-X(?:m[sxn]|ss)\d+[kKmMgGtT]?|-XX:[+-]\w+|-XX:\w+=\d+[kKmMgGtT%]?|-Xlog\S*|-server|-client")
+
+
+def _harmless(value: str) -> bool:
+    v = value.strip().strip("\"'")
+    if not v or v.startswith("<") or _PLACEHOLDER.search(v) or not any(ch.isalnum() for ch in v):
+        return True
+    return bool(_NUMBER.fullmatch(v) or _DURATION.fullmatch(v) or v.lower() in _WORDS
+                or _ABS_PATH.fullmatch(v) or _JVM_FLAG.fullmatch(v) or _BYTES.fullmatch(v))
+
+
+# A key that names a credential (`DB_PASSWORD`, `--api-key`, `"clientSecret"`), unless it names
+# something about the credential (`SecretName`, `--password-file`, `TokenExpirationSeconds`).
+_SECRET_KEY = re.compile(
+    r"pass(?:word|wd|phrase)?(?![a-z])|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|"
+    r"signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|ssh[_.-]?key|[_.-]key$|credential|auth(?!or)|"
+    r"session[_.-]?key|account[_.-]?key|signature|(?<![a-z])sig$|(?<![a-z])dsn$|conn(?:ection)?[_.-]?str|cookie",
+    re.IGNORECASE)
+_NOT_SECRET_KEY = re.compile(
+    r"(?:name|names|ref|refs|file|files|path|paths|dir|ttl|seconds|expiration\w*|expiry|length|type|mode|kind|"
+    r"optional|version|id|ids|arn|header|policy|size|count|enabled|format|algorithm|location|url|uri|endpoint|"
+    r"provider|source|mount|volume|items|keys|from|secretref|keyref|lifetime|timeout|period|audience)$",
+    re.IGNORECASE)
+
+_CAMEL_KEY = re.compile(r"[a-z]Key$")          # stripeKey, licenseKey (not a bare `key:`)
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_key(key: str) -> bool:
+    k = key.lstrip("-").rstrip(".")
+    return bool(k) and bool(_SECRET_KEY.search(k) or _CAMEL_KEY.search(k)) and \
+        not _NOT_SECRET_KEY.search(re.sub(r"[_.-]", "", k))
+
+
+# --- the line pass: Environment and Command/Args blocks, PEM blocks ---------------------
+
+_KEY_VALUE = re.compile(r"^([ \t]*)([A-Za-z_][\w.-]*):([ \t]+)(\S.*)$")
+_ENV_HEAD = re.compile(r"^([ \t]*)Environment:[ \t]*$")
+_ARGS_HEAD = re.compile(r"^([ \t]*)(?:Command|Args):[ \t]*$")
+_PEM_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,40})-----")
+_PEM_END = re.compile(r"-----END [A-Z0-9 ]{1,40}-----")
+_MYSQL = re.compile(r"\b(?:mysql\w*|mariadb\w*)\b", re.IGNORECASE)
+_MYSQL_P = re.compile(r"(?<![\w-])-p([^\s'\"]{2,})")
+_FLAG_ALONE = re.compile(r"^[ \t]*(--?[A-Za-z][\w.-]*)[ \t]*$")
+_FIELD_REF = re.compile(r"\((?:v1:[\w.\[\]'/-]+|(?:limits|requests)\.[\w.-]+)\)\s*$")
+
+
+def _indent(line: str) -> int:
+    e = line.expandtabs(8) if "\t" in line else line
+    return len(e) - len(e.lstrip(" "))
+
+
+def _env_value(name: str, value: str, t: _Table) -> str:
+    """A literal env value -> its redacted form (the value itself when it is harmless)."""
+    if value.startswith("<") or _FIELD_REF.search(value) or _harmless(value):
+        return value
+    addr = value.rsplit(":", 1)[0] if re.fullmatch(r"[^:]+:\d{1,5}", value) else value
+    if _IPV4.fullmatch(addr) or _HOSTISH.fullmatch(addr) or (":" in value and _IPV6.fullmatch(value)):
+        return value                  # an address: the IP and host passes replace it as they do elsewhere
+    kind = "secret" if _secret_key(name) or _TOKENS.fullmatch(value) else "value"
+    words = value.split()
+    if words and all(w.startswith("-") for w in words):
+        # An option list (JAVA_OPTS): redact option by option, keeping the harmless ones.
+        out = []
+        for w in words:
+            if _harmless(w):
+                out.append(w)
+            elif "=" in w:
+                k, _, v = w.partition("=")
+                out.append(w if _harmless(v) else f"{k}={t.secret(v, 'secret' if _secret_key(k) else kind)}")
+            else:
+                out.append(t.secret(w, kind))
+        return " ".join(out)
+    return t.secret(value, kind)
+
+
+def _line_pass(lines: list, t: _Table) -> None:
+    env_at = args_at = -1          # indentation of the open Environment / Command|Args block
+    env_entry = -1                 # indentation of the block's entries
+    env_ph = ""                    # placeholder of the value a continuation line belongs to
+    mysql = False
+    flag_waits = False             # the previous argument was a credential flag: this one is its value
+    pem_end = -1                   # inside a PEM block up to this line
+    pem = ""
+    for i, line in enumerate(lines):
+        if i < pem_end:
+            if line.strip():
+                lines[i] = line[: len(line) - len(line.lstrip())] + pem
+            continue
+        begin = _PEM_BEGIN.search(line)
+        if begin and not _PEM_END.search(line, begin.end()):
+            end = next((j for j in range(i + 1, min(len(lines), i + 400)) if _PEM_END.search(lines[j])), -1)
+            if end > i + 1:
+                body = "".join(ln.strip() for ln in lines[i + 1:end])
+                pem, pem_end = t.get("secret", body), end
+                continue
+        ind = _indent(line) if line.strip() else -1
+
+        if env_at >= 0 and line.strip():
+            if ind <= env_at:
+                env_at = -1
+            else:
+                if env_entry < 0:
+                    env_entry = ind
+                m = _KEY_VALUE.match(line)
+                if ind <= env_entry:
+                    env_ph = ""
+                    if m:
+                        new = _env_value(m.group(2), m.group(4).rstrip(), t)
+                        env_ph = new if new != m.group(4).rstrip() and _PLACEHOLDER.fullmatch(new) else ""
+                        lines[i] = m.group(1) + m.group(2) + ":" + m.group(3) + new
+                elif env_ph:
+                    # The next line of a multi-line value: describe prints it aligned under the value.
+                    lead = line[: len(line) - len(line.lstrip())]
+                    lines[i] = lead + env_ph
+                continue
+        if args_at >= 0 and line.strip():
+            if ind <= args_at:
+                args_at = -1
+                mysql = flag_waits = False
+            else:
+                mysql = mysql or bool(_MYSQL.search(line))
+                stripped = line.strip()
+                if flag_waits and not stripped.startswith("-") and not _harmless(stripped):
+                    lead = line[: len(line) - len(line.lstrip())]
+                    lines[i] = lead + t.secret(stripped)
+                flag = _FLAG_ALONE.match(line)
+                flag_waits = bool(flag and _secret_key(flag.group(1)))
+        if args_at < 0 and env_at < 0:
+            head = _ENV_HEAD.match(line)
+            if head:
+                env_at, env_entry, env_ph = _indent(line), -1, ""
+                continue
+            head = _ARGS_HEAD.match(line)
+            if head:
+                args_at, mysql, flag_waits = _indent(line), False, False
+                continue
+        if mysql or _MYSQL.search(lines[i]):
+            lines[i] = _MYSQL_P.sub(lambda m: "-p" + (m.group(1) if _PLACEHOLDER.fullmatch(m.group(1))
+                                                       else t.secret(m.group(1))), lines[i])
+
+
+# --- the text passes --------------------------------------------------------------------
+
+_PEM_INLINE = re.compile(r"(-----BEGIN ([A-Z0-9 ]{1,40})-----)([^\n]*?)(-----END \2-----)")
+_URL_USERINFO = re.compile(r"(?<![\w+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}://)([^\s:/@'\"<>]*)(?::([^\s/@'\"<>]*))?@")
+_TOKENS = re.compile(
+    r"(?<![\w-])(?:"
+    r"eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*"                                   # JWT
+    r"|(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}(?![A-Za-z0-9])"   # AWS key id
+    r"|sk-(?:live-|test-|proj-|ant-)?[A-Za-z0-9_-]{16,}"               # sk-... API keys
+    r"|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}"                    # Stripe
+    r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{30,}"                  # GitHub
+    r"|glpat-[\w-]{20,}|xox[abposr]-[\w-]{10,}|AIza[\w-]{35}|npm_[A-Za-z0-9]{36}"
+    r")")
+_BEARER = re.compile(r"(?i)(\bbearer[ \t]+(?=[A-Za-z0-9._~+/=-]{16})|"
+                     r"\b(?:proxy-)?authorization[ \t]*[:=][ \t]*(?:(?:bearer|basic|digest|negotiate|token)[ \t]+)?)"
+                     r"([A-Za-z0-9._~+/=-]{8,})")
+_BEARER_HINT = re.compile(r"[Bb]earer|BEARER|[Aa]uthorization|AUTHORIZATION")
+_ASSIGN = re.compile(r"(?<![\w.-])(-{0,2}[A-Za-z_][\w.-]{0,100})(=)(\"[^\"\n]*\"|'[^'\n]*'|[^\s;,&'\"<>]+)")
+_JSON_PAIR = re.compile(r"\"([\w.-]{1,100})\"([ \t]*:[ \t]*)\"((?:[^\"\\\n]|\\.){1,4096})\"")
+_JSON_ENV = re.compile(r"\"name\"[ \t]*:[ \t]*\"([\w.-]{1,200})\"[ \t]*,[ \t]*\"value\"[ \t]*:[ \t]*\"((?:[^\"\\\n]|\\.){1,4096})\"")
+_FLAG_SPACE = re.compile(r"(?<![\w-])(--?[A-Za-z][\w.-]{0,100})([ \t]+)(['\"]?)([^\s'\"<>-][^\s'\"<>]*)\3(?=[\s'\";]|$)")
+_YAML_LINE = re.compile(r"^([ \t]*)([\"']?)([A-Za-z_][\w.-]{0,100})\2(:[ \t]+)([^\s<].*)$", re.MULTILINE)
+_HEADER = re.compile(r"(?i)(\bx-[\w-]*(?:key|token|secret|auth)[\w-]*[ \t]*:[ \t]*)([^\s'\",]+)")
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![\w-])")
+_IPV4 = re.compile(r"(?<![\w.])((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w]|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?)(?![\w:]|\.\d)")
+_KEEP_IPS = frozenset({"0.0.0.0", "127.0.0.1", "255.255.255.255", "169.254.169.254", "::", "::1"})
+_HOSTISH = re.compile(r"(?<![\w.-])[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){1,20}(?![\w-]|\.[\w-])")
+_IP_NODE = re.compile(r"(?<![\w.-])ip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}(?![\w])")
+
+# Top-level domains a host name in a paste ends with: the common public ones and the suffixes
+# internal networks use. File extensions (.py, .sh, .pl, .md) are left out on purpose.
+_TLDS = frozenset("""com net org edu gov mil int io ai app dev cloud co info biz tech online site xyz
+    eu us uk de fr nl se fi dk ch es pt cz ru ua cn jp kr au nz ca br mx za sg hk tw ie il ae
+    internal local lan corp home intra intranet private priv localdomain example test invalid""".split())
+# Public domains: label keys (app.kubernetes.io/name), registries, well-known sites.
+_PUBLIC = frozenset("""kubernetes.io k8s.io x-k8s.io docker.io docker.com ghcr.io github.com github.io
+    githubusercontent.com gitlab.com quay.io gcr.io pkg.dev google.com googleapis.com gke.io
+    amazonaws.com amazon.com aws.dev microsoft.com azure.com azure.net mcr.microsoft.com
+    openshift.io openshift.com redhat.io redhat.com helm.sh istio.io prometheus.io cert-manager.io
+    argoproj.io karpenter.sh linkerd.io kyverno.io fluxcd.io elastic.co grafana.com nvcr.io
+    nvidia.com hashicorp.com cilium.io projectcalico.org tigera.io rancher.io cattle.io k3s.io
+    knative.dev tekton.dev opentelemetry.io sigstore.dev golang.org go.dev python.org pypi.org
+    npmjs.org npmjs.com maven.org apache.org ubuntu.com debian.org alpinelinux.org letsencrypt.org
+    kubeflow.org cncf.io cluster.local example.com example.org example.net localhost public.ecr.aws""".split())
+# Registry hosts whose first label is the customer's account.
+_ACCOUNT_HOST = re.compile(r"^([a-z0-9-]{2,63})(\.(?:dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?|azurecr\.(?:io|cn|us)|jfrog\.io))$")
+# Public image organisations: naming them identifies nobody.
+_PUBLIC_ORGS = frozenset("""library bitnami bitnamicharts grafana prom prometheus jetstack istio hashicorp
+    elastic confluentinc rancher calico cilium fluent kubernetesui google-containers google_containers
+    distroless k8s-artifacts-prod coredns nginxinc openpolicyagent argoproj minio linkerd traefik amazon
+    aws eks-distro docker curlimages apache redhat ubi8 ubi9 openshift cert-manager kyverno fluxcd
+    external-secrets kedacore strimzi projectcontour envoyproxy kong nvidia datadog newrelic
+    ingress-nginx kube-state-metrics metrics-server sig-storage autoscaling provider-aws cloud-provider-gcp
+    dotnet azure-cli oss eclipse-temurin""".split())
+_RESERVED_NAMES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease", "none", "unknown"})
+
+
+def _in_public(host: str) -> bool:
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in _PUBLIC for i in range(len(parts) - 1)) or \
+        host.endswith(".gcr.io") or host.endswith(".pkg.dev")
+
+
+def _host_repl(host: str, t: _Table) -> str:
+    """A host name -> its redacted form (itself when public)."""
+    labels = host.split(".")
+    if len(labels) < 2 or labels[-1] not in _TLDS or any(not lb for lb in labels):
+        return host
+    if ".svc." in host + "." or host.endswith(".cluster.local"):
+        return host                                   # in-cluster DNS: object names, see `names`
+    acct = _ACCOUNT_HOST.match(host)
+    if acct:
+        return t.get("account", acct.group(1)) + acct.group(2)
+    if _in_public(host):
+        return host
+    return t.get("host", host)
+
+
+def _in_placeholder(s: str, start: int) -> bool:
+    lt = s.rfind("<", max(0, start - 12), start + 1)
+    if lt < 0:
+        return False
+    m = _PLACEHOLDER.match(s, lt)
+    return m is not None and m.end() > start
+
+
+def _replace_known(text: str, values: dict) -> str:
+    """Every other occurrence of a known credential, as a whole token."""
+    for value in sorted(values, key=lambda v: (-len(v), v)):
+        if value not in text:
+            continue
+        ph = values[value]
+        word = value[:1].isalnum() or value[:1] == "_", value[-1:].isalnum() or value[-1:] == "_"
+        out, pos = [], 0
+        while True:
+            j = text.find(value, pos)
+            if j < 0:
+                break
+            end = j + len(value)
+            before = text[j - 1] if j else " "
+            after = text[end] if end < len(text) else " "
+            if _in_placeholder(text, j) or (word[0] and (before.isalnum() or before == "_")) or \
+                    (word[1] and (after.isalnum() or after == "_")):
+                out.append(text[pos:end])
+            else:
+                out.append(text[pos:j])
+                out.append(ph)
+            pos = end
+        out.append(text[pos:])
+        text = "".join(out)
+    return text
+
+
+# --- images and accounts ----------------------------------------------------------------
+
+_IMAGE_FIELD = re.compile(r"^[ \t]*(?:Image(?: ID)?:|\"?image(?:ID)?\"?:)[ \t]+\"?([^\s\",]+)", re.MULTILINE)
+_IMAGE_QUOTED = re.compile(r"(?i)\b(?:image|reference|manifest for|pull access denied for|repository)[ \t]+\"?([\w.:/@-]+/[\w.:/@-]+)")
+
+
+def _accounts(text: str) -> set:
+    """The account part of every image the paste names: ghcr.io/<acme>/web, <acme>/web."""
+    found = set()
+    refs = [m.group(1) for m in _IMAGE_FIELD.finditer(text)] + [m.group(1) for m in _IMAGE_QUOTED.finditer(text)]
+    for ref in refs:
+        ref = re.sub(r"^[a-z-]+://", "", ref).split("@")[0].rstrip(",.\"'")
+        comps = ref.split("/")
+        if len(comps) < 2:
+            continue
+        host = None
+        if "." in comps[0] or ":" in comps[0] or comps[0] == "localhost":
+            host, comps = comps[0], comps[1:]
+        if len(comps) < 2:
+            continue
+        account = comps[0]
+        if host and (host.split(":")[0] in ("registry.k8s.io", "k8s.gcr.io", "mcr.microsoft.com", "nvcr.io",
+                                            "docker.elastic.co", "registry.access.redhat.com")):
+            continue
+        if account in _PUBLIC_ORGS or len(account) < 2 or not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", account):
+            continue
+        found.add(account)
+    return found
+
+
+# --- object names (names=True) -----------------------------------------------------------
+
+_NAME_FIELDS = re.compile(
+    r"^[ \t]*(?:Name|Namespace|Node|Service Account|Hostname|ClaimName|SecretName|ConfigMapName|"
+    r"Controlled By|NewReplicaSet|OldReplicaSets):[ \t]+([^\s(]+)", re.MULTILINE)
+_REF_NAMES = re.compile(r"(?:in secret|of config map) '([^']+)'")
+_CONTAINERS_HEAD = re.compile(r"^([ \t]*)(?:Init |Ephemeral )?Containers:[ \t]*$")
+_CONTAINER_NAME = re.compile(r"^[ \t]*([a-z0-9][a-z0-9.-]*):[ \t]*$")
+_ENV_FROM = re.compile(r"^[ \t]+([a-z0-9][a-z0-9.-]*)[ \t]+(?:ConfigMap|Secret)[ \t]+Optional:")
+_GENERATED = re.compile(r"-(?:[bcdfghjklmnpqrstvwxz2456789]{5,10}|\d+)$")
+_DNS_SVC = re.compile(r"(?<![\w.-])([a-z0-9][a-z0-9-]*)\.([a-z0-9][a-z0-9-]*)\.svc(?![\w-])")
+_NAME_OK = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]")
+
+
+def _names(lines: list) -> set:
+    text = "\n".join(lines)
+    raw = [m.group(1) for m in _NAME_FIELDS.finditer(text)] + [m.group(1) for m in _REF_NAMES.finditer(text)]
+    base = -1
+    for line in lines:
+        head = _CONTAINERS_HEAD.match(line)
+        if head:
+            base = _indent(line)
+            continue
+        if base >= 0 and line.strip():
+            ind = _indent(line)
+            if ind <= base:
+                base = -1
+            elif ind == base + 2:
+                m = _CONTAINER_NAME.match(line)
+                if m:
+                    raw.append(m.group(1))
+        m = _ENV_FROM.match(line)
+        if m:
+            raw.append(m.group(1))
+    names = set()
+    for n in raw:
+        if "/" in n:       # `Controlled By: ReplicaSet/web-7f8d9c6b5`, `Node: node-1/10.0.1.5`
+            n = next((p for p in n.split("/") if _NAME_OK.fullmatch(p) and not _IPV4.fullmatch(p)), "")
+        if n.startswith("<") or not _NAME_OK.fullmatch(n):
+            continue
+        while "." not in n:
+            m = _GENERATED.search(n)
+            if not m or m.start() < 2:
+                break
+            n = n[: m.start()]
+        if n not in _RESERVED_NAMES and not n.isdigit() and len(n) >= 2:
+            names.add(n)
+    return names
+
+
+_NAME_VALUE = re.compile(
+    r"^([ \t]*(?:- )?(?:Name|Namespace|Node|Service Account|Hostname|ClaimName|SecretName|ConfigMapName|"
+    r"Controlled By|NewReplicaSet|OldReplicaSets|name|namespace|nodeName|serviceAccountName|serviceAccount|"
+    r"claimName|secretName|hostname|host):[ \t]+)([^\s(]+)", re.MULTILINE)
+_HEADER_NAME = re.compile(r"^([ \t]+)([a-z][a-z0-9.-]*)(:[ \t]*)$", re.MULTILINE)
+_ENV_FROM_NAME = re.compile(r"^([ \t]+)([a-z0-9][a-z0-9.-]*)([ \t]+(?:ConfigMap|Secret)[ \t]+Optional:)", re.MULTILINE)
+# Where a one-word name (`api`, `util`, `pull`) stands as a name in kubelet's and describe's
+# wording; elsewhere the same word is English (`Failed to pull image`) and stays.
+_PLAIN_BEFORE = r"(?:(?<=[{\"'=])|(?<=container )|(?<=container: )|(?<=containers )|(?<=Container )|(?<=pod )|" \
+                r"(?<=namespace )|(?<=node )|(?<=-n )|(?<=--namespace )|(?<=-c ))"
+
+
+def _names_pass(text: str, names: set, t: _Table) -> str:
+    def dns(m: re.Match) -> str:
+        if _in_placeholder(m.string, m.start()):
+            return m.group(0)
+        return f"{t.get('name', m.group(1))}.{t.get('name', m.group(2))}.svc"
+
+    text = _DNS_SVC.sub(dns, text)
+    if not names:
+        return text
+
+    def one(n: str) -> str:
+        base = n
+        while base not in names:
+            m = _GENERATED.search(base)
+            if not m or m.start() < 2:
+                return n
+            base = base[: m.start()]
+        return t.get("name", base) + n[len(base):]
+
+    # Where the paste says a name: field values, container headers, envFrom sources.
+    text = _NAME_VALUE.sub(lambda m: m.group(1) + "/".join(one(p) for p in m.group(2).split("/")), text)
+    text = _HEADER_NAME.sub(lambda m: m.group(1) + one(m.group(2)) + m.group(3), text)
+    text = _ENV_FROM_NAME.sub(lambda m: m.group(1) + one(m.group(2)) + m.group(3), text)
+
+    def alt(ns: list) -> str:
+        return "|".join(re.escape(n) for n in sorted(ns, key=lambda n: (-len(n), n)))
+
+    def name(m: re.Match) -> str:
+        s, end = m.string, m.end()
+        nxt = s[end:end + 2]
+        if nxt[:1] in ("=", "@") or (nxt[:1] in (":", ".") and nxt[1:2].isalnum()) or _in_placeholder(s, m.start()):
+            return m.group(0)        # a label key, an image tag or digest, a longer dotted name
+        return t.get("name", m.group(0))
+
+    # A name with a dash, a digit or a dot is a name wherever it appears, generated suffix or not.
+    spread = [n for n in names if not n.isalpha()]
+    if spread:
+        text = (re.compile(r"(?<![\w.-])(?:" + alt(spread) + r")(?![\w])")).sub(name, text)
+    plain = [n for n in names if n.isalpha()]
+    if plain:
+        a = alt(plain)
+        # ...and before a slash (`shop/web-1`), and after the underscore of kubelet's `pod_namespace(uid)`.
+        rx = re.compile(r"(?:" + _PLAIN_BEFORE + r"|(?<![\w./-])(?=(?:" + a + r")/)|(?<=_)(?=(?:" + a + r")\())"
+                        r"(?:" + a + r")(?![\w-])")
+        text = rx.sub(name, text)
+    return text
+
+
+# --- keeping tables aligned ---------------------------------------------------------------
+
+_CELL_GAP = re.compile(r" {2,}")
+
+
+def _realign(orig: str, new: str) -> str:
+    """Put each column of a redacted line back where it started: kubectl's tables (Events, a
+    node's pods) are read by column position, and a placeholder is rarely as long as its value."""
+    if orig == new or "\t" in orig or "  " not in orig.strip():
+        return new
+    o_starts = [0] + [m.end() for m in _CELL_GAP.finditer(orig)]
+    n_cells = _CELL_GAP.split(new)
+    if len(n_cells) != len(o_starts) or o_starts[-1] == len(orig):
+        return new
+    out = n_cells[0]
+    for start, cell in zip(o_starts[1:], n_cells[1:]):
+        out += " " * max(2, start - len(out)) + cell
+    return out
+
+
+# --- the whole thing ----------------------------------------------------------------------
+
+
+def redact(text: str, *, names: bool = False) -> Redacted:
+    """Replace secrets and identifying values with consistent placeholders (see the module doc)."""
+    t = _Table()
+    raw_lines = text.split("\n")
+    ends = ["\r" if ln.endswith("\r") else "" for ln in raw_lines]
+    lines = [ln[:-1] if e else ln for ln, e in zip(raw_lines, ends)]
+    found_names = _names(lines) if names else set()
+    for n in sorted(found_names):
+        t.reserve("name", n)         # a name that is also an env value or an account keeps one placeholder
+    accounts = _accounts(text)
+    _line_pass(lines, t)
+    text = "\n".join(ln + e for ln, e in zip(lines, ends))
+
+    def pem(m: re.Match) -> str:
+        return m.group(1) + t.secret(m.group(3)) + m.group(4) if m.group(3).strip() else m.group(0)
+
+    def userinfo(m: re.Match) -> str:
+        scheme, user, pw = m.group(1), m.group(2), m.group(3)
+        if _PLACEHOLDER.fullmatch(user or "") and (pw is None or _PLACEHOLDER.fullmatch(pw)):
+            return m.group(0)
+        if pw is None:                                # https://TOKEN@host: the user part is the credential
+            return f"{scheme}{t.secret(user) if user else ''}@"
+        u = t.get("user", user) if user and not _PLACEHOLDER.fullmatch(user) else user
+        p = t.secret(pw) if pw and not _PLACEHOLDER.fullmatch(pw) else pw
+        return f"{scheme}{u}:{p}@"
+
+    def token(m: re.Match) -> str:
+        return t.secret(m.group(0))
+
+    def bearer(m: re.Match) -> str:
+        return m.group(1) + (m.group(2) if _harmless(m.group(2)) else t.secret(m.group(2)))
+
+    def unquote(v: str) -> tuple:
+        if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+            return v[0], v[1:-1]
+        return "", v
+
+    def assign(m: re.Match) -> str:
+        key, val = m.group(1), m.group(3)
+        q, inner = unquote(val)
+        if not _secret_key(key) or _harmless(inner):
+            return m.group(0)
+        return f"{key}={q}{t.secret(inner)}{q}"
+
+    def json_pair(m: re.Match) -> str:
+        if not _secret_key(m.group(1)) or _harmless(m.group(3)):
+            return m.group(0)
+        return f"\"{m.group(1)}\"{m.group(2)}\"{t.secret(m.group(3))}\""
+
+    def json_env(m: re.Match) -> str:
+        new = _env_value(m.group(1), m.group(2), t)
+        return m.group(0) if new == m.group(2) else m.group(0)[: m.start(2) - m.start(0)] + new + "\""
+
+    def flag_space(m: re.Match) -> str:
+        if not _secret_key(m.group(1)) or _harmless(m.group(4)):
+            return m.group(0)
+        q = m.group(3)
+        return f"{m.group(1)}{m.group(2)}{q}{t.secret(m.group(4))}{q}"
+
+    def yaml_line(m: re.Match) -> str:
+        val = m.group(5).rstrip()
+        q, inner = unquote(val)
+        if not _secret_key(m.group(3)) or _harmless(inner) or inner.startswith("-----BEGIN"):
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(2)}{m.group(4)}{q}{t.secret(inner)}{q}"
+
+    def header(m: re.Match) -> str:
+        return m.group(1) + (m.group(2) if _harmless(m.group(2)) else t.secret(m.group(2)))
+
+    # A pass whose marker is absent from the paste is skipped: a 10 MB paste costs a few passes less.
+    if "-----BEGIN" in text:
+        text = _PEM_INLINE.sub(pem, text)
+    if "://" in text and "@" in text:
+        text = _URL_USERINFO.sub(userinfo, text)
+    text = _TOKENS.sub(token, text)
+    if _BEARER_HINT.search(text):
+        text = _BEARER.sub(bearer, text)
+    if '"' in text:
+        if '"value"' in text:
+            text = _JSON_ENV.sub(json_env, text)
+        text = _JSON_PAIR.sub(json_pair, text)
+    if "=" in text:
+        text = _ASSIGN.sub(assign, text)
+    text = _FLAG_SPACE.sub(flag_space, text)
+    text = _YAML_LINE.sub(yaml_line, text)
+    if "x-" in text or "X-" in text:
+        text = _HEADER.sub(header, text)
+    text = _replace_known(text, t.secrets)
+
+    def email(m: re.Match) -> str:
+        host = m.group(0).rsplit("@", 1)[1].lower()
+        return m.group(0) if host.split(".")[-2:-1] == ["example"] else t.get("email", m.group(0).lower())
+
+    def ip(m: re.Match) -> str:
+        v = m.group(1)
+        try:
+            addr = ipaddress.ip_address(v)
+        except ValueError:
+            return m.group(0)
+        if v in _KEEP_IPS or addr.is_loopback or addr.is_unspecified:
+            return m.group(0)
+        return t.get("ip", str(addr))
+
+    def host(m: re.Match) -> str:
+        s = m.group(0)
+        core = s.rstrip(".-")
+        return _host_repl(core, t) + s[len(core):]
+
+    if "@" in text:
+        text = _EMAIL.sub(email, text)
+    text = _IPV6.sub(ip, text)
+    text = _IPV4.sub(ip, text)
+    text = _HOSTISH.sub(host, text)
+    text = _IP_NODE.sub(lambda m: t.get("host", m.group(0)), text)
+
+    if accounts:
+        alt = "|".join(re.escape(a) for a in sorted(accounts, key=lambda a: (-len(a), a)))
+        rx = re.compile(r"(?:(?<![\w.-])|(?<=%2F)|(?<=%2f)|(?<=%3A)|(?<=%3a))(" + alt + r")(?=/|%2[Ff])")
+        text = rx.sub(lambda m: t.get("account", m.group(1)), text)
+    if names:
+        text = _names_pass(text, found_names, t)
+    new_lines = text.split("\n")
+    if len(new_lines) == len(raw_lines):      # always: no pass adds or removes a line break
+        text = "\n".join(_realign(o, n) for o, n in zip(raw_lines, new_lines))
+    return Redacted(text, t.counts())
+
+
+__all__ = ["Redacted", "redact", "KINDS"]

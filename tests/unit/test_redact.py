@@ -1,0 +1,314 @@
+"""Redaction ("Copy redacted paste", `kubeclue --redact`): secrets and identifying values are
+replaced consistently, the line count never changes, and the redacted paste gets the same
+diagnosis as the original."""
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from analyzer import analyze
+from analyzer.api import redact_json
+from analyzer.redact import redact
+from tests.conftest import FIXTURES, read_fixture
+
+PEM_BODY = [
+    "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw",
+    "7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFc",
+    "zGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE",
+]
+JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0."
+       "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
+
+# A CrashLoopBackOff pod whose spec carries every kind of secret people paste by accident.
+PASTE = f"""\
+Name:             billing-api-7c9f8d6b54-x2k9p
+Namespace:        payments
+Priority:         0
+Service Account:  billing-api
+Node:             ip-10-0-1-5.ec2.internal/10.0.1.5
+Start Time:       Tue, 24 Mar 2026 15:48:03 +0000
+Labels:           app.kubernetes.io/name=billing-api
+                  pod-template-hash=7c9f8d6b54
+                  team.acme-corp.com/owner=payments
+Annotations:      owner: jane.doe@acme-corp.com
+                  kubectl.kubernetes.io/last-applied-configuration:
+                    {{"spec":{{"containers":[{{"env":[{{"name":"DB_PASSWORD","value":"Sup3rS3cretPw"}}],"name":"api"}}]}}}}
+Status:           Running
+IP:               10.0.7.23
+IPs:
+  IP:           10.0.7.23
+  IP:           fd00:10:244::17
+Controlled By:  ReplicaSet/billing-api-7c9f8d6b54
+Containers:
+  api:
+    Container ID:  containerd://4f6e2a1b9c0d
+    Image:         123456789012.dkr.ecr.us-east-1.amazonaws.com/acme/billing-api:3.4.1
+    Image ID:      123456789012.dkr.ecr.us-east-1.amazonaws.com/acme/billing-api@sha256:0e2c4a6b8d1f3e5a7c9b0d2f4e6a8c1b3d5f7e9a2c4b6d8f0e1a3c5b7d9f2e4a
+    Port:          8080/TCP
+    Host Port:     0/TCP
+    Command:
+      /bin/sh
+      -c
+      exec /app/server --db-url=postgres://billing:Sup3rS3cretPw@db.payments.acme-corp.internal:5432/billing --token 9f8e7d6c5b4a39281706 -H 'Authorization: Bearer abcdef0123456789abcdef0123456789'
+    Args:
+      --api-key=sk-live-4eC39HqLyjWDarjtT1zdp7dc
+      --password
+      hunter2hunter2
+      --log-level=debug
+      --jwt={JWT}
+    State:          Waiting
+      Reason:       CrashLoopBackOff
+    Last State:     Terminated
+      Reason:       Error
+      Exit Code:    1
+      Started:      Tue, 24 Mar 2026 15:50:03 +0000
+      Finished:     Tue, 24 Mar 2026 15:50:04 +0000
+    Ready:          False
+    Restart Count:  5
+    Limits:
+      memory:  512Mi
+    Environment:
+      DB_PASSWORD:            Sup3rS3cretPw
+      AWS_ACCESS_KEY_ID:      AKIAIOSFODNN7EXAMPLE
+      AWS_SECRET_ACCESS_KEY:  wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+      LOG_LEVEL:              info
+      PORT:                   8080
+      DEBUG:                  false
+      FEATURE_FLAGS:          checkout-v2,fast-refunds
+      JAVA_OPTS:              -Xmx384m -Dspring.datasource.password=Sup3rS3cretPw
+      KUBERNETES_SERVICE_HOST: 127.0.0.1
+      TLS_KEY:                -----BEGIN RSA PRIVATE KEY-----
+                              {PEM_BODY[0]}
+                              {PEM_BODY[1]}
+                              {PEM_BODY[2]}
+                              -----END RSA PRIVATE KEY-----
+      API_TOKEN:              <set to the key 'token' in secret 'billing-secrets'>  Optional: false
+      POD_IP:                  (v1:status.podIP)
+      GOMAXPROCS:             1 (limits.cpu)
+    Mounts:
+      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-r5hzt (ro)
+Conditions:
+  Type              Status
+  Ready             False
+Volumes:
+  kube-api-access-r5hzt:
+    Type:                    Projected (a volume that contains injected data from multiple sources)
+    TokenExpirationSeconds:  3607
+QoS Class:                   Burstable
+Node-Selectors:              <none>
+Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+Events:
+  Type     Reason     Age                From               Message
+  ----     ------     ----               ----               -------
+  Normal   Scheduled  3m                 default-scheduler  Successfully assigned payments/billing-api-7c9f8d6b54-x2k9p to ip-10-0-1-5.ec2.internal
+  Normal   Pulled     2m (x5 over 3m)    kubelet            Container image "123456789012.dkr.ecr.us-east-1.amazonaws.com/acme/billing-api:3.4.1" already present on machine
+  Warning  BackOff    10s (x12 over 3m)  kubelet            Back-off restarting failed container api in pod billing-api-7c9f8d6b54-x2k9p_payments(3f1c)
+"""
+
+SECRETS = ["Sup3rS3cretPw", "9f8e7d6c5b4a39281706", "abcdef0123456789abcdef0123456789",
+           "sk-live-4eC39HqLyjWDarjtT1zdp7dc", "hunter2hunter2", JWT, JWT.split(".")[1],
+           "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", *PEM_BODY]
+IDENTIFYING = ["10.0.1.5", "10.0.7.23", "fd00:10:244::17", "ip-10-0-1-5", "acme-corp", "jane.doe",
+               "123456789012", "/acme/", "checkout-v2"]
+NAMES = ["billing-api", "payments", "api:", "{api}", "container api ", "ip-10-0-1-5"]
+
+
+def _classes(report: dict) -> tuple:
+    return (report["verdict"], (report["primary"] or {}).get("class"),
+            tuple(tuple(f["class"] for f in o["findings"]) for o in report["objects"]))
+
+
+def test_no_secret_survives():
+    out = redact(PASTE).text
+    for secret in SECRETS:
+        assert secret not in out, secret
+    for value in IDENTIFYING:
+        assert value not in out, value
+
+
+def test_the_same_value_gets_the_same_placeholder():
+    out = redact(PASTE).text
+    lines = out.splitlines()
+    env = next(ln for ln in lines if ln.strip().startswith("DB_PASSWORD:")).split()[-1]
+    assert re.fullmatch(r"<secret-\d+>", env)
+    # The password in the env, in the connection string, in JAVA_OPTS and in the annotation.
+    assert f"billing-api:{env}@" not in out and f":{env}@<host-" in out
+    assert f"-Dspring.datasource.password={env}" in out
+    assert f'"value":"{env}"' in out
+    # The node: its name in Node:, in the Scheduled event; its IP in Node:.
+    node = re.search(r"^Node:\s+(<host-\d+>)/(<ip-\d+>)$", out, re.M)
+    assert node and f"to {node.group(1)}" in out
+    pod_ip = re.search(r"^IP:\s+(<ip-\d+>)$", out, re.M).group(1)
+    assert out.count(pod_ip) == 2 and pod_ip != node.group(2)
+    # One PEM block: one placeholder on each of its body lines, the markers kept.
+    pem = [ln.strip() for ln in lines if ln.strip().startswith("<secret-") and ln.startswith(" " * 20)]
+    assert len(pem) == 3 and len(set(pem)) == 1
+    assert "-----BEGIN RSA PRIVATE KEY-----" in out and "-----END RSA PRIVATE KEY-----" in out
+
+
+def test_what_is_kept_on_purpose():
+    out = redact(PASTE).text
+    for kept in ["<set to the key 'token' in secret 'billing-secrets'>", "(v1:status.podIP)", "1 (limits.cpu)",
+                 "LOG_LEVEL:              info", "PORT:                   8080", "DEBUG:                  false",
+                 "-Xmx384m", "127.0.0.1", "app.kubernetes.io/name=billing-api", "kubectl.kubernetes.io/",
+                 "node.kubernetes.io/not-ready", "/var/run/secrets/kubernetes.io/serviceaccount",
+                 "TokenExpirationSeconds:  3607", "--log-level=debug", ".dkr.ecr.us-east-1.amazonaws.com/",
+                 "/billing-api:3.4.1", "Exit Code:    1", "Back-off restarting failed container api"]:
+        assert kept in out, kept
+
+
+def test_line_numbers_and_line_endings_are_preserved():
+    for text in (PASTE, PASTE.replace("\n", "\r\n"), PASTE.rstrip("\n")):
+        for names in (False, True):
+            out = redact(text, names=names).text
+            assert out.count("\n") == text.count("\n")
+            assert out.count("\r\n") == text.count("\r\n")
+            assert len(out.split("\n")) == len(text.split("\n"))
+
+
+def test_the_redacted_paste_gets_the_same_diagnosis():
+    before = analyze(PASTE).to_dict()
+    assert before["primary"]["class"] == "crashloop-app-error"
+    for names in (False, True):
+        after = analyze(redact(PASTE, names=names).text).to_dict()
+        assert _classes(after) == _classes(before)
+        assert [e["line"] for e in after["objects"][0]["findings"][0]["evidence"]] == \
+            [e["line"] for e in before["objects"][0]["findings"][0]["evidence"]]
+
+
+def test_object_names_only_when_asked():
+    plain = redact(PASTE).text
+    assert "billing-api-7c9f8d6b54-x2k9p" in plain and "Namespace:        payments" in plain
+    out = redact(PASTE, names=True).text
+    for name in NAMES:
+        # An image's repository is not an object name: `.../billing-api:3.4.1` stays.
+        assert not re.search(r"(?<![/\w-])" + re.escape(name), out), name
+    pod = re.search(r"^Name:\s+(\S+)$", out, re.M).group(1)
+    assert re.fullmatch(r"name-\d+-7c9f8d6b54-x2k9p", pod), "a generated suffix stays, so pods read as their owner's"
+    owner = pod.split("-7c9f")[0]
+    assert f"ReplicaSet/{owner}-7c9f8d6b54" in out and f"app.kubernetes.io/name={owner}" in out
+    container = re.search(r"^  (name-\d+):$", out, re.M).group(1)
+    assert f"failed container {container} in pod {pod}_" in out
+
+
+def test_a_one_word_name_is_replaced_only_where_it_is_a_name():
+    paste = PASTE.replace("  api:\n", "  pull:\n").replace("container api ", "container pull ") + \
+        '  Warning  Failed     1m                 kubelet            Failed to pull image "nginx:1.25": not found\n'
+    out = redact(paste, names=True).text
+    assert "Failed to pull image" in out
+    assert re.search(r"^  name-\d+:$", out, re.M) and "failed container pull" not in out
+
+
+@pytest.mark.parametrize("line,gone,kept", [
+    ("      mysql -h db -uroot -pS3cr3tPass app", ["S3cr3tPass"], ["-h db", "-p<secret-1>"]),
+    ("  Warning  Failed  kubelet  curl -H 'Authorization: Basic dXNlcjpwYXNzd29yZA=='", ["dXNlcjpwYXNzd29yZA=="], ["Basic"]),
+    ("      --client-secret=oauth-cl13nt-s3cret --secret-name=web-tls --token-ttl=30s",
+     ["oauth-cl13nt-s3cret"], ["--secret-name=web-tls", "--token-ttl=30s"]),
+    ("      Server=db.acme.corp;Database=app;User Id=sa;Password=Pa55w0rd!;", ["Pa55w0rd!", "db.acme.corp"], ["Database=app"]),
+    ("      https://deploy-bot:ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789@github.com/acme/app.git",
+     ["ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "deploy-bot"], ["@github.com/"]),
+    ('      {"auth":"ZGVwbG95OnMzY3IzdA==","apiKey": "k-8843-abcd-2231"}', ["ZGVwbG95OnMzY3IzdA==", "k-8843-abcd-2231"], []),
+    ("      KEY: -----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIU\\n-----END CERTIFICATE-----",
+     ["MIIBszCCAVmgAwIBAgIU"], ["-----BEGIN CERTIFICATE-----"]),
+    ("  Normal  Pulled  kubelet  Pulled image \"ghcr.io/acme/web:1.2\" from https://ghcr.io/token?scope=repository%3Aacme%2Fweb%3Apull",
+     ["acme"], ["ghcr.io/<account-1>/web:1.2", "%3A<account-1>%2Fweb"]),
+    ("    Image:  docker.io/library/nginx:1.25 bitnami/redis:7 quay.io/prometheus/node-exporter", [],
+     ["docker.io/library/nginx:1.25", "bitnami/redis:7", "quay.io/prometheus/node-exporter"]),
+    ("    Image:  acmeprod.azurecr.io/web:1.0", ["acmeprod"], ["<account-1>.azurecr.io/web:1.0"]),
+    ("  dial tcp 10.96.0.1:443: i/o timeout; [2001:db8:0:1::5]:8443 and 192.168.0.0/16",
+     ["10.96.0.1", "2001:db8:0:1::5", "192.168.0.0"], [":443: i/o timeout", "]:8443", "/16"]),
+    ("  at java.lang.Thread.run(Thread.java:833) in app.py, see config.yaml, 10:11:12 02:42:ac:11:00:02", [],
+     ["java.lang.Thread.run(Thread.java:833)", "app.py", "config.yaml", "10:11:12", "02:42:ac:11:00:02"]),
+    ("  Hostname: ip-172-31-27-246   InternalDNS: ip-172-31-27-246.us-west-2.compute.internal",
+     ["ip-172-31-27-246"], ["Hostname:"]),
+])
+def test_patterns(line, gone, kept):
+    out = redact(line + "\n").text
+    for g in gone:
+        assert g not in out, (g, out)
+    for k in kept:
+        assert k in out, (k, out)
+    assert out.count("\n") == 1
+
+
+def test_in_cluster_dns_is_a_name():
+    line = "      DB_HOST:  catalog-db.catalog.svc.cluster.local\n"
+    assert "catalog-db.catalog.svc.cluster.local" in redact(line).text
+    assert re.search(r"name-\d+\.name-\d+\.svc\.cluster\.local", redact(line, names=True).text)
+
+
+def test_a_next_line_value_in_args_and_a_multi_line_env_value():
+    paste = ("    Args:\n      --token\n      s3cr3t-t0ken-value\n      --verbose\n"
+             "    Environment:\n      CONFIG:  line one of a secret\n               line two of a secret\n"
+             "      PORT:    80\n    Mounts:  <none>\n")
+    out = redact(paste).text
+    assert "s3cr3t-t0ken-value" not in out and "line one" not in out and "line two" not in out
+    assert "--verbose" in out and "PORT:    80" in out
+    ph = re.search(r"CONFIG:\s+(<value-\d+>)", out).group(1)
+    assert out.count(ph) == 2, "a continuation line of a value gets the value's placeholder"
+
+
+def test_counts_by_kind_and_the_browser_boundary():
+    r = redact(PASTE, names=True)
+    assert set(r.replacements) <= {"secret", "value", "user", "email", "ip", "host", "account", "name"}
+    assert r.replacements["ip"] == 3 and r.replacements["email"] == 1 and r.replacements["secret"] >= 8
+    answer = json.loads(redact_json(PASTE, True))
+    assert answer == {"text": r.text, "replacements": r.replacements}
+    assert json.loads(redact_json("no secrets here\n", False)) == {"text": "no secrets here\n", "replacements": {}}
+
+
+def test_deterministic():
+    assert redact(PASTE, names=True) == redact(PASTE, names=True)
+
+
+def test_tables_keep_their_columns():
+    """kubectl's Events table is read by column; a placeholder shorter or longer than its value
+    must not move the next column."""
+    line = "  Warning  Failed      33m (x313 over 1d)   kubelet, 192.168.106.5  Failed to pull image \"x\"\n"
+    out = redact(line).text
+    assert out.index("Failed to pull") == line.index("Failed to pull")
+
+
+CORPUS = sorted(p for p in FIXTURES.rglob("*.txt"))
+
+
+@pytest.mark.parametrize("names", [False, True], ids=["default", "names"])
+def test_every_fixture_keeps_its_diagnosis_when_redacted(names):
+    """The redacted paste of every fixture gets the same verdict and the same classes, object by
+    object, with the same line count."""
+    wrong = []
+    for path in CORPUS:
+        text = read_fixture(path)
+        out = redact(text, names=names).text
+        assert len(out.split("\n")) == len(text.split("\n")), path.name
+        if _classes(analyze(out).to_dict()) != _classes(analyze(text).to_dict()):
+            wrong.append(str(path.relative_to(FIXTURES)))
+    assert not wrong, f"redaction changed the diagnosis of {wrong}"
+
+
+def test_linear_time_on_hostile_input():
+    """No pattern backtracks: each hostile input of ~1 MB takes well under a few seconds, and
+    doubling it about doubles the time."""
+    hostile = {
+        "dots": lambda n: "a." * (n // 2) + "_",
+        "hex run": lambda n: ("0123456789abcdef" * 64 + " ") * (n // 1025),
+        "colons": lambda n: ("ab:" * 300 + "zz ") * (n // 903),
+        "equals": lambda n: ("k=" * 5000 + "\n") * (n // 10001),
+        "spaces": lambda n: " " * n + "x",
+        "quotes": lambda n: '"' * n,
+        "pem without end": lambda n: "-----BEGIN RSA PRIVATE KEY-----" + "A" * n,
+        "at signs": lambda n: ("a." * 30 + "@") * (n // 61),
+        "one long line": lambda n: "x" * n,
+    }
+    for name, make in hostile.items():
+        times = []
+        for n in (500_000, 1_000_000):
+            text = make(n)
+            t0 = time.perf_counter()
+            redact(text, names=True)
+            times.append(time.perf_counter() - t0)
+        assert times[1] < 8, f"{name}: {times[1]:.1f}s for 1 MB"
+        assert times[1] < 4 * times[0] + 0.5, f"{name} grows faster than linearly: {times}"
