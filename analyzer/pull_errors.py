@@ -172,6 +172,7 @@ def pull_cases(ctx) -> list:
         else:
             m = _OLD_SYNC.search(newest.message)
             err = m.group(3) if m else newest.message
+            image = image or image_from_url(err) or ""
         pe = classify(err)
         cls, conf, alt = pe.cls, "confirmed", ""
         if cls == "ambiguous-denied":
@@ -238,7 +239,29 @@ def _containers_from_events(ctx) -> list:
             image = (m.group(1) or m.group(2)) if m else None
         if image and image not in seen:
             seen[image] = Container(name=Val(e.container or "", 0), init=False, image=Val(image, 0))
+            continue
+        m = _OLD_SYNC.search(e.message)        # pre-1.5 kubelets: FailedSync naming the container
+        if m and m.group(2) == "ErrImagePull":
+            image = image_from_url(m.group(3)) or ""
+            key = image or m.group(1)
+            if key not in seen:
+                seen[key] = Container(name=Val(m.group(1), 0), init=False, image=Val(image, 0) if image else None)
     return list(seen.values())
+
+
+_V2_URL = re.compile(r"https?://([^/\"\n]{1,255}?)/v2/(\S+?)/manifests/([^\s:\"\\]+)")
+
+
+def image_from_url(text: str) -> Optional[str]:
+    """`Get https://<host>/v2/<repo>/manifests/<tag>` -> `<host>/<repo>:<tag>` (the registry API path)."""
+    m = _V2_URL.search(text)
+    if not m:
+        return None
+    host, repo, ref = m.groups()
+    if host in ("registry-1.docker.io", "index.docker.io"):
+        host = "docker.io"
+    sep = "@" if ref.startswith("sha256") else ":"
+    return f"{host}/{repo}{sep}{ref}"
 
 
 # Events that name the image without a pull attempt: `Container image "x" is not present with pull

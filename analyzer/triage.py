@@ -2,6 +2,8 @@
 and, when something is wrong that the paste does not explain, what to paste next."""
 from __future__ import annotations
 
+import re
+
 from typing import Optional
 
 from .crashes import is_trouble_now, last_exit
@@ -12,6 +14,8 @@ from .rules.rule import PULL_WAITING, Context, kind_word
 
 def pod_status(pod: Pod) -> str:
     """The STATUS column kubectl get would print (k/k printers.go printPod), as far as describe shows it."""
+    if getattr(pod, "source", "") == "get-pods" and getattr(pod, "table_status", None):
+        return str(pod.table_status)
     if pod.reason:
         return str(pod.reason)
     n_init = len(pod.init_containers)
@@ -52,6 +56,9 @@ def unexplained(ctx: Context) -> Optional[tuple]:
     if not isinstance(obj, Pod):
         return _other_kind(ctx)
     pod = obj
+    row = _table_row_trouble(ctx, pod)
+    if row is not None:
+        return row
     expired = pod.events_shown is False or pod.events_shown is None
     ev_note = " The paste has no events for it (events expire after about an hour)." if expired else ""
     events_cmd = ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")
@@ -64,10 +71,13 @@ def unexplained(ctx: Context) -> Optional[tuple]:
         waiting_msg = ctx.kubectl("get", "pod", ctx.name, "-o",
                                   f"jsonpath={{.status.{'initContainerStatuses' if c.init else 'containerStatuses'}[?(@.name==\"{c.name}\")].state.waiting.message}}")
         if s.state == "Waiting" and reason in PULL_WAITING:
-            return (f"The image {c.image or ''} of {c.name} cannot be pulled ({reason}), but the paste does not show the "
+            what = f"The image {c.image} of {c.name}" if c.image else f"The image of {c.name}"
+            return (f"{what} cannot be pulled ({reason}), but the paste does not show the "
                     f"registry's answer.{ev_note}", [waiting_msg, events_cmd], [s.reason, c.image])
         if s.state == "Waiting" and reason in ("CreateContainerConfigError", "CreateContainerError", "RunContainerError"):
             said = _kubelet_error(ctx, c)
+            if said is not None and "services have not yet been read" in said.message:
+                return (_SERVICES_RACE, [events_cmd, yaml_cmd], [s.reason, said])
             if said is not None:
                 return (f"{c.name} cannot be created ({reason}). The kubelet says: \"{_cut(said.message)}\" — kubeclue does "
                         "not recognise this message yet.", [waiting_msg, events_cmd], [s.reason, said])
@@ -129,13 +139,32 @@ def unexplained(ctx: Context) -> Optional[tuple]:
         if w.reason == "Failed" and w.message.startswith("Error: ") and " " in w.message[7:].strip():
             text = _cut(w.message[7:])
             if "services have not yet been read" in w.message:
-                return ("The kubelet could not build the container's environment because it had not yet read the cluster's "
-                        "Services (\"services have not yet been read at least once\"): a start-up race after the kubelet "
-                        "restarted or the node joined. It clears by itself within seconds; if it persists, the kubelet "
-                        "cannot reach the API server.", [events_cmd, yaml_cmd], [w])
+                return (_SERVICES_RACE, [events_cmd, yaml_cmd], [w])
             return (f"The kubelet reports an error kubeclue does not recognise yet: \"{text}\"", [events_cmd, yaml_cmd], [w])
         return (f"The pod has a Warning event kubeclue cannot explain yet: {w.reason}.", [events_cmd], [w])
     return None
+
+
+_SERVICES_RACE = ("The kubelet could not build the container's environment because it had not yet read the cluster's "
+                  "Services (\"services have not yet been read at least once\"): a start-up race after the kubelet "
+                  "restarted or the node joined. It clears by itself within seconds; if it persists, the kubelet "
+                  "cannot reach the API server.")
+_FINE_ROWS = {"Running", "Completed", "Succeeded"}
+
+
+def _table_row_trouble(ctx: Context, pod):
+    """A `kubectl get pods` row says only STATUS, READY and RESTARTS: anything but a fine row is a symptom."""
+    if getattr(pod, "source", "") != "get-pods" or not getattr(pod, "table_status", None):
+        return None
+    status = str(pod.table_status)
+    ready = str(getattr(pod, "table_ready", "") or "")
+    full = bool(re.fullmatch(r"(\d+)/\1", ready)) if ready else True
+    if status in _FINE_ROWS and (full or status != "Running"):
+        return None
+    describe = ctx.kubectl("describe", "pod", ctx.name)
+    why = "it is Running but not all its containers are Ready" if status == "Running" else f"its STATUS is {status}"
+    return (f"kubectl get pods shows that pod {ctx.name} is in trouble ({why}, READY {ready or '?'}), but a table row "
+            "does not say why: its describe does.", [describe], [pod.table_status])
 
 
 def _kubelet_error(ctx: Context, c):

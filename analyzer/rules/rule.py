@@ -92,8 +92,9 @@ class Context:
 
     def kubectl(self, *args: str, namespaced: bool = True) -> str:
         parts = ["kubectl"]
-        if namespaced:
-            parts += ["-n", self.ns or "<namespace>"]
+        if namespaced and self.ns:
+            # Unknown namespace: leave -n out, so the command runs where the user's last kubectl ran.
+            parts += ["-n", self.ns]
         parts += [q(a) if not a.startswith("<") else a for a in args]
         return " ".join(parts)
 
