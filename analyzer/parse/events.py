@@ -125,6 +125,11 @@ def parse_events(lines: list, warn) -> tuple:
         if _RULE.match(text):
             continue
         m = _ROW.match(text) if not old else None
+        if (m or (old and _OLD_ROW.match(text))) and prose and rows:
+            # Text between two rows, after a blank line: a message with blank lines in it
+            # (webhook policy reports, Part C #1), not prose after the table.
+            _absorb(rows[-1], prose)
+            prose = []
         if m:
             source, msg = _split_from(m.group("rest"), header_cols, text)
             am = AGE.match(m.group("age"))
@@ -160,6 +165,9 @@ def parse_events(lines: list, warn) -> tuple:
             prose.append(ln)
             continue
         warn(ln.no, "not part of the Events table; ignored")
+    if prose and rows and rows[-1]["msg"][-1].rstrip().endswith(":"):
+        _absorb(rows[-1], prose)           # the last message announced more ("...the request: ")
+        prose = []
     if prose:
         first, last = prose[0].no, prose[-1].no
         span = f"line {first}" if first == last else f"lines {first}\u2013{last}"
@@ -175,6 +183,11 @@ def parse_events(lines: list, warn) -> tuple:
             line=r["line"], end_line=r["end"], raw=raw, first_seen=r.get("first", ""),
         ))
     return tuple(events)
+
+
+def _absorb(row: dict, lines: list) -> None:
+    row["msg"].extend(ln.text.strip() for ln in lines)
+    row["end"] = lines[-1].last or lines[-1].no
 
 
 # kubectl <= 1.2 printed no Type column: these reasons were the warnings.
