@@ -13,8 +13,9 @@ __version__ = "0.1.0"
 MAX_BYTES = 20 * 1024 * 1024
 
 WHAT_WE_READ = (
-    "kubeclue reads the output of `kubectl describe` (pods, and Deployments, ReplicaSets, StatefulSets, "
-    "DaemonSets, Jobs, CronJobs, Nodes, PVCs and Services), from any kubectl version. "
+    "kubeclue reads what kubectl prints: `kubectl describe` of pods (any kubectl version) and of Deployments, "
+    "ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs, Nodes, PVCs and Services; `kubectl get pods` and "
+    "`kubectl get events` tables; `kubectl get pod -o yaml` or `-o json`. "
     "Try: kubectl describe pod <pod> -n <namespace>"
 )
 

@@ -66,7 +66,7 @@ def check(ctx):
         limit_b = to_bytes(str(limit)) if limit else None
         # A full container block always prints Ready and Restart Count; without them the paste was cut
         # and may simply not show the limits.
-        cut = c.ready is None and c.restart_count is None
+        cut = (c.ready is None and c.restart_count is None) or getattr(ctx.obj, "source", "describe") != "describe"
         who = label(c, True)
         if limit:
             req = f" (request {request})" if request else ""
