@@ -115,29 +115,32 @@ _DURATION = re.compile(r"(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|µs|ns))+")      # 1h30m
 _WORDS = frozenset("""true false yes no on off enabled disabled enable disable null nil none
     debug info warn warning error trace fatal critical notice verbose""".split())
 _ABS_PATH = re.compile(r"/[\w.@+/-]*")
+_SHELL_VAR = re.compile(r"\$\{?\w+\}?")                                     # "$MYSQL_PASSWORD": a reference
 _BYTES = re.compile(r"\d+ bytes")                                        # describe secret: `password:  16 bytes`
 _JVM_FLAG = re.compile(r"-X(?:m[sxn]|ss)\d+[kKmMgGtT]?|-XX:[+-]\w+|-XX:\w+=\d+[kKmMgGtT%]?|-Xlog\S*|-server|-client")
 
 
 def _harmless(value: str) -> bool:
     v = value.strip().strip("\"'")
-    if not v or v.startswith("<") or _PLACEHOLDER.search(v) or not any(ch.isalnum() for ch in v):
+    if not v or v.startswith("<") or _PLACEHOLDER.search(v) or not any(ch.isalnum() for ch in v) or \
+            _NAME_PLACEHOLDER.fullmatch(v):
         return True
     return bool(_NUMBER.fullmatch(v) or _DURATION.fullmatch(v) or v.lower() in _WORDS
-                or _ABS_PATH.fullmatch(v) or _JVM_FLAG.fullmatch(v) or _BYTES.fullmatch(v))
+                or _ABS_PATH.fullmatch(v) or _JVM_FLAG.fullmatch(v) or _BYTES.fullmatch(v) or _SHELL_VAR.fullmatch(v))
 
 
 # A key that names a credential (`DB_PASSWORD`, `--api-key`, `"clientSecret"`), unless it names
 # something about the credential (`SecretName`, `--password-file`, `TokenExpirationSeconds`).
 _SECRET_KEY = re.compile(
     r"pass(?:word|wd|phrase)?(?![a-z])|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|"
-    r"signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|ssh[_.-]?key|[_.-]key$|credential|auth(?!or)|"
+    r"signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|ssh[_.-]?key|[_.-]key$|credential|"
+    r"auth(?:[_.-]?(?:token|key|secret|header|string|info))?$|"
     r"session[_.-]?key|account[_.-]?key|signature|(?<![a-z])sig$|(?<![a-z])dsn$|conn(?:ection)?[_.-]?str|cookie",
     re.IGNORECASE)
 _NOT_SECRET_KEY = re.compile(
     r"(?:name|names|ref|refs|file|files|path|paths|dir|ttl|seconds|expiration\w*|expiry|length|type|mode|kind|"
     r"optional|version|id|ids|arn|header|policy|size|count|enabled|format|algorithm|location|url|uri|endpoint|"
-    r"provider|source|mount|volume|items|keys|from|secretref|keyref|lifetime|timeout|period|audience)$",
+    r"provider|source|mount|volume|items|keys|from|secretref|keyref|lifetime|timeout|period|audience|class)$",
     re.IGNORECASE)
 
 _CAMEL_KEY = re.compile(r"[a-z]Key$")          # stripeKey, licenseKey (not a bare `key:`)
@@ -170,7 +173,7 @@ def _indent(line: str) -> int:
 
 def _env_value(name: str, value: str, t: _Table) -> str:
     """A literal env value -> its redacted form (the value itself when it is harmless)."""
-    if value.startswith("<") or _FIELD_REF.search(value) or _harmless(value):
+    if value.startswith("<") or _FIELD_REF.search(value) or _harmless(value) or _PEM_BEGIN.fullmatch(value):
         return value
     addr = value.rsplit(":", 1)[0] if re.fullmatch(r"[^:]+:\d{1,5}", value) else value
     if _IPV4.fullmatch(addr) or _HOSTISH.fullmatch(addr) or (":" in value and _IPV6.fullmatch(value)):
@@ -208,9 +211,9 @@ def _line_pass(lines: list, t: _Table) -> None:
         begin = _PEM_BEGIN.search(line)
         if begin and not _PEM_END.search(line, begin.end()):
             end = next((j for j in range(i + 1, min(len(lines), i + 400)) if _PEM_END.search(lines[j])), -1)
-            if end > i + 1:
-                body = "".join(ln.strip() for ln in lines[i + 1:end])
-                pem, pem_end = t.get("secret", body), end
+            body = "".join(ln.strip() for ln in lines[i + 1:end])
+            if end > i + 1 and not _PLACEHOLDER.fullmatch(lines[i + 1].strip()):     # not redacted already
+                pem, pem_end, env_ph = t.get("secret", body), end, ""
                 continue
         ind = _indent(line) if line.strip() else -1
 
@@ -227,7 +230,7 @@ def _line_pass(lines: list, t: _Table) -> None:
                         new = _env_value(m.group(2), m.group(4).rstrip(), t)
                         env_ph = new if new != m.group(4).rstrip() and _PLACEHOLDER.fullmatch(new) else ""
                         lines[i] = m.group(1) + m.group(2) + ":" + m.group(3) + new
-                elif env_ph:
+                elif env_ph and not _PEM_END.search(line) and not _PLACEHOLDER.fullmatch(line.strip()):
                     # The next line of a multi-line value: describe prints it aligned under the value.
                     lead = line[: len(line) - len(line.lstrip())]
                     lines[i] = lead + env_ph
@@ -261,7 +264,8 @@ def _line_pass(lines: list, t: _Table) -> None:
 # --- the text passes --------------------------------------------------------------------
 
 _PEM_INLINE = re.compile(r"(-----BEGIN ([A-Z0-9 ]{1,40})-----)([^\n]*?)(-----END \2-----)")
-_URL_USERINFO = re.compile(r"(?<![\w+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}://)([^\s:/@'\"<>]*)(?::([^\s/@'\"<>]*))?@")
+# `docker-pullable://nginx@sha256:...` is an image digest, not a user.
+_URL_USERINFO = re.compile(r"(?<![\w+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}://)([^\s:/@'\"<>]*)(?::([^\s/@'\"<>]*))?@(?!sha\d+:)")
 _TOKENS = re.compile(
     r"(?<![\w-])(?:"
     r"eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*"                                   # JWT
@@ -379,7 +383,8 @@ _IMAGE_QUOTED = re.compile(r"(?i)\b(?:image|reference|manifest for|pull access d
 
 
 def _accounts(text: str) -> set:
-    """The account part of every image the paste names: ghcr.io/<acme>/web, <acme>/web."""
+    """The account part of every image the paste names, with the repository after it:
+    {("acme", "web")} for ghcr.io/acme/web and acme/web."""
     found = set()
     refs = [m.group(1) for m in _IMAGE_FIELD.finditer(text)] + [m.group(1) for m in _IMAGE_QUOTED.finditer(text)]
     for ref in refs:
@@ -396,9 +401,10 @@ def _accounts(text: str) -> set:
         if host and (host.split(":")[0] in ("registry.k8s.io", "k8s.gcr.io", "mcr.microsoft.com", "nvcr.io",
                                             "docker.elastic.co", "registry.access.redhat.com")):
             continue
-        if account in _PUBLIC_ORGS or len(account) < 2 or not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", account):
+        if account in _PUBLIC_ORGS or len(account) < 2 or not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", account) or \
+                _NAME_PLACEHOLDER.match(account):
             continue
-        found.add(account)
+        found.add((account, comps[1].split(":")[0]))
     return found
 
 
@@ -414,6 +420,7 @@ _ENV_FROM = re.compile(r"^[ \t]+([a-z0-9][a-z0-9.-]*)[ \t]+(?:ConfigMap|Secret)[
 _GENERATED = re.compile(r"-(?:[bcdfghjklmnpqrstvwxz2456789]{5,10}|\d+)$")
 _DNS_SVC = re.compile(r"(?<![\w.-])([a-z0-9][a-z0-9-]*)\.([a-z0-9][a-z0-9-]*)\.svc(?![\w-])")
 _NAME_OK = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]")
+_NAME_PLACEHOLDER = re.compile(r"name-\d+(?:-\S*)?")      # a paste redacted before
 
 
 def _names(lines: list) -> set:
@@ -440,7 +447,7 @@ def _names(lines: list) -> set:
     for n in raw:
         if "/" in n:       # `Controlled By: ReplicaSet/web-7f8d9c6b5`, `Node: node-1/10.0.1.5`
             n = next((p for p in n.split("/") if _NAME_OK.fullmatch(p) and not _IPV4.fullmatch(p)), "")
-        if n.startswith("<") or not _NAME_OK.fullmatch(n):
+        if n.startswith("<") or not _NAME_OK.fullmatch(n) or _NAME_PLACEHOLDER.match(n):
             continue
         while "." not in n:
             m = _GENERATED.search(n)
@@ -468,7 +475,8 @@ def _names_pass(text: str, names: set, t: _Table) -> str:
     def dns(m: re.Match) -> str:
         if _in_placeholder(m.string, m.start()):
             return m.group(0)
-        return f"{t.get('name', m.group(1))}.{t.get('name', m.group(2))}.svc"
+        a, b = (x if _NAME_PLACEHOLDER.match(x) else t.get("name", x) for x in m.groups())
+        return f"{a}.{b}.svc"
 
     text = _DNS_SVC.sub(dns, text)
     if not names:
@@ -494,8 +502,9 @@ def _names_pass(text: str, names: set, t: _Table) -> str:
     def name(m: re.Match) -> str:
         s, end = m.string, m.end()
         nxt = s[end:end + 2]
-        if nxt[:1] in ("=", "@") or (nxt[:1] in (":", ".") and nxt[1:2].isalnum()) or _in_placeholder(s, m.start()):
-            return m.group(0)        # a label key, an image tag or digest, a longer dotted name
+        if nxt[:1] in ("=", "@") or (nxt[:1] in (":", ".") and nxt[1:2].isalnum()) or nxt == '":' or \
+                _in_placeholder(s, m.start()):
+            return m.group(0)        # a label key, an image tag or digest, a longer dotted name, a JSON key
         return t.get("name", m.group(0))
 
     # A name with a dash, a digit or a dot is a name wherever it appears, generated suffix or not.
@@ -651,9 +660,13 @@ def redact(text: str, *, names: bool = False) -> Redacted:
     text = _IP_NODE.sub(lambda m: t.get("host", m.group(0)), text)
 
     if accounts:
-        alt = "|".join(re.escape(a) for a in sorted(accounts, key=lambda a: (-len(a), a)))
-        rx = re.compile(r"(?:(?<![\w.-])|(?<=%2F)|(?<=%2f)|(?<=%3A)|(?<=%3a))(" + alt + r")(?=/|%2[Ff])")
-        text = rx.sub(lambda m: t.get("account", m.group(1)), text)
+        # The account where it stands before one of its repositories: in image names, registry URLs
+        # (`/v2/acme/web/manifests`) and token scopes (`repository%3Aacme%2Fweb`), but not in
+        # `acme/web-7f8d9c6b5-xq5ml`, a namespace/pod that happens to share the name.
+        alt = "|".join(f"{re.escape(a)}(?=(?:/|%2[Ff]){re.escape(r)}(?![\\w.-]))"
+                       for a, r in sorted(accounts, key=lambda ar: (-len(ar[0]), ar)))
+        rx = re.compile(r"(?:(?<![\w.-])|(?<=%2F)|(?<=%2f)|(?<=%3A)|(?<=%3a))(?:" + alt + ")")
+        text = rx.sub(lambda m: t.get("account", m.group(0)), text)
     if names:
         text = _names_pass(text, found_names, t)
     new_lines = text.split("\n")

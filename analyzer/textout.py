@@ -205,7 +205,7 @@ def _summary(report: dict, c, width: int) -> list:
     """Several objects: the groups of identical causes, then one row per object, before the details."""
     out = [""]
     for g in report.get("groups") or []:
-        out.append(c(f"  {g['summary']}", "bold"))
+        out.extend(c(ln, "bold") for ln in wrap(g["summary"], min(width, PROSE_MAX) if width > 0 else 0, "  ", "    "))
     rows = summary_rows(report)
     w0 = min(max(len(r[0]) for r in rows), 60)
     w1 = min(max(len(r[1]) for r in rows), 28)
@@ -215,9 +215,10 @@ def _summary(report: dict, c, width: int) -> list:
     out.append("")
     if 0 < width < lead:
         # A narrow terminal: one object per block, the reason under it.
+        room = max(width - 6, 20)
         for name, status, cls, why in rows:
             out.append("  " + "  ".join(x for x in (name, status, cls) if x))
-            out.extend(wrap(why, width, "      ")[:3])
+            out.append("      " + (why if len(why) <= room else why[: room - 1].rstrip() + "…"))
         return out
     why_col = "WHY" if width <= 0 or room >= 30 else ""
     out.append(c(f"  {'OBJECT'.ljust(w0)}  {'STATUS'.ljust(w1)}  {'DIAGNOSIS'.ljust(w2)}  {why_col}".rstrip(), "dim"))
@@ -226,14 +227,11 @@ def _summary(report: dict, c, width: int) -> list:
         if width <= 0:
             out.append(cells + why)                 # a pipe: whole lines, for grep
         elif room >= 30:
-            lines = wrap(why, width, " " * lead)
-            if len(lines) > 3:                      # the details below say the rest
-                lines = lines[:3]
-                lines[-1] = lines[-1][: width - 2].rstrip() + " …"
-            out.append(cells + lines[0][lead:])
-            out.extend(lines[1:])
+            # One line per object, so the table scans; the details below say the rest.
+            out.append(cells + (why if len(why) <= room else why[: room - 1].rstrip() + "…"))
         else:
             # Too narrow for a fourth column: the reason goes under the row.
             out.append(cells.rstrip())
-            out.extend(wrap(why, width, "      ")[:3])
+            room = max(width - 6, 20)
+            out.append("      " + (why if len(why) <= room else why[: room - 1].rstrip() + "…"))
     return out

@@ -224,6 +224,14 @@ def test_a_one_word_name_is_replaced_only_where_it_is_a_name():
      ["java.lang.Thread.run(Thread.java:833)", "app.py", "config.yaml", "10:11:12", "02:42:ac:11:00:02"]),
     ("  Hostname: ip-172-31-27-246   InternalDNS: ip-172-31-27-246.us-west-2.compute.internal",
      ["ip-172-31-27-246"], ["Hostname:"]),
+    # Not secrets: an image digest after a scheme, a shell variable, a key naming a class.
+    ("    Image ID:  docker-pullable://nginx@sha256:53ddb41e46de3d63376579acf46f9a41a8d7de33645", [],
+     ["docker-pullable://nginx@sha256:53ddb41e"]),
+    ('    Readiness:  exec [/bin/sh -c MYSQL_PWD="$MYSQL_PASSWORD" mysqladmin ping]', [], ['MYSQL_PWD="$MYSQL_PASSWORD"']),
+    ("    VolumeAttributes:  secretProviderClass=payments-kv", [], ["secretProviderClass=payments-kv"]),
+    # An account is replaced before its repository, not in a namespace/pod of the same name.
+    ("    Image:  123456789012.dkr.ecr.eu-west-1.amazonaws.com/reports/nightly:1.4  assigned reports/nightly-28312-x9k2p",
+     ["123456789012", "/reports/nightly:"], ["assigned reports/nightly-28312-x9k2p", "/<account-2>/nightly:1.4"]),
 ])
 def test_patterns(line, gone, kept):
     out = redact(line + "\n").text
@@ -260,8 +268,12 @@ def test_counts_by_kind_and_the_browser_boundary():
     assert json.loads(redact_json("no secrets here\n", False)) == {"text": "no secrets here\n", "replacements": {}}
 
 
-def test_deterministic():
+def test_deterministic_and_idempotent():
     assert redact(PASTE, names=True) == redact(PASTE, names=True)
+    for names in (False, True):
+        once = redact(PASTE, names=names).text
+        twice = redact(once, names=names)
+        assert twice.text == once and twice.replacements == {}, "redacting a redacted paste changes nothing"
 
 
 def test_tables_keep_their_columns():
@@ -278,12 +290,13 @@ CORPUS = sorted(p for p in FIXTURES.rglob("*.txt"))
 @pytest.mark.parametrize("names", [False, True], ids=["default", "names"])
 def test_every_fixture_keeps_its_diagnosis_when_redacted(names):
     """The redacted paste of every fixture gets the same verdict and the same classes, object by
-    object, with the same line count."""
+    object, with the same line count; redacting it again changes nothing."""
     wrong = []
     for path in CORPUS:
         text = read_fixture(path)
         out = redact(text, names=names).text
         assert len(out.split("\n")) == len(text.split("\n")), path.name
+        assert redact(out, names=names).text == out, f"{path.name}: not idempotent"
         if _classes(analyze(out).to_dict()) != _classes(analyze(text).to_dict()):
             wrong.append(str(path.relative_to(FIXTURES)))
     assert not wrong, f"redaction changed the diagnosis of {wrong}"
