@@ -277,11 +277,18 @@ def finding_for(ctx, meta, s: Scheduling, *, cause: str, fix: list, commands: li
     )
 
 
-def nodes_phrase(s: Scheduling, cls: str) -> str:
-    n = dict(s.ranking).get(cls)
+def nodes_count(s: Scheduling, cls: str) -> int:
+    n = dict(s.ranking).get(cls) or 0
     total = s.fit.total
-    if n is None:
-        return ""
-    if total:
-        return f"{n} of {total} node{'s' if total != 1 else ''}"
-    return f"{n} node{'s' if n != 1 else ''}"
+    return min(n, total) if total else n        # per-reason counts can add up past N
+
+
+def nodes_phrase(s: Scheduling, cls: str, verb: str = "") -> str:
+    """`3 of 5 nodes` (+ a verb that agrees: `are`/`is`, `carry`/`carries`...)."""
+    n = nodes_count(s, cls)
+    total = s.fit.total
+    noun = f"{n} of {total} node{'s' if total != 1 else ''}" if total else f"{n} node{'s' if n != 1 else ''}"
+    if not verb:
+        return noun
+    singular = {"are": "is", "carry": "carries", "do": "does", "lack": "lacks", "conflict": "conflicts"}.get(verb, verb + "s")
+    return f"{noun} {singular if n == 1 else verb}"

@@ -113,7 +113,7 @@ def unexplained(ctx: Context) -> Optional[tuple]:
                 "mount, the pod sandbox (network) or a slow image pull." + ev_note, [events_cmd], [pod.status])
     if pod.status == "Failed" and pod.reason:
         return (f"The pod failed with reason {pod.reason}: {pod.message or ''}".strip(), [yaml_cmd], [pod.reason, pod.message])
-    if pod.terminating:
+    if pod.terminating and not _terminating_normally(pod):
         return (f"The pod is stuck terminating ({pod.terminating}): usually its node is gone, the runtime cannot kill "
                 "it, or a finalizer holds it.", [yaml_cmd, ctx.kubectl("get", "node", str(pod.node or "<node>").split("/")[0],
                                                                        namespaced=False)], [pod.terminating])
@@ -124,8 +124,9 @@ def unexplained(ctx: Context) -> Optional[tuple]:
                 [events_cmd], [nr[0].ready])
     warnings = [e for e in pod.events if e.type == "Warning" and e.line not in explained(ctx)]
     if settled(pod):
-        # Every container runs and is ready: container trouble in the events is over (Part C #16).
-        warnings = [e for e in warnings if e.reason not in CONTAINER_REASONS]
+        # Every container runs and is ready, so scheduling, mounts, the sandbox and the pulls all
+        # succeeded since: the warnings in the events are history (Part C #16).
+        warnings = []
     summary = _pull_summary(pod)
     if summary is not None and not pod.all_containers:
         return ("An image pull is failing (ErrImagePull / ImagePullBackOff), but the paste shows only the summary events: "
@@ -191,6 +192,8 @@ def _other_kind(ctx: Context):
     bad_conditions = [c for c in obj.conditions if (c.type in ("Available", "Ready", "Progressing") and c.status != "True")
                       or (c.type in ("ReplicaFailure", "MemoryPressure", "DiskPressure", "PIDPressure") and c.status == "True")]
     warnings = [e for e in obj.events if e.type == "Warning"]
+    if not bad_conditions and _status_fine(obj):
+        warnings = []             # the object is fine now: its old warnings are history
     if not bad_conditions and not warnings:
         return None
     what = bad_conditions[0] if bad_conditions else ctx.newest(warnings)
@@ -200,7 +203,44 @@ def _other_kind(ctx: Context):
             [what.line])
 
 
+def _terminating_normally(pod) -> bool:
+    """Terminating for less than its grace period (plus a minute): a normal shutdown, not a stuck one."""
+    from .parse.events import duration_seconds
+
+    m = re.search(r"lasts ([\dsmhdy]+)", str(pod.terminating))
+    lasted = duration_seconds(m.group(1)) if m else None
+    grace = pod.fields.get("Termination Grace Period")
+    g = duration_seconds(str(grace).strip()) if grace is not None else 30
+    return lasted is not None and lasted <= (g or 30) + 60
+
+
+def _status_fine(obj: KubeObject) -> bool:
+    """What the object's own status lines say now, kind by kind (describe.go A.5)."""
+    f = {k: str(v) for k, v in obj.fields.items()}
+    kind = obj.kind
+    if kind == "Node":
+        ready = next((c for c in obj.conditions if c.type == "Ready"), None)
+        return ready is not None and ready.status == "True"
+    if kind == "PersistentVolumeClaim":
+        return f.get("Status", "").startswith("Bound")
+    if kind in ("ReplicaSet", "ReplicationController"):
+        m = re.search(r"(\d+) current / (\d+) desired", f.get("Replicas", ""))
+        return bool(m) and m.group(1) == m.group(2)
+    if kind == "Deployment":
+        m = re.search(r"(\d+) desired \| (\d+) updated \| (\d+) total \| (\d+) available \| (\d+) unavailable",
+                      f.get("Replicas", ""))
+        return bool(m) and m.group(5) == "0" and m.group(1) == m.group(4)
+    if kind in ("StatefulSet", "DaemonSet"):
+        m = re.search(r"(\d+) Running / (\d+) Waiting / (\d+) Succeeded / (\d+) Failed", f.get("Pods Status", ""))
+        return bool(m) and m.group(2) == "0" and m.group(4) == "0"
+    if kind == "Service":
+        return f.get("Endpoints", "<none>").strip() not in ("", "<none>")
+    return False
+
+
 def looks_healthy(obj: KubeObject) -> str:
+    if isinstance(obj, Pod) and obj.terminating:
+        return f"The pod is shutting down ({obj.terminating}), as it does during a rollout, a drain or a deletion."
     if isinstance(obj, Pod):
         if obj.status == "Succeeded":
             return "The pod completed successfully."

@@ -29,7 +29,7 @@ def check(ctx):
             continue
         m = re.search(r"Insufficient (\S+)", r.text)
         what = m.group(1) if m else ("free pod slots" if "Too many pods" in r.text else r.text)
-        per.append(f"{r.count} lack {what}" if r.count is not None else f"all lack {what}")
+        per.append((f"{r.count} {'lacks' if r.count == 1 else 'lack'} {what}") if r.count is not None else f"all lack {what}")
     total = s.fit.total
     cause = "No node has room for the pod: " + ", ".join(per)
     if total:
@@ -41,7 +41,8 @@ def check(ctx):
     others = [r for r in s.fit.reasons if r.cls != META.cls and r.count]
     if others and total:
         rest = sum(r.count for r in others)
-        cause += f"; {min(rest, total)} other nodes are excluded by taints, selectors or affinity"
+        rest = min(rest, total)
+        cause += f"; {rest} other node{' is' if rest == 1 else 's are'} excluded by taints, selectors or affinity"
     cause += "."
     if s.autoscaler is not None and s.autoscaler.reason == "NotTriggerScaleUp":
         cause += f" The cluster autoscaler did not add a node: {s.autoscaler.message}"

@@ -35,7 +35,7 @@ def check(ctx):
         return
     sels = [v for v in getattr(pod, "node_selectors", ()) if v != "<none>"]
     sel_txt = ", ".join(str(v) for v in sels)
-    cause = (f"{nodes_phrase(s, META.cls).capitalize()} do not match the pod's node selector"
+    cause = (f"{nodes_phrase(s, META.cls, 'do').capitalize()} not match the pod's node selector"
              + (f" ({sel_txt})" if sel_txt else " or required node affinity") + ".")
     if s.primary != META.cls:
         cause = cause[:-1] + " (those nodes are excluded by design)."

@@ -41,7 +41,7 @@ def check(ctx):
         return
     yield finding_for(
         ctx, META, s,
-        cause=f"{nodes_phrase(s, META.cls).capitalize()} are cordoned (node(s) were unschedulable), so the scheduler will not place new pods there.",
+        cause=f"{nodes_phrase(s, META.cls, 'are').capitalize()} cordoned (node(s) were unschedulable), so the scheduler will not place new pods there.",
         fix=["Find the cordoned nodes (STATUS shows SchedulingDisabled). If a drain or upgrade is finished, uncordon them.",
              "If they stay cordoned on purpose, add capacity elsewhere."],
         commands=[ctx.kubectl("get", "nodes", namespaced=False), ctx.kubectl("uncordon", "<node>", namespaced=False)],

@@ -28,7 +28,7 @@ def check(ctx):
         what = "placing the pod would exceed the max skew of its topology spread constraint"
     else:
         what = "the pod's required (anti-)affinity rules rule them out (e.g. one replica per node, more replicas than nodes)"
-    cause = f"{nodes_phrase(s, META.cls).capitalize()} are excluded because {what}."
+    cause = f"{nodes_phrase(s, META.cls, 'are').capitalize()} excluded because {what}."
     fix = ["Compare the number of replicas with the number of eligible nodes (or zones).",
            f"Relax the rule in {ctx.workload_phrase}: preferredDuringScheduling instead of required, or whenUnsatisfiable: ScheduleAnyway.",
            "Or add nodes (in the missing zones)."]

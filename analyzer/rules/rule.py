@@ -106,6 +106,7 @@ class Context:
         return self.kubectl("describe", w) if w else None
 
     def set_image(self, container: str, image: str) -> str:
+        container = container or "<container>"
         w = self.workload
         if w is None:
             return (f"{self.kubectl('get', 'pod', self.name, '-o', 'yaml')} > pod.yaml  "

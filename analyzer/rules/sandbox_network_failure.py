@@ -78,7 +78,8 @@ def check(ctx):
             sub, meaning = key, what
             break
     node = str(getattr(pod, "node", "") or "").split("/")[0] or "<node>"
-    cause = f"The pod's sandbox cannot be created on {node}: {meaning}" + (f" (CNI plugin: {plugin})" if plugin else "") + "."
+    where = f"on {node}" if node != "<node>" else "on its node"
+    cause = f"The pod's sandbox cannot be created {where}: {meaning}" + (f" (CNI plugin: {plugin})" if plugin else "") + "."
     fix = [_FIX.get(sub, "Read the CNI error above and the logs of the CNI DaemonSet pod on that node.")]
     fix.append(f"Check: `{ctx.kubectl('get', 'pod', ctx.name, '-o', 'wide')}` shows an IP and the pod leaves ContainerCreating.")
     cmds = [ctx.kubectl("get", "pods", "-n", "kube-system", "-o", "wide", "--field-selector", f"spec.nodeName={node}", namespaced=False),

@@ -37,14 +37,14 @@ def check(ctx):
     if keyed:
         parts = []
         for r in keyed:
-            t = f"{r.taint_key}" + (f"={r.taint_value}" if r.taint_value else "")
+            t = f"{r.taint_key}" + (f"={r.taint_value}" if r.taint_value else " (no value)")
             why = _MEANING.get(r.taint_key)
             parts.append(f"{t} on {r.count} node{'s' if (r.count or 0) != 1 else ''}" + (f" ({why})" if why else ""))
-        cause = f"{where.capitalize()} carry taints the pod does not tolerate: " + "; ".join(parts) + "."
+        cause = f"{nodes_phrase(s, META.cls, 'carry').capitalize()} taints the pod does not tolerate: " + "; ".join(parts) + "."
         key = keyed[0].taint_key
         value = keyed[0].taint_value
     else:
-        cause = (f"{where.capitalize()} carry taints the pod does not tolerate; this scheduler version does not print "
+        cause = (f"{nodes_phrase(s, META.cls, 'carry').capitalize()} taints the pod does not tolerate; this scheduler version does not print "
                  "which, `kubectl describe node` shows them.")
         key, value = "<key>", ""
     fix = []

@@ -20,10 +20,12 @@ def check(ctx):
         return
     claims = [(m.group(1), n) for m, n in ctx.grep(r"^\s+ClaimName:\s+(\S+)")]
     names = ", ".join(c for c, _ in claims) or "its claim"
+    others = ", ".join(f"{r.count} {r.text}" for r in s.fit.reasons if r.cls != META.cls and r.count)
     yield finding_for(
         ctx, META, s,
-        cause=(f"The volume behind {names} is pinned to a zone or node (PV node affinity) that {nodes_phrase(s, META.cls)} "
-               "are not in, and the nodes that are there cannot take the pod."),
+        cause=(f"The volume behind {names} can only be used in one zone or on one node (its PV's node affinity): "
+               f"{nodes_phrase(s, META.cls, 'conflict')} with it" + (
+                   f", and the others cannot take the pod ({others})" if others else "") + "."),
         fix=["Look at the PV's node affinity (zone label) and at which nodes exist in that zone with free room.",
              "Add capacity in that zone, or (for a new volume) use a StorageClass with volumeBindingMode: WaitForFirstConsumer so the volume is created where the pod lands.",
              "A local PV on a node that is gone must be deleted and recreated (its data is lost)."],
