@@ -12,13 +12,16 @@ What is replaced, and what is kept on purpose:
   value comes from, not the value), and values that identify nothing: numbers up to 8 digits,
   quantities and durations (`512Mi`, `30s`), booleans, log levels, absolute paths and JVM
   memory flags (the OOM rule reads `-Xmx`). Option lists (`-Dkey=value -Xmx1g`) are redacted
-  option by option, so `-Xmx1g` survives next to a redacted `-Dapp.password=<secret-1>`.
+  option by option, so `-Xmx1g` survives next to a redacted `-Dapp.password=<secret-1>`. A
+  value that is an address (`10.0.0.5`, `db.acme.corp:5432`) is left to the IP and host rules,
+  so it gets the same placeholder as the same address elsewhere.
 * Credentials anywhere: values of `--password=`/`--token x`/`password=`/`"apiKey": "..."`
   (a key naming a secret, not one naming a file, a name or a TTL), `Authorization:` headers
   and `Bearer` tokens, mysql's `-pSECRET`, the password (and user) in `scheme://user:pass@host`,
   JWTs, AWS access key ids, provider tokens (`sk-...`, `ghp_...`, `xoxb-...`, `glpat-...`,
   `AIza...`) and PEM blocks (the BEGIN/END lines stay, the body lines are replaced one by one).
-  A credential seen once is replaced wherever else it appears (last-applied annotations).
+  A credential seen once is replaced wherever else it appears (last-applied annotations),
+  unless it is a plain word (`postgres`), which would also hide names and messages.
 * IP addresses, v4 and v6 (`<ip-N>`; the CIDR suffix and the port stay). Kept: loopback,
   unspecified, broadcast and the cloud metadata address, which identify nothing.
 * Host names (`<host-N>`): FQDNs ending in a real or an internal top-level domain
@@ -31,14 +34,19 @@ What is replaced, and what is kept on purpose:
   (`123456789012.dkr.ecr...`, `acme.azurecr.io`), so the kind of registry stays visible.
   Kept: public hosts, official images and well-known public organisations (`bitnami/...`).
 * E-mail addresses (`<email-N>`).
-* With `names=True`, object names (`<name-N>`): pods, namespaces, controllers, containers,
-  nodes, service accounts, ConfigMaps, Secrets and claims named in the paste, and the
-  service/namespace labels of in-cluster DNS names. A generated suffix stays
-  (`<name-1>-7f8d9c6b5-xq5ml`), so a pod still reads as its Deployment's. Kept:
-  `default` and the `kube-*` system namespaces.
+* With `names=True`, object names (`name-N`, which is still a valid Kubernetes name, so the
+  parsers read `secret "name-3" not found` as they read the original): pods, namespaces,
+  controllers, containers, nodes, service accounts, ConfigMaps, Secrets and claims named in
+  the paste, and the service/namespace labels of in-cluster DNS names. A generated suffix
+  stays (`name-1-7f8d9c6b5-xq5ml`), so a pod still reads as its Deployment's. A one-word name
+  (`api`, `pull`) is replaced only where it stands as a name (`container pull`, `{pull}`,
+  `"pull"`), never in `Failed to pull image`. Kept: `default` and the `kube-*` namespaces.
 
 Never changed: the number of lines (the page highlights evidence by line number), line
-endings, and anything else. Pure and deterministic; every pattern is linear in the input.
+endings, the columns of kubectl's tables (a column after a placeholder is put back where it
+started, since the Events table is read by position), and anything else. Pure,
+deterministic, idempotent (a redacted paste redacts to itself); every pattern is linear in
+the input.
 """
 from __future__ import annotations
 
