@@ -354,8 +354,12 @@ def first_paragraph(markdown_text: str) -> str:
     return ""
 
 
+def repo_path(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
+
+
 def load_content(path: Path, slug: str, problems: Problems) -> ContentPage:
-    source = path.relative_to(ROOT).as_posix()
+    source = repo_path(path)
     if not path.is_file():
         problems.add(f"{source}: missing")
         return ContentPage(slug, slug, "", "", source)
@@ -403,12 +407,12 @@ def gather_hubs(pages: list[ClassPage], problems: Problems) -> tuple[Hub, ...]:
         intro_path = CONTENT / "errors" / f"{slug}.md"
         intro = intro_path.read_text(encoding="utf-8").strip() + "\n" if intro_path.is_file() else ""
         if intro.startswith("#"):
-            problems.add(f"{intro_path.relative_to(ROOT)}: a hub intro starts with its text (the page title is the status)")
-        hubs.append(Hub(status, slug, tuple(by_status[status]), intro, intro_path.relative_to(ROOT).as_posix()))
+            problems.add(f"{repo_path(intro_path)}: a hub intro starts with its text (the page title is the status)")
+        hubs.append(Hub(status, slug, tuple(by_status[status]), intro, repo_path(intro_path)))
     folder = CONTENT / "errors"
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         if path.stem not in owner:
-            problems.add(f"{path.relative_to(ROOT)}: no rule declares a status whose hub is errors/{path.stem}/")
+            problems.add(f"{repo_path(path)}: no rule declares a status whose hub is errors/{path.stem}/")
     return tuple(hubs)
 
 

@@ -246,8 +246,15 @@ function setup(box) {
 
   if ("fromPath" in box.dataset) {
     // A missing page: its address is often a status or class name, mistyped or moved.
-    const slug = decodeURIComponent(location.pathname).replace(/\/(index\.html)?$/, "").split("/").pop() || "";
-    input.value = slug.replace(/[-_.]+/g, " ").replace(/\s*html?$/, "").trim();
+    let path = location.pathname;
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // a malformed %-escape: use the address as it is
+    }
+    const slug = path.replace(/\/(index\.html)?$/, "").split("/").pop() || "";
+    const query = slug.replace(/\.html?$/, "").replace(/[-_.]+/g, " ").trim();
+    input.value = query === "404" ? "" : query;
     if (input.value) update();
   }
 }
