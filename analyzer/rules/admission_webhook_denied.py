@@ -9,7 +9,7 @@ META = RuleMeta(
     id="admission-webhook-denied", cls="admission-webhook-denied", title="Rejected by an admission webhook",
     severity=Severity.ERROR, rank=8, kinds=OWNER_KINDS,
     summary="A validating/mutating admission webhook (Gatekeeper, Kyverno, a service mesh...) denied the pod, or could not be reached and its failurePolicy is Fail.",
-    statuses=("FailedCreate", 'admission webhook "…" denied the request', "failed calling webhook"),
+    statuses=("FailedCreate", 'admission webhook "…" denied the request', "failed calling webhook", "ReplicaFailure"),
     related=("pod-security-violation", "quota-exceeded"),
 )
 

@@ -11,7 +11,7 @@ META = RuleMeta(
     id="multi-attach", cls="multi-attach", title="Volume still attached to another node",
     severity=Severity.ERROR, rank=26,
     summary="A ReadWriteOnce volume is still attached to another node (Multi-Attach error), so this pod cannot start where it was scheduled.",
-    statuses=("ContainerCreating", "FailedAttachVolume", "Multi-Attach error"),
+    statuses=("ContainerCreating", "FailedAttachVolume", "FailedMount", "Multi-Attach error"),
     related=("volume-mount-failure", "node-not-ready"),
 )
 

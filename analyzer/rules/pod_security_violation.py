@@ -11,7 +11,7 @@ META = RuleMeta(
     id="pod-security-violation", cls="pod-security-violation", title="Rejected by Pod Security admission",
     severity=Severity.ERROR, rank=7, kinds=OWNER_KINDS,
     summary="The namespace enforces a Pod Security level (restricted or baseline) that the pod spec violates, so the pod is never created.",
-    statuses=("FailedCreate", "violates PodSecurity"),
+    statuses=("FailedCreate", "violates PodSecurity", "ReplicaFailure"),
     related=("quota-exceeded", "admission-webhook-denied", "run-as-non-root"),
 )
 
