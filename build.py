@@ -731,6 +731,23 @@ def faq_jsonld(entries: list[tuple[str, str]]) -> str:
     })
 
 
+def link_class_mentions(out: str, classes: set[str]) -> str:
+    """'see the node-not-ready page' in a class page's prose -> a link to that page."""
+    parts = re.split(r"(<[^>]+>)", out)
+    inside = {"a": 0, "code": 0, "pre": 0}
+    for i, part in enumerate(parts):
+        tag = re.match(r"<(/?)(a|code|pre)\b", part)
+        if tag:
+            inside[tag.group(2)] += -1 if tag.group(1) else 1
+        elif not part.startswith("<") and not any(inside.values()):
+            parts[i] = re.sub(
+                r"\bthe ([a-z0-9]+(?:-[a-z0-9]+)+) page\b",
+                lambda m: f'the <a href="../{m.group(1)}/">{m.group(1)}</a> page' if m.group(1) in classes else m.group(0),
+                part,
+            )
+    return "".join(parts)
+
+
 def hub_description(hub: Hub, titles: dict[str, str]) -> str:
     lead = first_paragraph(hub.intro)
     causes = "; ".join(titles[c].rstrip(".") for c in hub.classes if c in titles)
@@ -755,8 +772,12 @@ class DocsText:
 def convert_docs(pages: list[ClassPage], docs: Docs, problems: Problems) -> DocsText:
     sections: dict[str, tuple[tuple[Section, Rendered], ...]] = {}
     faqs: dict[str, list[tuple[str, str]]] = {}
+    classes = {p.cls for p in pages}
     for page in pages:
-        sections[page.cls] = tuple((s, docs_markdown(s.markdown, page.source, problems)) for s in page.sections)
+        sections[page.cls] = tuple(
+            (s, Rendered(link_class_mentions(r.html, classes), r.headings))
+            for s in page.sections for r in [docs_markdown(s.markdown, page.source, problems)]
+        )
         for s, r in sections[page.cls]:
             if s.title == "FAQ":
                 faqs[page.url] = faq_entries(r.html, page.source, problems)
