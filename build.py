@@ -748,6 +748,16 @@ def link_class_mentions(out: str, classes: set[str]) -> str:
     return "".join(parts)
 
 
+def search_keyword(page: ClassPage, hubs: tuple[Hub, ...]) -> str:
+    """What someone with this failure types into a search engine, for the page title: the
+    short words of its message, else a status only this class shows, else its first status."""
+    vague = {"Pending", "Running", "Succeeded", "Failed", "Unknown", "Terminating", "Error"}
+    causes = {h.status: len(h.classes) for h in hubs}
+    words = [m for m in page.messages if "…" not in m and len(m) <= 36 and re.search(r"[A-Za-z]{3}", m)]
+    own = [s for s in page.statuses if causes.get(s) == 1 and s not in vague]
+    return (words + own + list(page.statuses) + [""])[0]
+
+
 def hub_description(hub: Hub, titles: dict[str, str]) -> str:
     lead = first_paragraph(hub.intro)
     causes = "; ".join(titles[c].rstrip(".") for c in hub.classes if c in titles)
@@ -881,7 +891,7 @@ def render_docs(env: jinja2.Environment, common: dict[str, Any], out: "Output", 
         faq = text.faqs.get(page.url)
         html_text_ = render_page(
             env, "failure.html", **common, root="../../", path=page.url, page_kind="failure", og_type="article",
-            page=page, sections=sections, related=related,
+            page=page, sections=sections, related=related, keyword=search_keyword(page, docs.hubs),
             faq_jsonld=faq_jsonld(faq) if faq else "", example_url=f"examples/{page.cls}.txt",
         )
         out.add(f"{page.url}index.html", html_text_)
