@@ -262,7 +262,9 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 # "Endpoints: <none>") get a hub page; anything else a rule declares is a message's words.
 HUB_STATUS = re.compile(r"(?:Init:)?[A-Z][A-Za-z]+|[A-Z][A-Za-z]+: <none>")
 CONTENT_PAGES = ("faq", "about", "privacy")  # site/content/<slug>.md -> dist/<slug>/
-NOT_PRECACHED = ("robots.txt", "sitemap.xml")  # for crawlers, not for a visit
+# "Download for offline use": the built site in one zip (see offline_zip()); a download, not precached.
+OFFLINE_ZIP = "kubeclue-offline.zip"
+NOT_PRECACHED = ("robots.txt", "sitemap.xml", OFFLINE_ZIP)  # for crawlers, not for a visit; the download
 DESCRIPTION_LENGTH = 158  # what search engines show of a meta description
 
 
@@ -572,7 +574,8 @@ def render_site(pages: list[ClassPage], titles: dict[str, str], problems: Proble
 
     static = SITE / "static"
     assets = {}
-    for key, name in (("css", "style.css"), ("app", "app.js"), ("worker", "worker.js")):
+    for key, name in (("css", "style.css"), ("app", "app.js"), ("worker", "worker.js"), ("share", "share.js"),
+                      ("theme", "theme.js")):
         data = (static / name).read_bytes()
         assets[key] = hashed_name(name, data)
         out.add(assets[key], data)
@@ -580,6 +583,9 @@ def render_site(pages: list[ClassPage], titles: dict[str, str], problems: Proble
     assets["bundle"] = hashed_name("analyzer.zip", bundle)
     out.add(assets["bundle"], bundle)
     out.add("favicon.svg", (static / "favicon.svg").read_bytes())
+    for icon in sorted((static / "icons").glob("*.png")):
+        out.add(f"icons/{icon.name}", icon.read_bytes())
+    out.add("manifest.webmanifest", render_manifest())
     docs_text = convert_docs(pages, docs, problems)
     assets.update(add_docs_assets(out, pages, titles, docs, docs_text))
 
@@ -612,6 +618,8 @@ def render_site(pages: list[ClassPage], titles: dict[str, str], problems: Proble
     )
     out.add("sw.js", sw)
     out.add("_headers", render_headers(pyodide_version))
+    # Last: every file of the site so far goes into it.
+    out.add(OFFLINE_ZIP, offline_zip(out.files, version))
     return out
 
 
@@ -959,6 +967,41 @@ def page_file(url: str) -> str:
     if url in ("./", ""):
         return "index.html"
     return url + "index.html" if url.endswith("/") else url
+
+
+def render_manifest() -> str:
+    """The web app manifest: the tool installs as an app (its icons: site/static/icons/)."""
+    icon = lambda src, size, kind="image/png", **more: {"src": src, "sizes": size, "type": kind, **more}
+    return json.dumps({
+        "id": "./",
+        "name": "kubeclue — why is my pod failing?",
+        "short_name": "kubeclue",
+        "description": "Paste kubectl describe output; get the root cause, the lines that prove it and the fix. "
+                       "Runs in the browser, offline too.",
+        "start_url": "./",
+        "scope": "./",
+        "display": "standalone",
+        "background_color": "#f6f7f9",
+        "theme_color": "#326ce5",
+        "icons": [
+            icon("favicon.svg", "any", "image/svg+xml"),
+            icon("icons/icon-192.png", "192x192"),
+            icon("icons/icon-512.png", "512x512"),
+            icon("icons/maskable-512.png", "512x512", purpose="maskable"),
+        ],
+    }, ensure_ascii=False, indent=2) + "\n"
+
+
+def offline_zip(files: dict[str, bytes], version: str) -> bytes:
+    """The built site under kubeclue/ with a two-line README, for "Download for offline use".
+    Precompressed copies stay out (a local server does not serve them)."""
+    members = {f"kubeclue/{path}": data for path, data in files.items()
+               if path != OFFLINE_ZIP and not path.endswith((".br", ".gz"))}
+    members["kubeclue/README.txt"] = (
+        f"kubeclue {version}, offline: in this folder run `python3 -m http.server`\n"
+        "then open http://localhost:8000/ (the page needs a web server; file:// cannot run it).\n"
+    ).encode("utf-8")
+    return zip_bytes(members)
 
 
 def render_headers(pyodide_version: str) -> str:

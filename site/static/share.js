@@ -1,0 +1,2 @@
+// Sharing without leaking: "Copy redacted paste" and "Share" links (loaded by app.js on demand).
+export {};
