@@ -4,7 +4,7 @@
 #   make build   dist/, the static site (build.py)
 #   make serve   build, then serve dist/ at http://127.0.0.1:$(PORT)
 #   make test    build (strict), then every test, browser tests included
-#   make bench   time from navigation to first diagnosis, cold and warm, in headless Chromium
+#   make bench   start-up (cold, warm, against bare Pyodide), analysis time, bytes, memory: a table
 #   make clean   remove dist/ and caches (distclean: also .venv and node_modules)
 
 PYTHON ?= python3
@@ -40,7 +40,7 @@ test: setup
 	$(PY) -m pytest
 
 bench: build
-	$(PY) bench/first_diagnosis.py
+	$(PY) bench/bench.py
 
 clean:
 	rm -rf dist .pytest_cache .hypothesis bench/results

@@ -34,6 +34,9 @@ from urllib.parse import quote, unquote, urlsplit
 import jinja2
 import markdown
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "site" / "build"))
+import runtime as runtime_build  # noqa: E402  the Pyodide runtime pipeline: site/build/runtime.py
+
 ROOT = Path(__file__).resolve().parent
 SITE = ROOT / "site"
 FIXTURES = ROOT / "tests" / "fixtures" / "rules"
@@ -55,8 +58,6 @@ CSP = "; ".join([
 # can send headers get the full policy (site/serve.py and dist/_headers).
 HEADER_CSP = CSP + "; frame-ancestors 'none'"
 
-# What Pyodide needs at run time; the rest of the npm package (types, maps, consoles) is not shipped.
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
 
 # The docs page of a class: these H2 sections, in this order (see analyzer/rules/*.md).
 REQUIRED_SECTIONS = ("Quick answer", "Why it happens", "Diagnose it", "Fix it", "Check it is fixed", "FAQ")
@@ -468,17 +469,6 @@ def gather_docs(pages: list[ClassPage], base_url: str, problems: Problems) -> Do
     )
 
 
-def pyodide_runtime() -> tuple[str, dict[str, bytes]]:
-    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
-    package = ROOT / "node_modules" / "pyodide"
-    if not (package / "package.json").is_file():
-        raise BuildError("node_modules/pyodide is missing: run `make setup` (npm ci)")
-    installed = json.loads((package / "package.json").read_text())["version"]
-    if installed != pinned:
-        raise BuildError(f"node_modules has pyodide {installed} but package.json pins {pinned}: run `npm ci`")
-    return pinned, {name: (package / name).read_bytes() for name in PYODIDE_FILES}
-
-
 def zip_bytes(members: dict[str, bytes]) -> bytes:
     buf = BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -568,8 +558,13 @@ class Output:
 def render_site(pages: list[ClassPage], titles: dict[str, str], problems: Problems, docs: Docs) -> Output:
     out = Output()
     version = project_version()
-    pyodide_version, runtime = pyodide_runtime()
-    for name, data in runtime.items():
+    bundle = analyzer_bundle()
+    try:
+        runtime = runtime_build.build_runtime(bundle)  # the precompiled stdlib depends on the bundle
+    except runtime_build.RuntimeBuildError as e:
+        raise BuildError(str(e)) from e
+    pyodide_version = runtime.version
+    for name, data in sorted(runtime.files.items()):
         out.add(f"pyodide/{pyodide_version}/{name}", data)
 
     static = SITE / "static"
@@ -577,9 +572,10 @@ def render_site(pages: list[ClassPage], titles: dict[str, str], problems: Proble
     for key, name in (("css", "style.css"), ("app", "app.js"), ("worker", "worker.js"), ("share", "share.js"),
                       ("theme", "theme.js")):
         data = (static / name).read_bytes()
+        if key == "worker":
+            data = runtime_build.configure_worker(data, runtime.config)
         assets[key] = hashed_name(name, data)
         out.add(assets[key], data)
-    bundle = analyzer_bundle()
     assets["bundle"] = hashed_name("analyzer.zip", bundle)
     out.add(assets["bundle"], bundle)
     out.add("favicon.svg", (static / "favicon.svg").read_bytes())
@@ -605,7 +601,7 @@ def render_site(pages: list[ClassPage], titles: dict[str, str], problems: Proble
     # Everything a visit needs, for the service worker to precache. Pages are cached under the
     # URL people navigate to ("./", "failures/x/"), not under their index.html file name.
     precache = ["./"] + docs_page_urls(out) + sorted(
-        path for path in out.files if not path.endswith(".html") and path not in NOT_PRECACHED
+        path for path in out.files if not path.endswith(".html") and precached(path)
     )
     # Content-hashed and versioned URLs never change content: the worker reuses them from an
     # older cache (or the HTTP cache) instead of downloading ~13 MB again after every build.
@@ -620,7 +616,16 @@ def render_site(pages: list[ClassPage], titles: dict[str, str], problems: Proble
     out.add("_headers", render_headers(pyodide_version))
     # Last: every file of the site so far goes into it.
     out.add(OFFLINE_ZIP, offline_zip(out.files, version))
+    # X.br and X.gz beside X, for site/serve.py and the static hosts that serve them.
+    for path, data in runtime_build.precompress(out.files).items():
+        out.add(path, data)
     return out
+
+
+def precached(path: str) -> bool:
+    """Whether the service worker precaches this dist/ file (pages: under their URL)."""
+    return not (path in ("sw.js", "_headers") or path in NOT_PRECACHED or path.endswith((".br", ".gz"))
+                or runtime_build.not_precached(path))
 
 
 # ----------------------------------------------------------------------------- docs: render

@@ -65,13 +65,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         path = self.translate_path(self.path)
+        url = self.path.split("?", 1)[0].split("#", 1)[0]
+        if os.path.isdir(path) and url.endswith("/"):
+            path, url = os.path.join(path, "index.html"), url + "index.html"  # what the parent would serve
         if os.path.isfile(path):
             accepted = self.headers.get("Accept-Encoding", "")
             for encoding, suffix in ENCODINGS:
                 if encoding in accepted and os.path.isfile(path + suffix):
                     self._encoding = encoding
                     self._type = self.guess_type(path)
-                    self.path = self.path.split("?", 1)[0].split("#", 1)[0] + suffix
+                    self.path = url + suffix
                     break
         return super().send_head()
 
@@ -108,8 +111,9 @@ class Server(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def make_server(directory: Path, bind: str = "127.0.0.1", port: int = 8000, quiet: bool = False) -> Server:
-    handler = type("SiteHandler", (Handler,), {
+def make_server(directory: Path, bind: str = "127.0.0.1", port: int = 8000, quiet: bool = False,
+                base: type[Handler] = Handler) -> Server:
+    handler = type("SiteHandler", (base,), {
         "header_rules": read_headers_file(directory / "_headers"),
         "quiet": quiet,
     })

@@ -1,0 +1,55 @@
+// Build step (run by build.py): a memory snapshot of Pyodide with the analyzer imported and
+// warmed up, so the page restores a running interpreter instead of starting one
+// (pyodide-notes §7.3). `_makeSnapshot`/`makeMemorySnapshot` are private Pyodide API: the
+// page checks the snapshot and falls back to a normal boot when it does not load.
+//
+//   node site/build/mksnap.mjs CONFIG.json
+//
+// CONFIG: {indexURL, stdlib: the precompiled stdlib zip the page boots with (the snapshot
+//          remembers where zipimport found each module in it), bundle, probes: [paths], out}
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const { loadPyodide } = await import(pathToFileURL(join(config.indexURL, "pyodide.mjs")).href);
+const lock = JSON.parse(readFileSync(join(config.indexURL, "pyodide-lock.json"), "utf8"));
+const pyodide = await loadPyodide({
+  indexURL: config.indexURL,
+  stdLibURL: config.stdlib,
+  lockFileContents: { info: lock.info, packages: {} }, // as the page passes it
+  packages: [],
+  stdout: (line) => process.stderr.write(line + "\n"),
+  _makeSnapshot: true,
+});
+pyodide.unpackArchive(new Uint8Array(readFileSync(config.bundle)), "zip");
+pyodide.FS.mkdirTree("/tmp/probes");
+config.probes.forEach((path, i) => pyodide.FS.writeFile(`/tmp/probes/${i}.txt`, new Uint8Array(readFileSync(path))));
+// Every analyzer module the page could import, imported now (the page does not unpack the
+// bundle after a restore); the entry points run on a few pastes, so that lazily compiled
+// regular expressions and first-call imports are done too.
+pyodide.runPython(`
+import gc, importlib, os
+importlib.invalidate_caches()
+for top in ("analyzer", "yaml"):
+    for folder, dirs, files in sorted(os.walk(top)):
+        dirs.sort()
+        for f in sorted(files):
+            if f.endswith(".py") and f != "__main__.py":
+                name = os.path.join(folder, f[:-3]).replace(os.sep, ".").removesuffix(".__init__")
+                try:
+                    importlib.import_module(name)
+                except ImportError:
+                    pass  # yaml.cyaml: the C extension Pyodide does not have
+from analyzer import api
+for path in ["", *(f"/tmp/probes/{n}" for n in sorted(os.listdir("/tmp/probes")))]:
+    text = open(path, encoding="utf-8", errors="replace").read() if path else ""
+    report = api.analyze_json(text)
+    if hasattr(api, "redact_json"):
+        api.redact_json(text)
+    if hasattr(api, "report_markdown"):
+        api.report_markdown(report)
+del text, report
+gc.collect()
+`);
+writeFileSync(config.out, pyodide.makeMemorySnapshot());
