@@ -32,6 +32,7 @@ pyodide.FS.writeFile("/build/config.json", JSON.stringify({
   optimize: config.optimize ?? 0,
   extra: config.extra ?? [],
 }));
+pyodide.FS.writeFile("/build/kubeclue_stdlib.py", readFileSync(join(here, "kubeclue_stdlib.py")));
 pyodide.runPython(readFileSync(join(here, "pyc_stdlib.py"), "utf8"), { filename: "pyc_stdlib.py" });
 writeFileSync(config.out, pyodide.FS.readFile("/build/stdlib.zip"));
 writeFileSync(config.manifest, pyodide.FS.readFile("/build/manifest.json"));

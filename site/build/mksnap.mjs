@@ -41,6 +41,7 @@ for top in ("analyzer", "yaml"):
                     importlib.import_module(name)
                 except ImportError:
                     pass  # yaml.cyaml: the C extension Pyodide does not have
+import _kubeclue_stdlib  # the worker installs it after the restore
 from analyzer import api
 for path in ["", *(f"/tmp/probes/{n}" for n in sorted(os.listdir("/tmp/probes")))]:
     text = open(path, encoding="utf-8", errors="replace").read() if path else ""

@@ -11,14 +11,15 @@ Every module is compiled by the runtime's own CPython to an *unchecked hash-base
 * what the page's entry points (analyzer.api) import, run on every probe paste;
 * the common text codecs (`encodings` is searched by name, which no import statement shows).
 
-Anything else is listed in the zip's `omitted.json`; the page installs a finder that fetches
-the full stdlib the first time something imports one of those (see site/static/worker.js).
+Anything else is listed in the zip's `omitted.json`, and in `_kubeclue_stdlib`
+(kubeclue_stdlib.py), the finder the page installs: it fetches the full stdlib the first time
+something imports one of those.
 
 The zip is STORED: HTTP compression (the build's .br/.gz) does better on the bytecode than
 deflate, and zipimport reads it without inflating. The members are sorted with a fixed
 date, so the same inputs give the same bytes.
 
-Input: /build/config.json. Output: /build/stdlib.zip and /build/manifest.json.
+Input: /build/config.json, /build/kubeclue_stdlib.py. Output: /build/stdlib.zip, /build/manifest.json.
 """
 from __future__ import annotations
 
@@ -144,8 +145,14 @@ def main() -> None:
         if not name.endswith((".py", "/")) and name.rsplit("/", 1)[0] in kept_dirs:
             out[name] = zf.read(name)
     omitted = sorted(set(files) - keep)
-    if omitted:
-        out["omitted.json"] = json.dumps(omitted, separators=(",", ":")).encode()
+    out["omitted.json"] = json.dumps(omitted, separators=(",", ":")).encode()
+    # The finder for what was left out (kubeclue_stdlib.py), with the list in its source.
+    with open("/build/kubeclue_stdlib.py", "rb") as f:
+        finder = f.read()
+    marker = b"OMITTED = frozenset()  # filled in by pyc_stdlib.py"
+    assert finder.count(marker) == 1, "kubeclue_stdlib.py: no OMITTED line to fill in"
+    finder = finder.replace(marker, b"OMITTED = frozenset(" + repr(omitted).encode() + b")")
+    out["_kubeclue_stdlib.pyc"] = compile_member("_kubeclue_stdlib.py", finder, 0)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
         for name in sorted(out):

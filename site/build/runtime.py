@@ -85,7 +85,7 @@ def precompiled_stdlib(bundle: bytes) -> tuple[bytes, dict]:
     """(zip, manifest) from mkpyc.mjs, cached by everything that goes into it."""
     probes = probe_files()
     inputs = [(PACKAGE / n).read_bytes() for n in (*RUNTIME_FILES, FALLBACK_STDLIB)]
-    inputs += [(HERE / n).read_bytes() for n in ("mkpyc.mjs", "pyc_stdlib.py")]
+    inputs += [(HERE / n).read_bytes() for n in ("mkpyc.mjs", "pyc_stdlib.py", "kubeclue_stdlib.py")]
     inputs += [bundle, "\n".join(p.relative_to(ROOT).as_posix() for p in probes).encode()]
     inputs += [p.read_bytes() for p in probes]
     key = sha(*inputs)
@@ -211,6 +211,7 @@ def build_runtime(bundle: bytes, snapshot: bool = True) -> Runtime:
     if snapshot:
         snap = memory_snapshot(bundle, stdlib)
         rt.config["snapshot"] = f"snapshot.{hashlib.sha256(snap).hexdigest()[:12]}.bin"
+        rt.config["snapshotSize"] = struct.unpack_from("<I", snap, 8)[0]  # the worker allocates it up front
         rt.files[rt.config["snapshot"]] = snap
     return rt
 

@@ -40,28 +40,41 @@ const RUNTIME = /* build.py: runtime config */ {};
 // The ways to start, fastest first; each falls back to the next when it fails.
 const SNAPSHOT = "snapshot", PYC = "pyc", PLAIN = "plain";
 
+class WasmError extends Error {}
+
 async function boot({ indexURL, bundleURL, cached }) {
   const t0 = performance.now();
   self.postMessage({ type: "stage", stage: "runtime" });
-  // Start every download at once.
+  // Start everything at once, the biggest first (the snapshot arrives last all the same):
+  // the fast files, the WebAssembly compile, Pyodide's loader.
+  const snapshot = RUNTIME.snapshot ? checkedFile(indexURL + RUNTIME.snapshot) : null;
+  const files = {
+    snapshot,
+    wasm: WebAssembly.compileStreaming(download(indexURL + "pyodide.asm.wasm")).catch((error) => {
+      throw new WasmError(error.message || String(error));
+    }),
+    stdlib: RUNTIME.stdlib ? checkedFile(indexURL + RUNTIME.stdlib) : null,
+    bundle: null, // the snapshot has the analyzer already: fetched only for the other ways
+  };
   const module = import(indexURL + "pyodide.mjs");
-  const stdlib = RUNTIME.stdlib ? checked(indexURL + RUNTIME.stdlib) : Promise.reject(new Error("no precompiled stdlib"));
-  const snapshot = RUNTIME.snapshot ? checked(indexURL + RUNTIME.snapshot).then(inflateSnapshot) : Promise.reject(new Error("no snapshot"));
-  stdlib.catch(() => {});
-  snapshot.catch(() => {});
-  let bundle = null; // the snapshot has the analyzer already: fetched only for the other ways
-  const getBundle = () => (bundle ??= fetchBytes(bundleURL, "the analyzer bundle"));
-  if (!RUNTIME.snapshot) getBundle();
+  files.wasm.catch(() => {});
+  const bundle = () => (files.bundle ??= fetchBytes(bundleURL, "the analyzer bundle"));
+  if (!RUNTIME.snapshot) bundle();
   // loadPyodide() hangs instead of failing when the wasm cannot be compiled, so look for the
   // known causes alongside it and fail fast with a message that names the fix.
   const failures = preflight(indexURL, cached);
-  const ways = RUNTIME.snapshot ? [SNAPSHOT, PYC, PLAIN] : RUNTIME.stdlib ? [PYC, PLAIN] : [PLAIN];
+  const ways = [SNAPSHOT, PYC, PLAIN].filter((way) => way === PLAIN || (files.stdlib && (way === PYC || files.snapshot)));
   let started;
   for (const way of ways) {
     try {
-      started = await Promise.race([start(way, indexURL, module, { stdlib, snapshot, getBundle }), failures]);
+      started = await Promise.race([start(way, indexURL, module, files, bundle), failures]);
       break;
     } catch (error) {
+      if (error instanceof WasmError) {
+        // Every way needs the runtime's WebAssembly: say why it failed, when the checks know.
+        await Promise.race([failures, new Promise((resolve) => setTimeout(resolve, 3000))]);
+        throw new BootError(`The Python runtime could not be compiled: ${error.message}`);
+      }
       if (error instanceof BootError || way === PLAIN) throw error;
       // The fast files only fit the runtime build they were made for: another build, or a
       // corrupted download or cache, and the next way starts instead.
@@ -83,24 +96,38 @@ async function boot({ indexURL, bundleURL, cached }) {
 }
 
 // Python, then the analyzer, one way. Throws when that way does not work.
-async function start(way, indexURL, module, { stdlib, snapshot, getBundle }) {
+async function start(way, indexURL, module, files, bundle) {
   const { loadPyodide } = await module;
   const options = { indexURL, packages: [] };
   if (RUNTIME.lock) options.lockFileContents = RUNTIME.lock;
-  let stdlibBytes = null;
+  const served = new Map(); // what Pyodide's own fetches get: bytes already downloaded here
+  const checks = []; // each rejects when its file fails its check
   if (way === PLAIN) {
     options.stdLibURL = indexURL + (RUNTIME.fallbackStdlib || "python_stdlib.zip");
   } else {
     options.stdLibURL = indexURL + RUNTIME.stdlib;
-    stdlibBytes = await stdlib; // checked; handed to Pyodide below instead of a second download
-    if (way === SNAPSHOT) options._loadSnapshot = snapshot;
+    served.set(options.stdLibURL, files.stdlib.bytes);
+    checks.push(files.stdlib.ok);
+    if (way === SNAPSHOT) {
+      // Pyodide only needs the snapshot's size until it restores it, after the instantiation:
+      // it gets an empty buffer now, filled (and checked) before the instantiation may start,
+      // so that Pyodide's own start-up overlaps the download.
+      const full = new Uint8Array(RUNTIME.snapshotSize);
+      options._loadSnapshot = full;
+      checks.push(files.snapshot.ok.then(() => files.snapshot.bytes).then((buffer) => inflateSnapshot(buffer, full)));
+    }
   }
-  const pyodide = await withFile(options.stdLibURL, stdlibBytes, () => loadPyodide(options));
+  const pyodide = await withRuntime(indexURL, files.wasm, served, checks, () => loadPyodide(options));
   const t1 = performance.now();
   self.postMessage({ type: "stage", stage: "analyzer" });
-  if (way !== PLAIN) pyodide.runPython(FULL_STDLIB_FINDER)(indexURL + RUNTIME.fallbackStdlib);
+  if (way !== PLAIN) {
+    // What the precompiled stdlib leaves out, should anything import it: site/build/kubeclue_stdlib.py.
+    const install = pyodide.runPython("import _kubeclue_stdlib\n_kubeclue_stdlib.install");
+    install(indexURL + RUNTIME.fallbackStdlib);
+    install.destroy();
+  }
   if (way !== SNAPSHOT) {
-    pyodide.unpackArchive(await getBundle(), "zip"); // into the cwd (/home/pyodide), which is on sys.path
+    pyodide.unpackArchive(await bundle(), "zip"); // into the cwd (/home/pyodide), which is on sys.path
     pyodide.runPython("import importlib\nimportlib.invalidate_caches()");
   }
   const analyzeJson = pyodide.runPython("from analyzer.api import analyze_json\nanalyze_json");
@@ -110,38 +137,72 @@ async function start(way, indexURL, module, { stdlib, snapshot, getBundle }) {
   return { pyodide, analyzeJson, t1, way };
 }
 
-// Run load() with fetch(url) answered from bytes already in hand (Pyodide fetches its stdlib
-// itself; it has been downloaded and checked here).
-async function withFile(url, bytes, load) {
-  if (!bytes) return load();
-  const realFetch = self.fetch;
-  self.fetch = (input, init) => (String(input) === url ? Promise.resolve(new Response(bytes)) : realFetch(input, init));
+// Run load() (loadPyodide) with
+// * the WebAssembly module compiled up front, while the other files download, and instantiated
+//   only once every check has passed: nothing runs on a file that failed its check;
+// * Pyodide's fetches of `served` URLs answered with the bytes downloaded (and checked) here.
+// Pyodide swallows a failed instantiation and hangs, so a failed check or compile ends it here.
+async function withRuntime(indexURL, wasm, served, checks, load) {
+  const pyodideFetch = self.fetch, realInstantiate = WebAssembly.instantiateStreaming;
+  const wasmURL = indexURL + "pyodide.asm.wasm";
+  const checked = Promise.all(checks);
+  self.fetch = (input, init) => {
+    const url = String(input);
+    if (served.has(url)) return served.get(url).then((bytes) => new Response(bytes));
+    if (url === wasmURL) return Promise.resolve(new Response(null)); // compiled already, see below
+    return pyodideFetch(input, init);
+  };
+  WebAssembly.instantiateStreaming = async (_response, imports) => {
+    await checked;
+    const module = await wasm;
+    return { module, instance: await WebAssembly.instantiate(module, imports) };
+  };
   try {
-    return await load();
+    return await Promise.race([load(), checked.then(() => NEVER), wasm.then(() => NEVER)]);
   } finally {
-    self.fetch = realFetch;
+    self.fetch = pyodideFetch;
+    WebAssembly.instantiateStreaming = realInstantiate;
   }
 }
 
-// The bytes of a file whose name ends in .<first 12 hex digits of its SHA-256>.<ext>, checked.
-async function checked(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url.split("/").pop()}: HTTP ${response.status}`);
-  const bytes = await response.arrayBuffer();
-  const expected = url.match(/\.([0-9a-f]{12})\.[a-z]+$/)?.[1];
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  const actual = Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
-  if (actual !== expected) throw new Error(`${url.split("/").pop()} is corrupted (its SHA-256 starts ${actual})`);
-  return bytes;
+// The worker's own downloads; withRuntime() answers some of Pyodide's fetches itself.
+const realFetch = self.fetch.bind(self);
+
+// The big runtime files: read straight from the service worker's cache when they are there
+// (for megabytes, about twice as fast as through its fetch handler), else downloaded.
+async function download(url) {
+  const hit = await self.caches?.match(url).catch(() => undefined);
+  return hit || realFetch(url);
+}
+
+// A file whose name ends in .<first 12 hex digits of its SHA-256>.<ext>: {bytes, ok}, where
+// ok rejects unless the hash matches.
+function checkedFile(url) {
+  const name = url.split("/").pop();
+  const bytes = download(url).then((response) => {
+    if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  });
+  const ok = bytes.then(async (buffer) => {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
+    const actual = Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
+    if (actual !== name.match(/\.([0-9a-f]{12})\.[a-z]+$/)?.[1]) {
+      throw new Error(`${name} is corrupted (its SHA-256 starts ${actual})`);
+    }
+  });
+  bytes.catch(() => {});
+  ok.catch(() => {});
+  return { bytes, ok };
 }
 
 // The snapshot comes without its runs of zero pages (site/build/runtime.py, sparse()):
 // "KCSNAP1\0", the full length, the number of runs, (offset, length) per run, the runs.
-function inflateSnapshot(buffer) {
+// Written into `full`, all zeros.
+function inflateSnapshot(buffer, full) {
   const view = new DataView(buffer);
   const magic = new TextDecoder().decode(new Uint8Array(buffer, 0, 8));
   if (magic !== "KCSNAP1\0") throw new Error("not a kubeclue snapshot");
-  const full = new Uint8Array(view.getUint32(8, true));
+  if (view.getUint32(8, true) !== full.length) throw new Error("the snapshot is not the size the build said");
   const runs = view.getUint32(12, true);
   let at = 16 + 8 * runs;
   for (let i = 0; i < runs; i++) {
@@ -150,47 +211,7 @@ function inflateSnapshot(buffer) {
     at += length;
   }
   if (at !== buffer.byteLength) throw new Error("the snapshot's runs do not add up");
-  return full;
 }
-
-// The precompiled stdlib holds only what the page imports (site/build/pyc_stdlib.py); the
-// names it leaves out are in its omitted.json. Should anything import one of them, this
-// finder fetches Pyodide's full stdlib (once, synchronously: this is a worker) and finds the
-// module there.
-const FULL_STDLIB_FINDER = `
-import importlib.machinery, json, sys, zipfile
-
-class FullStdlib:
-    path = "/lib/python_stdlib_full.zip"
-
-    def __init__(self, url):
-        self.url = url
-        fast = next(p for p in sys.path if p.endswith(".zip"))
-        with zipfile.ZipFile(fast) as z:
-            self.omitted = frozenset(json.loads(z.read("omitted.json"))) if "omitted.json" in z.namelist() else frozenset()
-
-    def find_spec(self, name, path=None, target=None):
-        if name not in self.omitted:
-            return None
-        if self.path not in sys.path:
-            from js import XMLHttpRequest
-            request = XMLHttpRequest.new()
-            request.open("GET", self.url, False)
-            request.responseType = "arraybuffer"
-            request.send()
-            if request.status != 200:
-                return None
-            with open(self.path, "wb") as f:
-                f.write(request.response.to_bytes())
-            sys.path.append(self.path)
-        parent = name.rpartition(".")[0]
-        return importlib.machinery.PathFinder.find_spec(name, [self.path + ("/" + parent.replace(".", "/") if parent else "")])
-
-def install(url):
-    sys.meta_path.append(FullStdlib(url))
-
-install
-`;
 
 async function preflight(indexURL, cached) {
   try {
@@ -204,7 +225,7 @@ async function preflight(indexURL, cached) {
   if (cached) return NEVER; // the service worker answers from its cache, checked when it was filled
   let response;
   try {
-    response = await fetch(indexURL + "pyodide.asm.wasm", { method: "HEAD", cache: "no-store" });
+    response = await realFetch(indexURL + "pyodide.asm.wasm", { method: "HEAD", cache: "no-store" });
   } catch {
     return NEVER; // offline: the service worker serves the runtime; nothing to check
   }
@@ -223,7 +244,7 @@ async function preflight(indexURL, cached) {
 async function fetchBytes(url, what) {
   let response;
   try {
-    response = await fetch(url);
+    response = await realFetch(url);
   } catch (error) {
     throw new BootError(`Could not download ${what}: ${error.message}.`);
   }
