@@ -1,22 +1,27 @@
-// The page's behaviour, DOM only: the analyzer runs in worker.js.
+// The page's behaviour, DOM only: the analyzer runs in worker.js; sharing and redaction live in
+// share.js, loaded the first time they are needed.
 //
-// Everything that comes from a paste or a report is put into the page with textContent
-// (never innerHTML), so a pasted "<img onerror=…>" is just text.
+// Everything that comes from a paste, a report or a share link is put into the page with
+// textContent (never innerHTML), so a pasted "<img onerror=…>" is just text.
 //
 // Hooks the tests and the benchmark read (see tests/browser/):
 //   body[data-runtime]       loading | ready | error
 //   body[data-offline]       "ready" once the service worker controls the site
 //   #results[data-state]     empty | waiting | running | done | error
 //   #results[data-verdict]   the report's verdict, once done
-//   #results[data-report]    the exact JSON string the analyzer returned
-//   [data-finding-class]     one element per finding, the primary first
+//   #results[data-report]    the exact JSON string the analyzer returned (or the share link held)
+//   #results[data-shared]    "diagnosis" | "paste": the view came from a share link
+//   [data-finding-class]     one element per finding, the primary first, then in report order
 //   performance marks        kubeclue:ready, kubeclue:first-diagnosis
 
 const BOOT_SLOW_MS = 10_000; // past this, say that it is still loading and offer a retry
 const BOOT_TIMEOUT_MS = 30_000; // past this, call it a failure (a late start still recovers)
+const MAX_FILE_BYTES = 20 * 1024 * 1024; // a dropped file larger than this is not a kubectl paste
+const THEME_KEY = "kubeclue-theme"; // theme.js reads it before the first paint
 
 const body = document.body;
 const ROOT = body.dataset.root || "./";
+const SYMBOL = { error: "✖", warning: "▲", info: "ℹ", healthy: "✔", unknown: "?", unrecognized: "?" };
 
 // ---------------------------------------------------------------- small DOM helpers
 
@@ -32,8 +37,13 @@ function h(tag, attrs, ...children) {
   return node;
 }
 
+const plural = (n, one, many = one + "s") => `${n} ${n === 1 ? one : many}`;
+const objectRef = (o) => `${o.kind}/${o.namespace || "?"}/${o.name || "?"}`; // report.py's ref
+const objectLabel = (o) => `${o.kind}/${o.name || "?"}`;
+
 // ---------------------------------------------------------------- markup shared with the docs pages
-// These mirror the macros in site/templates/_macros.html; change both together.
+// These mirror the macros in site/templates/_macros.html; change both together
+// (tests/browser/test_tool.py compares the two cards).
 
 function splitCommand(command) {
   const i = command.indexOf("  # ");
@@ -56,10 +66,32 @@ function commandList(commands) {
   }));
 }
 
+function nodeTable(details) {
+  // The scheduler's verdict per reason: how many nodes said it, and the class it points at.
+  const table = details?.table;
+  if (!Array.isArray(table) || !table.length) return null;
+  const total = details.nodes_total;
+  return h("section", { class: "finding-block" },
+    h("h4", null, `Why the nodes were rejected${total ? ` (${plural(total, "node")})` : ""}`),
+    h("table", { class: "nodes" },
+      h("thead", null, h("tr", null,
+        h("th", { scope: "col" }, "Nodes"), h("th", { scope: "col" }, "Reason"), h("th", { scope: "col" }, "Class"))),
+      h("tbody", null, table.map((row) => h("tr", null,
+        h("td", { class: "num" }, row.count === null || row.count === undefined ? "all" : String(row.count)),
+        h("td", null, String(row.reason ?? "")),
+        h("td", null, row.class ? h("code", null, String(row.class)) : "—"))))));
+}
+
+function safeDoc(doc) {
+  // A share link is anyone's text: only a docs path of this site becomes a link.
+  return typeof doc === "string" && /^[a-z0-9-]+(?:\/[a-z0-9-]+)*\/$/.test(doc) ? doc : null;
+}
+
 function renderFinding(finding, obj) {
   const where = `${obj.kind} ${obj.namespace ? obj.namespace + "/" : ""}${obj.name || "(name not in the paste)"}` +
     (finding.container ? ` · container ${finding.container}` : "");
   const block = (title, ...content) => h("section", { class: "finding-block" }, h("h4", null, title), ...content);
+  const doc = safeDoc(finding.doc);
   return h("article", {
     class: `finding sev-${finding.severity}`,
     "data-finding-class": finding.class,
@@ -74,25 +106,47 @@ function renderFinding(finding, obj) {
     h("p", { class: "finding-where" }, where)),
   h("p", { class: "finding-cause" }, rich(finding.cause)),
   finding.evidence?.length ? block("Evidence", h("ol", { class: "evidence" }, finding.evidence.map((e) =>
-    h("li", null, h("a", { class: "ln", href: `#L${e.line}` }, String(e.line)), h("code", null, e.text))))) : null,
+    h("li", null, h("a", { class: "ln", href: `#L${Number(e.line)}` }, String(Number(e.line))), h("code", null, e.text))))) : null,
+  nodeTable(finding.details),
   finding.fix?.length ? block("Fix", h("ol", { class: "fix" }, finding.fix.map((step) => h("li", null, rich(step))))) : null,
   finding.commands?.length ? block("Commands", commandList(finding.commands)) : null,
   finding.next?.length ? block("Next, paste the output of", commandList(finding.next)) : null,
-  finding.doc ? h("p", { class: "finding-doc" }, h("a", { href: ROOT + finding.doc }, `How to fix ${finding.class} →`)) : null);
+  doc ? h("p", { class: "finding-doc" }, h("a", { href: ROOT + doc }, `How to fix ${finding.class} →`)) : null);
 }
 
-function renderPaste(text, evidence) {
+function pasteRow(n, text, uses) {
+  // An evidence line's number is a button: it lists the findings that use the line.
+  const number = uses ? h("button", {
+    type: "button", class: "ln", tabindex: "-1",
+    "aria-label": `Line ${n}: evidence of ${plural(uses, "finding")}`, "aria-haspopup": "true", "aria-expanded": "false",
+  }, String(n)) : h("span", { class: "ln" }, String(n));
+  return h("li", { id: `L${n}`, class: uses ? "ev" : null, "data-line": String(n) }, number, h("span", { class: "lt" }, text));
+}
+
+function renderPaste(text, uses) {
   const lines = text.split("\n");
   if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop(); // the newline that ends the paste
   const list = h("ol", { class: "paste", "aria-label": "The pasted output, line by line" });
   const rows = document.createDocumentFragment();
   lines.forEach((line, i) => {
     const n = i + 1;
-    rows.append(h("li", { id: `L${n}`, class: evidence.has(n) ? "ev" : null, "data-line": String(n) },
-      h("span", { class: "ln" }, String(n)),
-      h("span", { class: "lt" }, line.endsWith("\r") ? line.slice(0, -1) : line)));
+    rows.append(pasteRow(n, line.endsWith("\r") ? line.slice(0, -1) : line, uses.get(n) || 0));
   });
   list.append(rows);
+  return list;
+}
+
+function renderExcerpt(cards, uses) {
+  // A shared diagnosis without its paste: the evidence lines it carries, in order, with gaps.
+  const text = new Map();
+  for (const { finding } of cards) for (const e of finding.evidence || []) text.set(Number(e.line), String(e.text ?? ""));
+  const list = h("ol", { class: "paste", "aria-label": "The evidence lines of the paste" });
+  let previous = 0;
+  for (const n of [...text.keys()].sort((a, b) => a - b)) {
+    if (n > previous + 1) list.append(h("li", { class: "gap", "aria-hidden": "true" }, h("span", { class: "ln" }, "⋯"), h("span", { class: "lt" })));
+    list.append(pasteRow(n, text.get(n), uses.get(n) || 0));
+    previous = n;
+  }
   return list;
 }
 
@@ -110,30 +164,102 @@ document.addEventListener("click", (event) => {
     if (row) {
       // Scroll the line into view without touching the URL (the hash is kept for sharing).
       event.preventDefault();
-      row.scrollIntoView({ block: "center", behavior: "smooth" });
-      row.classList.remove("flash");
-      void row.offsetWidth; // restart the animation
-      row.classList.add("flash");
+      showLine(row);
     }
   }
 });
 
+function showLine(row) {
+  row.scrollIntoView({ block: "center", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+  row.classList.remove("flash");
+  void row.offsetWidth; // restart the animation
+  row.classList.add("flash");
+  row.addEventListener("animationend", () => row.classList.remove("flash"), { once: true });
+}
+
+async function copyText(text) {
+  await navigator.clipboard.writeText(text);
+}
+
+function flashLabel(button, label, rest) {
+  button.textContent = label;
+  clearTimeout(button.resetTimer);
+  button.resetTimer = setTimeout(() => { button.textContent = rest; }, 1600);
+}
+
 async function copyCommand(button) {
   const code = button.closest(".cmd").querySelector("code");
-  const say = (label) => {
-    button.textContent = label;
-    clearTimeout(button.resetTimer);
-    button.resetTimer = setTimeout(() => { button.textContent = "Copy"; }, 1600);
-  };
   try {
-    await navigator.clipboard.writeText(code.textContent);
-    say("Copied");
+    await copyText(code.textContent);
+    flashLabel(button, "Copied", "Copy");
   } catch {
     // No clipboard access (an insecure origin, a denied permission): select it for Ctrl+C.
     getSelection().selectAllChildren(code);
-    say("Press Ctrl+C");
+    flashLabel(button, "Press Ctrl+C", "Copy");
   }
 }
+
+// The colour theme: the system's unless the reader picked one (remembered; theme.js applies it
+// before the page paints). The button cycles Auto → Light → Dark.
+const THEMES = ["auto", "light", "dark"];
+const THEME_LABEL = { auto: ["◐", "Auto"], light: ["☀", "Light"], dark: ["☾", "Dark"] };
+
+function readTheme() {
+  const theme = document.documentElement.dataset.theme;
+  return theme === "light" || theme === "dark" ? theme : "auto";
+}
+
+function setTheme(theme) {
+  if (theme === "auto") delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+  try {
+    if (theme === "auto") localStorage.removeItem(THEME_KEY);
+    else localStorage.setItem(THEME_KEY, theme);
+  } catch {
+    // Storage blocked: the choice lasts as long as the page.
+  }
+}
+
+function addThemeToggle() {
+  const row = document.querySelector(".header-row");
+  if (!row || row.querySelector(".theme-toggle")) return;
+  const button = h("button", { type: "button", class: "theme-toggle" });
+  const show = () => {
+    const theme = readTheme();
+    const [glyph, name] = THEME_LABEL[theme];
+    button.replaceChildren(h("span", { class: "theme-glyph", "aria-hidden": "true" }, glyph), h("span", { class: "theme-name" }, name));
+    button.setAttribute("aria-label", `Colour theme: ${name.toLowerCase()}${theme === "auto" ? " (follows the system)" : ""}. Change it`);
+    button.title = `Theme: ${name}${theme === "auto" ? " (follows the system)" : ""}`;
+  };
+  button.addEventListener("click", () => {
+    setTheme(THEMES[(THEMES.indexOf(readTheme()) + 1) % THEMES.length]);
+    show();
+  });
+  show();
+  row.append(button);
+}
+addThemeToggle();
+
+// A code block or table wider than its box scrolls sideways: the keyboard must reach it too
+// (a focusable region can be scrolled with the arrow keys).
+function focusableScrollers() {
+  for (const node of document.querySelectorAll("main pre, main table")) {
+    const scrolls = node.scrollWidth > node.clientWidth + 1 && getComputedStyle(node).overflowX !== "visible";
+    if (scrolls && !node.hasAttribute("tabindex")) {
+      node.setAttribute("tabindex", "0");
+      node.dataset.scrollFocus = "";
+    } else if (!scrolls && node.dataset.scrollFocus !== undefined) {
+      node.removeAttribute("tabindex");
+      delete node.dataset.scrollFocus;
+    }
+  }
+}
+focusableScrollers();
+let resizeTimer = 0;
+addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(focusableScrollers, 200);
+});
 
 let swRegistered = false;
 function registerServiceWorker() {
@@ -149,6 +275,22 @@ function registerServiceWorker() {
   });
 }
 
+// "Install as an app", where the browser offers it (the manifest and the service worker are there).
+let installPrompt = null;
+addEventListener("beforeinstallprompt", (event) => {
+  event.preventDefault();
+  installPrompt = event;
+  const button = document.getElementById("install");
+  if (button) button.hidden = false;
+});
+document.getElementById("install")?.addEventListener("click", async (event) => {
+  if (!installPrompt) return;
+  installPrompt.prompt();
+  await installPrompt.userChoice.catch(() => null);
+  installPrompt = null;
+  event.currentTarget.hidden = true;
+});
+
 if (body.dataset.page === "tool") {
   startTool();
 } else {
@@ -157,15 +299,43 @@ if (body.dataset.page === "tool") {
   else addEventListener("load", registerServiceWorker);
 }
 
+// ---------------------------------------------------------------- reading a file
+
+function decodeBytes(buffer) {
+  // What kubectl output saved by any shell looks like: UTF-8 (with or without a BOM), UTF-16
+  // with a BOM (PowerShell's `>`), UTF-16 without one; anything else as Windows-1252.
+  const bytes = new Uint8Array(buffer);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes.subarray(2));
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder("utf-8").decode(bytes.subarray(3));
+  const sample = bytes.subarray(0, 4096);
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) (i % 2 ? oddZeros++ : evenZeros++);
+  const half = sample.length / 2;
+  if (half && oddZeros > half * 0.3 && evenZeros < half * 0.05) return new TextDecoder("utf-16le").decode(bytes);
+  if (half && evenZeros > half * 0.3 && oddZeros < half * 0.05) return new TextDecoder("utf-16be").decode(bytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("windows-1252").decode(bytes);
+  }
+}
+
 // ---------------------------------------------------------------- the tool
 
 function startTool() {
   const input = document.getElementById("input");
   const analyzeButton = document.getElementById("analyze");
+  const clearButton = document.getElementById("clear");
+  const fileInput = document.getElementById("file");
+  const examples = document.getElementById("examples");
   const results = document.getElementById("results");
   const runtime = document.getElementById("runtime");
   const runtimeText = document.getElementById("runtime-text");
   const retry = document.getElementById("retry");
+  const announcer = document.getElementById("announce");
+  const dropZone = document.getElementById("drop-zone");
 
   let worker = null;
   let ready = false;
@@ -175,6 +345,16 @@ function startTool() {
   let current = null; // {id, text}: the latest request; older answers are dropped
   let waiting = null; // a request made before the runtime was ready
   let firstDiagnosis = true;
+  const calls = new Map(); // "c<n>" -> {resolve, reject}: calls into analyzer.api
+  let shown = null; // what the results show: {text, json, report, cards, shared}
+  let cardEls = []; // the finding cards, in the order of shown.cards
+
+  function announce(message) {
+    if (!announcer) return;
+    announcer.textContent = "";
+    // A change the screen reader notices even when the text repeats.
+    setTimeout(() => { announcer.textContent = message; }, 50);
+  }
 
   function setRuntime(state, text) {
     body.dataset.runtime = state;
@@ -218,11 +398,17 @@ function startTool() {
     timers = [];
   }
 
+  function failCalls(message) {
+    for (const { reject } of calls.values()) reject(new Error(message));
+    calls.clear();
+  }
+
   function bootFailed(message) {
     stopTimers();
     failed = true;
     setRuntime("error", message);
     retry.hidden = false;
+    failCalls("the Python runtime failed to start");
     if (waiting && current && waiting.id === current.id) {
       showProblem("error", "Not analyzed: the Python runtime failed to start. Press Retry above to try again.");
     }
@@ -255,12 +441,29 @@ function startTool() {
       case "result":
         if (current && msg.id === current.id) showReport(current.text, msg.json, msg.ms);
         break;
+      case "return":
+        calls.get(msg.id)?.resolve(msg.value);
+        calls.delete(msg.id);
+        break;
       case "error":
-        if (current && msg.id === current.id) {
+        if (calls.has(msg.id)) {
+          calls.get(msg.id).reject(new Error(msg.message));
+          calls.delete(msg.id);
+        } else if (current && msg.id === current.id) {
           showProblem("error", `The analyzer failed on this paste: ${msg.message}`);
         }
         break;
     }
+  }
+
+  // analyzer.api.<fn>(...args) in the worker (redact_json, report_markdown, analyze_json).
+  function call(fn, ...args) {
+    if (failed) return Promise.reject(new Error("the Python runtime failed to start"));
+    const id = `c${++nextId}`;
+    return new Promise((resolve, reject) => {
+      calls.set(id, { resolve, reject });
+      worker.postMessage({ type: "call", id, fn, args });
+    });
   }
 
   function send(request) {
@@ -272,9 +475,10 @@ function startTool() {
     const text = input.value;
     delete results.dataset.verdict;
     delete results.dataset.report;
+    delete results.dataset.shared;
     if (!text.trim() && !ready) {
       current = null;
-      showProblem("empty", "Paste the output of kubectl describe pod above, then press Analyze.");
+      showProblem("empty", "Paste the output of kubectl describe above, then press Analyze.");
       return;
     }
     current = { id: ++nextId, text };
@@ -290,73 +494,217 @@ function startTool() {
   }
 
   function showProblem(state, message) {
+    shown = null;
     results.hidden = false;
     results.replaceChildren(h("div", { class: `notice notice-${state}` }, h("p", null, message)));
     results.dataset.state = state;
+    if (state !== "waiting") announce(message);
   }
 
-  function showReport(text, json, ms) {
-    const report = JSON.parse(json);
-    const objects = report.objects || [];
+  // ------------------------------------------------------------ the report
+
+  function orderedCards(report) {
     // The primary finding first, then the rest in report order (root cause first per object).
-    const cards = objects.flatMap((obj) => (obj.findings || []).map((finding) => ({ finding, obj })));
+    const cards = [];
+    (report.objects || []).forEach((obj, o) => (obj.findings || []).forEach((finding) => cards.push({ finding, obj, o })));
     const primary = report.primary;
     if (primary) {
       const sameFinding = (c) => c.finding.id === primary.id && c.finding.class === primary.class;
-      const objectName = (o) => `${o.kind}/${o.namespace || "?"}/${o.name || "?"}`; // report.py's ref
-      let at = cards.findIndex((c) => sameFinding(c) && objectName(c.obj) === primary.object);
+      let at = cards.findIndex((c) => sameFinding(c) && objectRef(c.obj) === primary.object);
       if (at < 0) at = cards.findIndex(sameFinding); // an object without a name in the paste
       if (at > 0) cards.unshift(...cards.splice(at, 1));
     }
-    const evidence = new Set(cards.flatMap((c) => (c.finding.evidence || []).map((e) => e.line)));
+    return cards;
+  }
 
-    const verdictText = {
-      problem: ["Root cause found", cards.length ? cards[0].finding.title : ""],
-      healthy: ["No problem found", report.message || "Nothing in this paste points at a failure."],
-      unknown: ["Something is wrong, but kubeclue cannot tell what", report.message || ""],
-      unrecognized: [report.input?.format === "empty" ? "Nothing to analyze" : "This does not look like kubectl describe output",
-        report.message || ""],
-    }[report.verdict] || [report.verdict, report.message || ""];
+  function verdictHead(report, cards) {
+    const first = cards[0]?.finding;
+    const input = report.input || {};
+    switch (report.verdict) {
+      case "problem":
+        return { symbol: SYMBOL[first?.severity] || SYMBOL.error, sev: first?.severity || "error", kicker: "Root cause",
+          title: first?.title || "Problem found", detail: report.message || first?.cause || "" };
+      case "healthy":
+        return { symbol: SYMBOL.healthy, sev: "healthy", kicker: "Healthy", title: "No problem found",
+          detail: report.message || "Nothing in this paste points at a failure." };
+      case "unknown":
+        return { symbol: SYMBOL.unknown, sev: "unknown", kicker: "Not enough to go on",
+          title: "Something is wrong, but this paste does not say why", detail: report.message || "" };
+      default:
+        return { symbol: SYMBOL.unrecognized, sev: "unrecognized", kicker: "Not recognized",
+          title: input.format === "empty" ? "Nothing to analyze" : "This does not look like kubectl output",
+          detail: report.message || "" };
+    }
+  }
 
+  function actionButton(id, label) {
+    return h("button", { type: "button", class: "btn", "data-action": id }, label);
+  }
+
+  function renderVerdict(report, cards, ms, shared, hasText) {
+    const v = verdictHead(report, cards);
     const input = report.input || {};
     const stats = [
-      input.lines !== undefined ? `${input.lines} lines` : null,
-      input.objects !== undefined ? `${input.objects} object${input.objects === 1 ? "" : "s"}` : null,
-      `analyzed in ${ms < 1 ? "<1" : Math.round(ms)} ms in this tab`,
+      input.lines !== undefined ? plural(input.lines, "line") : null,
+      input.objects !== undefined ? plural(input.objects, "object") : null,
+      ms === null ? null : `analyzed in ${ms < 1 ? "<1" : Math.round(ms)} ms in this tab`,
       `kubeclue ${report.version}`,
     ].filter(Boolean).join(" · ");
+    const next = report.next || [];
+    const actions = report.verdict === "unrecognized" ? null : h("div", { class: "verdict-actions", role: "group", "aria-label": "Share or keep this diagnosis" },
+      actionButton("share", "Share link…"),
+      hasText ? actionButton("redact", "Copy redacted paste…") : null,
+      actionButton("markdown", "Copy as Markdown"),
+      actionButton("print", "Print"));
+    return h("div", { class: `verdict verdict-${report.verdict} vsev-${v.sev}` },
+      shared ? h("p", { class: "shared-note" },
+        shared === "paste" ? "Opened from a share link: the diagnosis and the redacted paste it was made from."
+          : "Opened from a share link: the diagnosis only; the paste was not shared, so only its evidence lines are shown.",
+        " ", h("button", { type: "button", class: "btn-link", "data-action": "own" }, "Analyze your own paste")) : null,
+      h("div", { class: "verdict-row" },
+        h("span", { class: "verdict-symbol", "aria-hidden": "true" }, v.symbol),
+        h("div", { class: "verdict-text" },
+          h("p", { class: "verdict-kicker" }, v.kicker),
+          h("h2", { class: "verdict-title" }, v.title),
+          v.detail ? h("p", { class: "verdict-detail" }, rich(v.detail)) : null,
+          h("p", { class: "verdict-stats" }, stats),
+          actions)),
+      next.length ? h("section", { class: "next-steps", "aria-label": "What to paste next" },
+        h("h3", null, report.verdict === "unknown" ? "Run this, then paste its output here" : "Next, paste the output of"),
+        commandList(next)) : null,
+      report.verdict === "unrecognized" ? h("p", { class: "verdict-help" },
+        "No paste at hand? Pick one under ", h("a", { href: "#examples", "data-action": "examples" }, "Try an example"), ".") : null);
+  }
 
-    const findings = h("div", { class: "findings" });
-    cards.forEach((c, i) => {
-      if (i === 1) findings.append(h("h3", { class: "also" }, "Also found"));
-      findings.append(renderFinding(c.finding, c.obj));
+  function renderOverview(report, cards) {
+    const objects = report.objects || [];
+    if (objects.length < 2) return null;
+    const groups = (report.groups || []).filter((g) => g.summary);
+    const listed = objects.map((obj, o) => ({ obj, o })).filter(({ obj }) => obj.verdict !== "healthy");
+    const healthy = objects.filter((obj) => obj.verdict === "healthy");
+    const firstCard = new Map();
+    cards.forEach((c, i) => { if (!firstCard.has(c.o)) firstCard.set(c.o, i); });
+    const sevOf = (obj) => obj.findings?.[0]?.severity || (obj.verdict === "unknown" ? "unknown" : "info");
+    const rows = listed.map(({ obj, o }) => {
+      const f = obj.findings?.[0];
+      const sev = sevOf(obj);
+      const why = String((f ? obj.summary || f.cause : obj.summary) || "").replace(/`/g, "");
+      const target = firstCard.has(o) ? { "data-card": String(firstCard.get(o)) } : { "data-object": String(o) };
+      return h("tr", { class: `row-${sev}` },
+        h("th", { scope: "row" },
+          h("span", { class: `sym sym-${sev}`, "aria-hidden": "true" }, SYMBOL[sev] || "•"),
+          h("button", { type: "button", class: "btn-link obj-link", ...target, title: objectRef(obj) }, objectLabel(obj))),
+        h("td", { class: "status-cell" }, obj.status ? h("span", { class: "status" }, obj.status) : "—"),
+        h("td", null, f ? h("code", null, f.class) : obj.verdict),
+        h("td", { class: "why", title: why }, h("span", null, why)));
     });
+    const names = healthy.map(objectLabel);
+    return h("section", { class: "overview", "aria-labelledby": "overview-title" },
+      h("h2", { id: "overview-title", class: "section-label" }, `${plural(objects.length, "object")} in this paste`),
+      groups.length ? h("ul", { class: "groups" }, groups.map((g) =>
+        h("li", null, h("span", { class: "sym sym-error", "aria-hidden": "true" }, "✖"), g.summary))) : null,
+      rows.length ? h("div", { class: "table-scroll" }, h("table", { class: "objects" },
+        h("thead", null, h("tr", null, ["Object", "Status", "Diagnosis", "Why"].map((t) => h("th", { scope: "col" }, t)))),
+        h("tbody", null, rows))) : null,
+      healthy.length ? h("p", { class: "healthy-count" },
+        h("span", { class: "sym sym-healthy", "aria-hidden": "true" }, "✔"),
+        ` ${plural(healthy.length, "healthy object")}, not listed: `,
+        names.slice(0, 6).join(", "), names.length > 6 ? ` and ${names.length - 6} more` : "", ".") : null);
+  }
 
+  function renderFindings(report, cards) {
+    // Identical root causes across objects (report.groups): the first object's card in full,
+    // the others folded under it, still in report order.
+    const groupOf = new Map(); // object ref -> group
+    for (const g of report.groups || []) for (const ref of g.objects || []) groupOf.set(`${ref}\0${g.id}`, g);
+    const seen = new Set();
+    const column = h("div", { class: "findings" });
+    let fold = null;
+    cards.forEach((c, i) => {
+      const node = renderFinding(c.finding, c.obj);
+      cardEls[i] = node; // no attribute: the card stays the docs pages' card
+      const g = groupOf.get(`${objectRef(c.obj)}\0${c.finding.id}`);
+      if (g && seen.has(g)) {
+        if (!fold || fold.group !== g || column.lastElementChild !== fold.node) {
+          fold = { group: g, node: h("details", { class: "same-cause" }, h("summary", null)), count: 0, names: [] };
+          column.append(fold.node);
+        }
+        fold.node.append(node);
+        fold.count++;
+        fold.names.push(c.obj.name || "?");
+        const kinds = (g.kind || "object").toLowerCase();
+        fold.node.querySelector("summary").replaceChildren(
+          h("span", { class: `sym sym-${c.finding.severity}`, "aria-hidden": "true" }, SYMBOL[c.finding.severity] || "•"),
+          ` ${fold.count} more ${fold.count === 1 ? kinds : kinds + "s"} with the same cause `,
+          h("span", { class: "same-names" }, fold.names.join(", ")));
+      } else {
+        if (g) seen.add(g);
+        fold = null;
+        if (i > 0 && !column.querySelector(".also")) column.append(h("h3", { class: "also section-label" }, "Also found"));
+        column.append(node);
+      }
+    });
+    // Objects in trouble that no finding explains: what to paste next.
+    (report.objects || []).forEach((obj, o) => {
+      if (obj.verdict !== "unknown" || obj.findings?.length) return;
+      column.append(h("section", { class: "object-note", "data-object": String(o), tabindex: "-1" },
+        h("p", { class: "object-note-head" }, h("span", { class: "sym sym-unknown", "aria-hidden": "true" }, "?"),
+          ` ${obj.kind} ${obj.namespace ? obj.namespace + "/" : ""}${obj.name || "?"}`),
+        obj.summary ? h("p", null, rich(obj.summary)) : null,
+        obj.next?.length ? commandList(obj.next) : null));
+    });
+    return column;
+  }
+
+  function showReport(text, json, ms, shared = null) {
+    const report = JSON.parse(json);
+    const cards = orderedCards(report);
+    cardEls = [];
+    const uses = new Map(); // line -> number of findings that cite it
+    for (const { finding } of cards) {
+      for (const n of new Set((finding.evidence || []).map((e) => Number(e.line)))) uses.set(n, (uses.get(n) || 0) + 1);
+    }
     const warnings = report.warnings || [];
     const warningList = warnings.length ? h("details", { class: "warnings" },
-      h("summary", null, `${warnings.length} line${warnings.length === 1 ? "" : "s"} kubeclue did not understand`),
+      h("summary", null, `${plural(warnings.length, "line")} kubeclue did not understand`),
       h("ul", null, warnings.map((w) => h("li", null,
-        w.line ? h("a", { class: "ln", href: `#L${w.line}` }, `line ${w.line}`) : null,
+        w.line ? h("a", { class: "ln", href: `#L${Number(w.line)}` }, `line ${Number(w.line)}`) : null,
         w.line ? " " : null, w.message)))) : null;
 
-    const showPaste = report.verdict !== "unrecognized";
-    const next = report.next || [];
-    results.replaceChildren(
-      h("div", { class: `verdict verdict-${report.verdict}` },
-        h("h2", null, verdictText[0]),
-        verdictText[1] ? h("p", { class: "verdict-detail" }, rich(verdictText[1])) : null,
-        h("p", { class: "verdict-stats" }, stats),
-        next.length ? h("section", { class: "finding-block" }, h("h4", null, "Next, paste the output of"), commandList(next)) : null),
+    const hasText = typeof text === "string";
+    const showPaste = report.verdict !== "unrecognized" && (hasText || uses.size);
+    const paste = showPaste ? h("div", { class: "paste-view", tabindex: "0", "aria-label": hasText ? "Your paste" : "Evidence lines" },
+      h("p", { class: "paste-head" },
+        hasText ? "Your paste" : "Evidence lines of the paste",
+        uses.size ? h("span", { class: "paste-legend" }, h("span", { class: "swatch", "aria-hidden": "true" }), ` ${plural(uses.size, "evidence line")} · select one for its findings`) : null),
+      hasText ? renderPaste(text, uses) : renderExcerpt(cards, uses)) : null;
+
+    results.replaceChildren(...[
+      renderVerdict(report, cards, ms, shared, hasText),
+      renderOverview(report, cards),
       // Findings beside the paste; with none, the paste (for the warnings' line links) below.
       h("div", { class: cards.length ? "results-grid" : "results-single" },
-        h("div", { class: "results-main" }, cards.length ? findings : null, warningList),
-        showPaste ? h("div", { class: "paste-view", tabindex: "0", "aria-label": "Your paste" }, renderPaste(text, evidence)) : null),
-    );
+        h("div", { class: "results-main" }, cards.length ? renderFindings(report, cards) : null, warningList),
+        paste),
+    ].filter(Boolean));
+    shown = { text: hasText ? text : null, json, report, cards, shared };
+    // The first evidence line is where the keyboard enters the paste's line buttons; the paste
+    // opens a little above the root cause's first evidence line.
+    const firstLine = results.querySelector(".paste button.ln");
+    firstLine?.setAttribute("tabindex", "0");
     results.hidden = false;
+    const view = results.querySelector(".paste-view");
+    const lead = cards[0]?.finding.evidence?.[0];
+    const leadRow = lead && view?.querySelector(`#L${Number(lead.line)}`);
+    if (leadRow && view.scrollHeight > view.clientHeight) view.scrollTop = Math.max(0, leadRow.offsetTop - 72);
     results.dataset.verdict = report.verdict;
     results.dataset.report = json;
+    if (shared) results.dataset.shared = shared;
+    else delete results.dataset.shared;
     results.dataset.state = "done";
-    if (firstDiagnosis) {
+    const v = verdictHead(report, cards);
+    announce(`Diagnosis: ${v.kicker}. ${v.title}.${cards.length > 1 ? ` ${plural(cards.length, "finding")}.` : ""}`);
+    if (firstDiagnosis && !shared) {
       firstDiagnosis = false;
       performance.mark("kubeclue:first-diagnosis");
     }
@@ -365,12 +713,240 @@ function startTool() {
     }
   }
 
+  // ------------------------------------------------------------ findings <-> paste lines
+
+  const sideBySide = () => {
+    const grid = results.querySelector(".results-grid");
+    return Boolean(grid) && getComputedStyle(grid).gridTemplateColumns.trim().split(/\s+/).length > 1;
+  };
+
+  function selectCard(index, { scrollPaste = true } = {}) {
+    const card = shown?.cards[index];
+    if (!card) return;
+    closeLinePop();
+    cardEls.forEach((node, i) => node.classList.toggle("selected", i === index));
+    const lines = new Set((card.finding.evidence || []).map((e) => Number(e.line)));
+    let first = null;
+    for (const row of results.querySelectorAll(".paste li.ev")) {
+      const on = lines.has(Number(row.dataset.line));
+      row.classList.toggle("sel", on);
+      if (on && !first) first = row;
+    }
+    if (first && scrollPaste) scrollPasteTo(first);
+  }
+
+  function scrollPasteTo(row) {
+    const view = row.closest(".paste-view");
+    if (sideBySide() && view.scrollHeight > view.clientHeight) {
+      // Only the paste scrolls: the finding the reader clicked stays where it is.
+      const top = row.offsetTop - view.clientHeight / 3;
+      view.scrollTo({ top: Math.max(0, top), behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+      row.classList.remove("flash");
+      void row.offsetWidth;
+      row.classList.add("flash");
+    } else if (sideBySide()) {
+      showLine(row);
+    }
+  }
+
+  function revealCard(index) {
+    const node = cardEls[index];
+    if (!node) return null;
+    const fold = node.closest("details");
+    if (fold) fold.open = true;
+    node.scrollIntoView({ block: "start", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+    return node;
+  }
+
+  let linePop = null;
+  function closeLinePop(restoreFocus = false) {
+    if (!linePop) return;
+    const { node, button } = linePop;
+    linePop = null;
+    node.remove();
+    button.setAttribute("aria-expanded", "false");
+    if (restoreFocus) button.focus();
+  }
+
+  function openLinePop(button) {
+    const row = button.closest("li");
+    const n = Number(row.dataset.line);
+    const was = linePop?.button;
+    closeLinePop();
+    if (was === button) return;
+    const using = (shown?.cards || []).map((c, i) => ({ ...c, i }))
+      .filter((c) => (c.finding.evidence || []).some((e) => Number(e.line) === n));
+    const view = row.closest(".paste-view");
+    const node = h("div", { class: "line-pop", role: "group", "aria-label": `Findings that use line ${n}` },
+      h("p", { class: "line-pop-head" }, `Line ${n} is evidence for`),
+      h("ul", null, using.map((c) => h("li", null, h("button", { type: "button", class: "line-pop-item", "data-card": String(c.i) },
+        h("span", { class: `sym sym-${c.finding.severity}`, "aria-hidden": "true" }, SYMBOL[c.finding.severity] || "•"),
+        h("span", null, h("strong", null, c.finding.title), h("span", { class: "line-pop-where" }, ` ${objectLabel(c.obj)}`)))))));
+    node.style.top = `${row.offsetTop + row.offsetHeight}px`;
+    view.append(node);
+    button.setAttribute("aria-expanded", "true");
+    linePop = { node, button };
+    cardEls.forEach((c, i) => c.classList.toggle("uses-line", using.some((u) => u.i === i)));
+    node.querySelector("button")?.focus();
+  }
+
+  results.addEventListener("click", (event) => {
+    const target = event.target;
+    const action = target.closest("[data-action]");
+    if (action) {
+      event.preventDefault();
+      runAction(action.dataset.action, action);
+      return;
+    }
+    const lineButton = target.closest(".paste button.ln");
+    if (lineButton) {
+      openLinePop(lineButton);
+      return;
+    }
+    const evRow = target.closest(".paste li.ev");
+    if (evRow && !getSelection().toString()) {
+      openLinePop(evRow.querySelector("button.ln"));
+      return;
+    }
+    const popItem = target.closest(".line-pop-item");
+    if (popItem) {
+      const index = Number(popItem.dataset.card);
+      const line = linePop?.button.closest("li").dataset.line;
+      closeLinePop();
+      selectCard(index, { scrollPaste: false });
+      const node = revealCard(index);
+      // Focus lands on this line's link in the card (or the card's first link).
+      const focus = node?.querySelector(`.evidence a.ln[href="#L${line}"]`) || node?.querySelector("a, button");
+      focus?.focus({ preventScroll: true });
+      return;
+    }
+    const objLink = target.closest(".obj-link");
+    if (objLink) {
+      if (objLink.dataset.card !== undefined) {
+        const index = Number(objLink.dataset.card);
+        selectCard(index);
+        const node = revealCard(index);
+        node?.querySelector("a, button")?.focus({ preventScroll: true });
+      } else {
+        const note = results.querySelector(`.object-note[data-object="${objLink.dataset.object}"]`);
+        note?.scrollIntoView({ block: "start" });
+        note?.focus({ preventScroll: true });
+      }
+      return;
+    }
+    if (!target.closest(".line-pop")) closeLinePop();
+    const index = cardEls.indexOf(target.closest("article.finding"));
+    if (index < 0) return;
+    if (target.closest(".evidence a.ln")) {
+      selectCard(index, { scrollPaste: false }); // the global handler shows the line
+      return;
+    }
+    if (target.closest("a, button, summary, pre") || getSelection().toString()) return;
+    selectCard(index, { scrollPaste: true });
+  });
+
+  results.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && linePop) {
+      event.preventDefault();
+      closeLinePop(true);
+      return;
+    }
+    const button = event.target.closest?.(".paste button.ln");
+    if (!button || !["ArrowDown", "ArrowUp", "Home", "End"].includes(event.key)) return;
+    // The evidence lines are one tab stop: the arrow keys move between them.
+    const all = [...results.querySelectorAll(".paste button.ln")];
+    const at = all.indexOf(button);
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: all.length - 1 }[event.key];
+    if (to < 0 || to >= all.length) return;
+    event.preventDefault();
+    closeLinePop();
+    button.setAttribute("tabindex", "-1");
+    all[to].setAttribute("tabindex", "0");
+    all[to].focus();
+  });
+
+  document.addEventListener("click", (event) => {
+    if (linePop && !results.contains(event.target)) closeLinePop();
+  });
+
+  // ------------------------------------------------------------ actions
+
+  let share = null;
+  function loadShare() {
+    share ??= import(new URL(body.dataset.share, location.href).href);
+    return share;
+  }
+
+  function shareContext() {
+    return { h, call, copyText, flashLabel, announce, plural, root: new URL(ROOT, location.href).href, shown };
+  }
+
+  async function runAction(action, button) {
+    if (action === "print") {
+      print();
+    } else if (action === "markdown") {
+      const before = button.textContent;
+      button.textContent = ready ? "Copying…" : "Waiting for the runtime…";
+      try {
+        const markdown = await call("report_markdown", shown.json, new URL(ROOT, location.href).href);
+        await copyText(markdown);
+        flashLabel(button, "Copied", before);
+        announce("The diagnosis is on the clipboard as Markdown.");
+      } catch (error) {
+        flashLabel(button, "Could not copy", before);
+        console.warn("kubeclue: Markdown:", error);
+      }
+    } else if (action === "redact" && shown?.text !== null) {
+      (await loadShare()).openRedact(shareContext(), button);
+    } else if (action === "share" && shown) {
+      (await loadShare()).openShare(shareContext(), button);
+    } else if (action === "own") {
+      clearAll();
+    } else if (action === "examples") {
+      examples?.focus();
+    }
+  }
+
+  // ------------------------------------------------------------ input: paste, keys, clear, files, examples
+
+  function forgetHash() {
+    // A share link or an example in the address bar no longer describes what the page shows.
+    if (/^#(?:s|example)=/.test(location.hash)) history.replaceState(null, "", location.pathname + location.search);
+  }
+
+  function userInput() {
+    forgetHash();
+    if (examples) examples.value = "";
+  }
+
+  function clearAll() {
+    userInput();
+    input.value = "";
+    current = null;
+    waiting = null;
+    shown = null;
+    results.replaceChildren();
+    results.hidden = true;
+    results.dataset.state = "empty";
+    delete results.dataset.verdict;
+    delete results.dataset.report;
+    delete results.dataset.shared;
+    input.focus();
+    announce("Cleared.");
+  }
+
   analyzeButton.addEventListener("click", requestAnalysis);
+  clearButton?.addEventListener("click", clearAll);
   input.addEventListener("input", (event) => {
-    if (event.inputType === "insertFromPaste" || event.inputType === "insertFromDrop") requestAnalysis();
+    if (event.inputType === "insertFromPaste" || event.inputType === "insertFromDrop") {
+      userInput();
+      requestAnalysis();
+    } else if (examples?.value) {
+      examples.value = "";
+    }
   });
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.target.closest?.("dialog")) {
       event.preventDefault();
       requestAnalysis();
     }
@@ -378,6 +954,7 @@ function startTool() {
   retry.addEventListener("click", () => {
     stopTimers();
     worker?.terminate();
+    failCalls("the runtime was restarted");
     startRuntime();
     if (current) {
       waiting = current;
@@ -385,7 +962,88 @@ function startTool() {
     }
   });
 
+  async function openFile(file) {
+    if (!file) return;
+    if (file.size > MAX_FILE_BYTES) {
+      showProblem("error", `${file.name} is ${Math.round(file.size / 1e6)} MB: too large to be kubectl output.`);
+      return;
+    }
+    const text = decodeBytes(await file.arrayBuffer());
+    userInput();
+    input.value = text;
+    input.scrollTop = 0;
+    requestAnalysis();
+  }
+
+  fileInput?.addEventListener("change", () => {
+    openFile(fileInput.files?.[0]);
+    fileInput.value = "";
+  });
+
+  // Drop a file anywhere on the page.
+  const hasFiles = (event) => [...(event.dataTransfer?.types || [])].includes("Files");
+  let dragDepth = 0;
+  addEventListener("dragenter", (event) => {
+    if (!hasFiles(event)) return;
+    dragDepth++;
+    body.dataset.dragging = "";
+  });
+  addEventListener("dragleave", (event) => {
+    if (!hasFiles(event)) return;
+    if (--dragDepth <= 0) {
+      dragDepth = 0;
+      delete body.dataset.dragging;
+    }
+  });
+  addEventListener("dragover", (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault(); // without it the browser opens the file instead
+    event.dataTransfer.dropEffect = "copy";
+  });
+  addEventListener("drop", (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    dragDepth = 0;
+    delete body.dataset.dragging;
+    openFile(event.dataTransfer.files?.[0]);
+    dropZone?.scrollIntoView({ block: "nearest" });
+  });
+
+  // The examples menu drives tryit.js's #example=<class> (one mechanism for the docs' Try it
+  // links and this menu): setting the hash loads examples/<class>.txt and analyzes it.
+  examples?.addEventListener("change", () => {
+    const cls = examples.value;
+    if (!cls) return;
+    const hash = `#example=${cls}`;
+    if (location.hash === hash) dispatchEvent(new HashChangeEvent("hashchange"));
+    else location.hash = hash;
+  });
+  const syncExample = () => {
+    const match = /^#example=([a-z0-9-]+)$/.exec(location.hash);
+    if (match && examples && [...examples.options].some((o) => o.value === match[1])) examples.value = match[1];
+  };
+  addEventListener("hashchange", syncExample);
+  syncExample();
+
+  // A share link: #s=<the diagnosis, compressed>. Decoded here, in the tab; never sent anywhere.
+  async function openShared() {
+    if (!location.hash.startsWith("#s=")) return;
+    try {
+      const { decodeShare } = await loadShare();
+      const { report, paste } = await decodeShare(location.hash.slice(3));
+      current = null;
+      waiting = null;
+      if (paste !== null) input.value = paste;
+      showReport(paste, JSON.stringify(report), null, paste !== null ? "paste" : "diagnosis");
+    } catch (error) {
+      console.warn("kubeclue: share link:", error);
+      showProblem("error", "This share link could not be read: it is damaged or cut short (some chat apps cut long links). Ask for it again, or paste the output itself.");
+    }
+  }
+  addEventListener("hashchange", openShared);
+
   startRuntime();
+  if (location.hash.startsWith("#s=")) openShared();
   // Text pasted before this script ran (or restored by the browser) is analyzed too.
-  if (input.value.trim()) requestAnalysis();
+  else if (input.value.trim()) requestAnalysis();
 }

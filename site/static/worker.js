@@ -5,15 +5,18 @@
 // Protocol (app.js <-> worker): every message is a plain object with a `type`.
 //   page -> worker  {type: "boot", indexURL, bundleURL, cached}
 //                   {type: "analyze", id, text}
+//                   {type: "call", id, fn, args}  fn: a function of analyzer.api in CALLABLE
 //   worker -> page  {type: "stage", stage: "runtime" | "analyzer"}
 //                   {type: "ready", pyodide, python, start, runtimeMs, analyzerMs}
 //                   {type: "boot-error", message}
 //                   {type: "result", id, json, ms}      json: the string analyze_json returned
 //                   {type: "error", id, message}
+//                   {type: "return", id, value}    what the call returned (a string)
 // The paste crosses as a string argument to analyze_json; it is never part of Python source.
 
 let analyzeJson = null;
 let booting = null;
+let api = null; // analyzer.api, for "call"
 
 self.onmessage = (event) => {
   const msg = event.data;
@@ -23,6 +26,8 @@ self.onmessage = (event) => {
     });
   } else if (msg.type === "analyze") {
     analyze(msg);
+  } else if (msg.type === "call") {
+    call(msg);
   }
 };
 
@@ -84,6 +89,7 @@ async function boot({ indexURL, bundleURL, cached }) {
   const { pyodide, t1 } = started;
   analyzeJson = started.analyzeJson;
   const python = pyodide.runPython("import sys\nsys.version.split()[0]");
+  api = pyodide.pyimport("analyzer.api");
   const t2 = performance.now();
   self.postMessage({
     type: "ready",
@@ -264,3 +270,24 @@ async function analyze({ id, text }) {
   }
 }
 
+
+// The page's other uses of analyzer.api: the redacted paste ("Copy redacted paste", Share) and
+// the report as Markdown. Strings (and a flag) in, a string out; like the paste, they cross as
+// arguments, never as Python source.
+const CALLABLE = new Set(["analyze_json", "redact_json", "report_markdown"]);
+
+async function call({ id, fn, args }) {
+  try {
+    await booting;
+    if (!api) throw new Error("the analyzer did not start");
+    if (!CALLABLE.has(fn)) throw new Error(`analyzer.api.${fn} is not callable from the page`);
+    const py = api[fn];
+    try {
+      self.postMessage({ type: "return", id, value: py(...(args || [])) });
+    } finally {
+      py.destroy();
+    }
+  } catch (error) {
+    self.postMessage({ type: "error", id, message: error.message || String(error) });
+  }
+}
