@@ -7,7 +7,7 @@
 // Hooks the tests and the benchmark read (see tests/browser/):
 //   body[data-runtime]       loading | ready | error
 //   body[data-offline]       "ready" once the service worker controls the site
-//   #results[data-state]     empty | waiting | running | done | error
+//   #results[data-state]     empty | waiting | running | done | error | cancelled
 //   #results[data-verdict]   the report's verdict, once done
 //   #results[data-report]    the exact JSON string the analyzer returned (or the share link held)
 //   #results[data-shared]    "diagnosis" | "paste": the view came from a share link
@@ -17,6 +17,13 @@
 const BOOT_SLOW_MS = 10_000; // past this, say that it is still loading and offer a retry
 const BOOT_TIMEOUT_MS = 30_000; // past this, call it a failure (a late start still recovers)
 const MAX_FILE_BYTES = 20 * 1024 * 1024; // a dropped file larger than this is not a kubectl paste
+const MAX_PASTE_CHARS = 20 * 1024 * 1024; // analyzer.MAX_BYTES: it refuses more, so it is not sent
+const RUNNING_NOTICE_MS = 400; // an analysis still running after this shows a Cancel button
+// A report of thousands of objects would build a DOM the tab cannot carry: past these, the page
+// shows the first findings and objects, and only the paste's lines around their evidence.
+const MAX_CARDS = 200;
+const MAX_OVERVIEW_ROWS = 200;
+const MAX_PASTE_ROWS = 5000;
 const THEME_KEY = "kubeclue-theme"; // theme.js reads it before the first paint
 
 const body = document.body;
@@ -126,14 +133,26 @@ function pasteRow(n, text, uses) {
 function renderPaste(text, uses) {
   const lines = text.split("\n");
   if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop(); // the newline that ends the paste
-  const list = h("ol", { class: "paste", "aria-label": "The pasted output, line by line" });
+  const row = (n) => pasteRow(n, lines[n - 1].endsWith("\r") ? lines[n - 1].slice(0, -1) : lines[n - 1], uses.get(n) || 0);
   const rows = document.createDocumentFragment();
-  lines.forEach((line, i) => {
-    const n = i + 1;
-    rows.append(pasteRow(n, line.endsWith("\r") ? line.slice(0, -1) : line, uses.get(n) || 0));
-  });
-  list.append(rows);
-  return list;
+  if (lines.length <= MAX_PASTE_ROWS) {
+    for (let n = 1; n <= lines.length; n++) rows.append(row(n));
+    return h("ol", { class: "paste", "aria-label": "The pasted output, line by line" }, rows);
+  }
+  // Too long to show whole: its first lines, then each evidence line with two lines around it.
+  const keep = new Set();
+  for (let n = 1; n <= 20; n++) keep.add(n);
+  for (const n of [...uses.keys()].sort((a, b) => a - b)) {
+    if (keep.size >= MAX_PASTE_ROWS) break;
+    for (let k = Math.max(1, n - 2); k <= Math.min(lines.length, n + 2); k++) keep.add(k);
+  }
+  let previous = 0;
+  for (const n of [...keep].filter((k) => k <= lines.length).sort((a, b) => a - b)) {
+    if (n > previous + 1) rows.append(h("li", { class: "gap", "aria-hidden": "true" }, h("span", { class: "ln" }, "⋯"), h("span", { class: "lt" })));
+    rows.append(row(n));
+    previous = n;
+  }
+  return h("ol", { class: "paste", "aria-label": `The lines around the evidence, of ${lines.length} pasted lines` }, rows);
 }
 
 function renderExcerpt(cards, uses) {
@@ -372,7 +391,8 @@ function startTool() {
     worker.onmessage = (event) => onMessage(event.data);
     worker.onerror = (event) => {
       event.preventDefault();
-      bootFailed(`The analysis worker could not start${event.message ? `: ${event.message}` : ""}.`);
+      const why = event.message ? `: ${event.message}` : "";
+      bootFailed(ready ? `The analysis worker stopped${why}. Press Retry to start it again.` : `The analysis worker could not start${why}.`);
     };
     worker.postMessage({
       type: "boot",
@@ -409,7 +429,10 @@ function startTool() {
     setRuntime("error", message);
     retry.hidden = false;
     failCalls("the Python runtime failed to start");
-    if (waiting && current && waiting.id === current.id) {
+    const inFlight = results.dataset.state === "running";
+    ready = false;
+    if (current && ((waiting && waiting.id === current.id) || inFlight)) {
+      waiting = current; // Retry analyzes it
       showProblem("error", "Not analyzed: the Python runtime failed to start. Press Retry above to try again.");
     }
   }
@@ -466,9 +489,36 @@ function startTool() {
     });
   }
 
+  let runningTimer = 0;
+
   function send(request) {
     results.dataset.state = "running";
     worker.postMessage({ type: "analyze", id: request.id, text: request.text });
+    clearTimeout(runningTimer);
+    // A big paste takes seconds: say so, and let it be stopped.
+    runningTimer = setTimeout(() => {
+      if (current?.id !== request.id || results.dataset.state !== "running") return;
+      const size = request.text.length > 2 ** 20 ? `${(request.text.length / 2 ** 20).toFixed(1)} MB` :
+        `${Math.ceil(request.text.length / 1024)} KB`;
+      const cancel = h("button", { type: "button", class: "btn", id: "cancel" }, "Cancel");
+      cancel.addEventListener("click", cancelAnalysis);
+      shown = null;
+      results.hidden = false;
+      results.replaceChildren(h("div", { class: "notice notice-running" },
+        h("p", null, `Analyzing ${size} of output… the page stays usable meanwhile.`), cancel));
+    }, RUNNING_NOTICE_MS);
+  }
+
+  function cancelAnalysis() {
+    // Python cannot be interrupted mid-analysis: stop its worker and start a fresh one.
+    clearTimeout(runningTimer);
+    stopTimers();
+    worker?.terminate();
+    failCalls("the analysis was cancelled");
+    current = null;
+    waiting = null;
+    startRuntime();
+    showProblem("cancelled", "Analysis cancelled. Press Analyze to start it again, or paste less: one pod or one Deployment at a time.");
   }
 
   function requestAnalysis() {
@@ -479,6 +529,13 @@ function startTool() {
     if (!text.trim() && !ready) {
       current = null;
       showProblem("empty", "Paste the output of kubectl describe above, then press Analyze.");
+      return;
+    }
+    if (text.length > MAX_PASTE_CHARS) {
+      current = null;
+      waiting = null;
+      showProblem("error", `The paste is ${(text.length / 2 ** 20).toFixed(1)} MB; kubeclue reads up to ` +
+        `${MAX_PASTE_CHARS / 2 ** 20} MB. Describe one pod or one Deployment at a time.`);
       return;
     }
     current = { id: ++nextId, text };
@@ -580,7 +637,8 @@ function startTool() {
     const objects = report.objects || [];
     if (objects.length < 2) return null;
     const groups = (report.groups || []).filter((g) => g.summary);
-    const listed = objects.map((obj, o) => ({ obj, o })).filter(({ obj }) => obj.verdict !== "healthy");
+    const inTrouble = objects.map((obj, o) => ({ obj, o })).filter(({ obj }) => obj.verdict !== "healthy");
+    const listed = inTrouble.slice(0, MAX_OVERVIEW_ROWS);
     const healthy = objects.filter((obj) => obj.verdict === "healthy");
     const firstCard = new Map();
     cards.forEach((c, i) => { if (!firstCard.has(c.o)) firstCard.set(c.o, i); });
@@ -606,6 +664,8 @@ function startTool() {
       rows.length ? h("div", { class: "table-scroll" }, h("table", { class: "objects" },
         h("thead", null, h("tr", null, ["Object", "Status", "Diagnosis", "Why"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", null, rows))) : null,
+      inTrouble.length > listed.length ? h("p", { class: "more-note" },
+        `${plural(inTrouble.length - listed.length, "more object")} in trouble not listed here.`) : null,
       healthy.length ? h("p", { class: "healthy-count" },
         h("span", { class: "sym sym-healthy", "aria-hidden": "true" }, "✔"),
         ` ${plural(healthy.length, "healthy object")}, not listed: `,
@@ -644,9 +704,14 @@ function startTool() {
         column.append(node);
       }
     });
+    if (shown?.more) {
+      column.append(h("p", { class: "more-note" }, `${plural(shown.more, "more finding")} not shown: ` +
+        "the page shows the first " + MAX_CARDS + ". Paste fewer objects to see them all."));
+    }
     // Objects in trouble that no finding explains: what to paste next.
+    let notes = 0;
     (report.objects || []).forEach((obj, o) => {
-      if (obj.verdict !== "unknown" || obj.findings?.length) return;
+      if (obj.verdict !== "unknown" || obj.findings?.length || ++notes > MAX_CARDS) return;
       column.append(h("section", { class: "object-note", "data-object": String(o), tabindex: "-1" },
         h("p", { class: "object-note-head" }, h("span", { class: "sym sym-unknown", "aria-hidden": "true" }, "?"),
           ` ${obj.kind} ${obj.namespace ? obj.namespace + "/" : ""}${obj.name || "?"}`),
@@ -658,7 +723,9 @@ function startTool() {
 
   function showReport(text, json, ms, shared = null) {
     const report = JSON.parse(json);
-    const cards = orderedCards(report);
+    const allCards = orderedCards(report);
+    const cards = allCards.slice(0, MAX_CARDS);
+    shown = { more: allCards.length - cards.length }; // renderFindings says how many are not shown
     cardEls = [];
     const uses = new Map(); // line -> number of findings that cite it
     for (const { finding } of cards) {

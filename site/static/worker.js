@@ -16,11 +16,14 @@
 
 let analyzeJson = null;
 let booting = null;
+let bootMessage = null; // to start again after Python died
+let running = null; // the running Pyodide
 let api = null; // analyzer.api, for "call"
 
 self.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === "boot" && !booting) {
+    bootMessage = msg;
     booting = boot(msg).catch((error) => {
       self.postMessage({ type: "boot-error", message: error.message || String(error) });
     });
@@ -87,6 +90,7 @@ async function boot({ indexURL, bundleURL, cached }) {
     }
   }
   const { pyodide, t1 } = started;
+  running = pyodide;
   analyzeJson = started.analyzeJson;
   const python = pyodide.runPython("import sys\nsys.version.split()[0]");
   api = pyodide.pyimport("analyzer.api");
@@ -266,10 +270,35 @@ async function analyze({ id, text }) {
     const json = analyzeJson(text);
     self.postMessage({ type: "result", id, json, ms: performance.now() - t0 });
   } catch (error) {
-    self.postMessage({ type: "error", id, message: error.message || String(error) });
+    const message = error.message || String(error);
+    if (dead()) {
+      // Not a Python exception: the interpreter itself died (out of memory, a stack overflow
+      // in WebAssembly). It cannot run again; start a new one, from the snapshot when there
+      // is one, so that the next paste works. This one is answered with the error.
+      self.postMessage({ type: "error", id, message: `the Python runtime crashed on this paste (${message}); it has been restarted` });
+      restart();
+    } else {
+      self.postMessage({ type: "error", id, message });
+    }
   }
 }
 
+function dead() {
+  try {
+    running?.runPython("0");
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function restart() {
+  analyzeJson = null;
+  running = null;
+  booting = boot(bootMessage).catch((error) => {
+    self.postMessage({ type: "boot-error", message: error.message || String(error) });
+  });
+}
 
 // The page's other uses of analyzer.api: the redacted paste ("Copy redacted paste", Share) and
 // the report as Markdown. Strings (and a flag) in, a string out; like the paste, they cross as

@@ -1,0 +1,83 @@
+"""Any paste, any size: refused over the limit, cancellable while it runs, shown in part when
+its report is huge; a worker that stops after the start is said and can be restarted."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import BOOT_TIMEOUT_MS, wait_ready
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from parse_bench import paste as many_pods  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+MAX_CARDS = 200  # app.js
+MAX_PASTE_ROWS = 5000
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str):
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    page.goto("/")
+    wait_ready(page)
+    yield page
+    context.close()
+
+
+def put(page: Page, text: str) -> None:
+    """The text in the box (fill() types megabytes too slowly), then Analyze."""
+    page.evaluate("(text) => { document.getElementById('input').value = text; document.getElementById('analyze').click(); }",
+                  text)
+
+
+def test_a_paste_over_the_limit_is_refused_with_a_message(page: Page):
+    put(page, ("x" * 8191 + "\n") * (21 * 2**20 // 8192))  # long lines: the box lays them out faster
+    results = page.locator("#results")
+    expect(results).to_have_attribute("data-state", "error")
+    expect(results).to_contain_text("kubeclue reads up to 20 MB")
+
+
+def test_a_long_analysis_can_be_cancelled_and_the_page_stays_usable(page: Page):
+    put(page, many_pods(6 * 2**20))
+    cancel = page.locator("#cancel")
+    expect(cancel).to_be_visible(timeout=5_000)
+    # The main thread answers while Python works in the worker.
+    t0 = time.monotonic()
+    page.evaluate("() => 1 + 1")
+    assert time.monotonic() - t0 < 0.5
+    cancel.click()
+    expect(page.locator("#results")).to_have_attribute("data-state", "cancelled")
+    wait_ready(page)  # a fresh worker
+    put(page, many_pods(5 * 1024))
+    expect(page.locator("#results")).to_have_attribute("data-state", "done", timeout=BOOT_TIMEOUT_MS)
+
+
+def test_a_huge_report_is_shown_in_part(page: Page):
+    text = many_pods(2 * 2**20)  # about 2,700 pods, most of them failing
+    put(page, text)
+    results = page.locator("#results")
+    expect(results).to_have_attribute("data-state", "done", timeout=BOOT_TIMEOUT_MS)
+    assert page.locator("[data-finding-class]").count() <= MAX_CARDS
+    expect(results.locator(".more-note").first).to_be_visible()
+    rows = page.locator(".paste li:not(.gap)").count()
+    assert 0 < rows <= MAX_PASTE_ROWS + 4 < text.count("\n")
+    # The root cause's evidence line is among them.
+    first = page.locator("[data-finding-class]").first.locator(".evidence .ln").first
+    expect(page.locator(f"#L{first.inner_text().strip()}")).to_have_count(1)
+
+
+def test_a_worker_that_stops_after_the_start_is_said_and_restarted(page: Page):
+    (worker,) = page.workers
+    worker.evaluate("() => { setTimeout(() => { throw new Error('boom'); }); }")
+    expect(page.locator("body")).to_have_attribute("data-runtime", "error")
+    expect(page.locator("#runtime-text")).to_contain_text("stopped")
+    page.click("#retry")
+    wait_ready(page)
+    put(page, many_pods(5 * 1024))
+    expect(page.locator("#results")).to_have_attribute("data-state", "done", timeout=BOOT_TIMEOUT_MS)
