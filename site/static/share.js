@@ -15,6 +15,7 @@
 export const PASTE_LIMIT = 8 * 1024; // compressed bytes of redacted paste a link may carry
 const MAX_INFLATED = 8 * 1024 * 1024; // a link that inflates past this is not ours
 const VERSION = 1;
+const LONG_LINK = 16 * 1024; // past this, say that chat apps may cut the link
 
 // ---------------------------------------------------------------- the payload
 
@@ -225,7 +226,8 @@ export function openShare(ctx, opener) {
       if (mine !== generation) return;
       link.value = url;
       const findings = (report.objects || []).reduce((n, o) => n + (o.findings?.length || 0), 0);
-      status.textContent = `${kb(url.length)} link: the diagnosis (${ctx.plural(findings, "finding")}${paste !== null ? ") and the redacted paste" : ", without the paste)"}.`;
+      status.textContent = `${kb(url.length)} link: the diagnosis (${ctx.plural(findings, "finding")}${paste !== null ? ") and the redacted paste" : ", without the paste)"}.` +
+        (url.length > LONG_LINK ? " Some chat apps cut links this long: if it arrives broken, send Copy as Markdown instead." : "");
       copy.disabled = false;
     } catch (error) {
       if (mine !== generation) return;
