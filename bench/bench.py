@@ -349,8 +349,9 @@ def report(results: dict) -> None:
         for s, a in results["analysis"].items():
             mb = a["bytes"] / 2**20
             py = [r["python"] for r in a["page"]]
+            per_mb = f"{med([r['page'] for r in a['page']]) / mb:.0f}" if mb >= 1 else "-"
             print(f"{s + ' ' + format(a['bytes'] / 1024, ',.0f') + 'K':>10} {cell(a['cpython']):>18} {cell(py):>18}"
-                  f" {cell([r['page'] for r in a['page']]):>18} {med([r['page'] for r in a['page']]) / mb:>11.0f}"
+                  f" {cell([r['page'] for r in a['page']]):>18} {per_mb:>11}"
                   f" {cell([r['gap'] for r in a['page']]):>22}")
 
     first = tool["cold"][0]
