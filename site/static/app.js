@@ -19,6 +19,10 @@ const BOOT_TIMEOUT_MS = 30_000; // past this, call it a failure (a late start st
 const MAX_FILE_BYTES = 20 * 1024 * 1024; // a dropped file larger than this is not a kubectl paste
 const MAX_PASTE_CHARS = 20 * 1024 * 1024; // analyzer.MAX_BYTES: it refuses more, so it is not sent
 const RUNNING_NOTICE_MS = 400; // an analysis still running after this shows a Cancel button
+// A textarea holding megabytes freezes the tab for seconds at each change: a longer paste is
+// held in memory, and the box shows its first lines.
+const BOX_MAX_CHARS = 512 * 1024;
+const BOX_HEAD_CHARS = 32 * 1024;
 // A report of thousands of objects would build a DOM the tab cannot carry: past these, the page
 // shows the first findings and objects, and only the paste's lines around their evidence.
 const MAX_CARDS = 200;
@@ -367,6 +371,30 @@ function startTool() {
   const calls = new Map(); // "c<n>" -> {resolve, reject}: calls into analyzer.api
   let shown = null; // what the results show: {text, json, report, cards, shared}
   let cardEls = []; // the finding cards, in the order of shown.cards
+  let held = null; // {text, shown}: a paste too long for the box, which shows its start
+
+  // The paste: the box, or what it holds the start of (until it is edited).
+  function pasteText() {
+    if (held && input.value !== held.shown) held = null;
+    return held ? held.text : input.value;
+  }
+
+  function putText(text) {
+    if (text.length <= BOX_MAX_CHARS) {
+      held = null;
+      input.value = text;
+      return;
+    }
+    let lines = 1;
+    for (let i = text.indexOf("\n"); i >= 0 && i < text.length - 1; i = text.indexOf("\n", i + 1)) lines++;
+    const head = text.slice(0, BOX_HEAD_CHARS);
+    held = {
+      text,
+      shown: `${head.slice(0, head.lastIndexOf("\n") + 1)}\n[… and the rest: ${lines.toLocaleString("en")} lines, ` +
+        `${(text.length / 2 ** 20).toFixed(1)} MB in all. kubeclue analyzes all of it; the box shows its start.]\n`,
+    };
+    input.value = held.shown;
+  }
 
   function announce(message) {
     if (!announcer) return;
@@ -522,7 +550,7 @@ function startTool() {
   }
 
   function requestAnalysis() {
-    const text = input.value;
+    const text = pasteText();
     delete results.dataset.verdict;
     delete results.dataset.report;
     delete results.dataset.shared;
@@ -989,6 +1017,7 @@ function startTool() {
   function clearAll() {
     userInput();
     input.value = "";
+    held = null;
     current = null;
     waiting = null;
     shown = null;
@@ -1004,6 +1033,15 @@ function startTool() {
 
   analyzeButton.addEventListener("click", requestAnalysis);
   clearButton?.addEventListener("click", clearAll);
+  input.addEventListener("paste", (event) => {
+    const text = event.clipboardData?.getData("text/plain") ?? "";
+    if (text.length <= BOX_MAX_CHARS) return; // the box takes it, and the input event analyzes it
+    event.preventDefault();
+    userInput();
+    putText(text);
+    input.scrollTop = 0;
+    requestAnalysis();
+  });
   input.addEventListener("input", (event) => {
     if (event.inputType === "insertFromPaste" || event.inputType === "insertFromDrop") {
       userInput();
@@ -1037,7 +1075,7 @@ function startTool() {
     }
     const text = decodeBytes(await file.arrayBuffer());
     userInput();
-    input.value = text;
+    putText(text);
     input.scrollTop = 0;
     requestAnalysis();
   }

@@ -2,6 +2,7 @@
 its report is huge; a worker that stops after the start is said and can be restarted."""
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -36,17 +37,42 @@ def put(page: Page, text: str) -> None:
                   text)
 
 
+def paste(page: Page, text: str) -> None:
+    """Paste `text` into the box as the clipboard would (the page analyzes a paste at once)."""
+    page.evaluate("""(text) => {
+        const box = document.getElementById('input');
+        box.focus();
+        const data = new DataTransfer();
+        data.setData('text/plain', text);
+        box.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    }""", text)
+
+
 def test_a_paste_over_the_limit_is_refused_with_a_message(page: Page):
-    put(page, ("x" * 8191 + "\n") * (21 * 2**20 // 8192))  # long lines: the box lays them out faster
+    paste(page, ("x" * 8191 + "\n") * (21 * 2**20 // 8192))
     results = page.locator("#results")
     expect(results).to_have_attribute("data-state", "error")
     expect(results).to_contain_text("kubeclue reads up to 20 MB")
 
 
+def test_a_long_paste_is_held_not_put_in_the_box(page: Page, cli):
+    text = many_pods(2 * 2**20)
+    paste(page, text)
+    box = page.locator("#input").input_value()
+    assert len(box) < 64 * 1024 and text.startswith(box.split("\n[… and the rest")[0])
+    results = page.locator("#results")
+    expect(results).to_have_attribute("data-state", "done", timeout=BOOT_TIMEOUT_MS)
+    report = json.loads(results.get_attribute("data-report"))
+    assert report["input"]["lines"] == cli.report(text)["input"]["lines"]  # all of it, not the box
+    page.click("#analyze")  # again: still the whole paste
+    expect(results).to_have_attribute("data-state", "done", timeout=BOOT_TIMEOUT_MS)
+    assert json.loads(results.get_attribute("data-report"))["input"] == report["input"]
+
+
 @pytest.mark.xfail(reason="the Cancel notice is shown (seen by hand: it appears 0.4 s into a 6 MB analysis), but this "
                           "test's wait for it times out on the CI machine; to be made reliable next session", strict=False)
 def test_a_long_analysis_can_be_cancelled_and_the_page_stays_usable(page: Page):
-    put(page, many_pods(6 * 2**20))
+    paste(page, many_pods(6 * 2**20))
     cancel = page.locator("#cancel")
     expect(cancel).to_be_visible(timeout=5_000)
     # The main thread answers while Python works in the worker.
@@ -62,7 +88,7 @@ def test_a_long_analysis_can_be_cancelled_and_the_page_stays_usable(page: Page):
 
 def test_a_huge_report_is_shown_in_part(page: Page):
     text = many_pods(2 * 2**20)  # about 2,700 pods, most of them failing
-    put(page, text)
+    paste(page, text)
     results = page.locator("#results")
     expect(results).to_have_attribute("data-state", "done", timeout=BOOT_TIMEOUT_MS)
     assert page.locator("[data-finding-class]").count() <= MAX_CARDS
