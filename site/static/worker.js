@@ -58,9 +58,10 @@ async function boot({ indexURL, bundleURL, cached }) {
   const snapshot = RUNTIME.snapshot ? checkedFile(indexURL + RUNTIME.snapshot) : null;
   const files = {
     snapshot,
-    wasm: WebAssembly.compileStreaming(download(indexURL + "pyodide.asm.wasm")).catch((error) => {
-      throw new WasmError(error.message || String(error));
-    }),
+    wasm: cachedOrDownloaded(indexURL + "pyodide.asm.wasm", (response) => WebAssembly.compileStreaming(response))
+      .catch((error) => {
+        throw new WasmError(error.message || String(error));
+      }),
     stdlib: RUNTIME.stdlib ? checkedFile(indexURL + RUNTIME.stdlib) : null,
     bundle: null, // the snapshot has the analyzer already: fetched only for the other ways
   };
@@ -116,15 +117,15 @@ async function start(way, indexURL, module, files, bundle) {
     options.stdLibURL = indexURL + (RUNTIME.fallbackStdlib || "python_stdlib.zip");
   } else {
     options.stdLibURL = indexURL + RUNTIME.stdlib;
-    served.set(options.stdLibURL, files.stdlib.bytes);
-    checks.push(files.stdlib.ok);
+    served.set(options.stdLibURL, files.stdlib);
+    checks.push(files.stdlib);
     if (way === SNAPSHOT) {
       // Pyodide only needs the snapshot's size until it restores it, after the instantiation:
       // it gets an empty buffer now, filled (and checked) before the instantiation may start,
       // so that Pyodide's own start-up overlaps the download.
       const full = new Uint8Array(RUNTIME.snapshotSize);
       options._loadSnapshot = full;
-      checks.push(files.snapshot.ok.then(() => files.snapshot.bytes).then((buffer) => inflateSnapshot(buffer, full)));
+      checks.push(files.snapshot.then((buffer) => inflateSnapshot(buffer, full)));
     }
   }
   const pyodide = await withRuntime(indexURL, files.wasm, served, checks, () => loadPyodide(options));
@@ -195,31 +196,52 @@ async function withRuntime(indexURL, wasm, served, checks, load) {
 // The worker's own downloads; withRuntime() answers some of Pyodide's fetches itself.
 const realFetch = self.fetch.bind(self);
 
-// The big runtime files: read straight from the service worker's cache when they are there
-// (for megabytes, about twice as fast as through its fetch handler), else downloaded.
-async function download(url) {
+// use(response) for a big runtime file: read straight from the service worker's cache when it
+// is there (for megabytes, about twice as fast as through its fetch handler), else downloaded.
+// A cached copy that use() rejects (a corrupted cache) is dropped, downloaded again and, when
+// that one works, put back: the next visit is fast again.
+async function cachedOrDownloaded(url, use) {
   const hit = await self.caches?.match(url).catch(() => undefined);
-  return hit || realFetch(url);
+  let dropped = [];
+  if (hit) {
+    try {
+      return await use(hit);
+    } catch (error) {
+      console.warn(`kubeclue: the cached ${url.split("/").pop()} is broken; downloading it again.`, error);
+      dropped = await forget(url);
+    }
+  }
+  const response = await realFetch(url, dropped.length ? { cache: "reload" } : undefined);
+  const copy = dropped.length && response.ok ? response.clone() : null;
+  const result = await use(response);
+  if (copy) for (const name of dropped) await (await caches.open(name)).put(url, copy.clone()).catch(() => {});
+  return result;
 }
 
-// A file whose name ends in .<first 12 hex digits of its SHA-256>.<ext>: {bytes, ok}, where
-// ok rejects unless the hash matches.
+async function forget(url) {
+  const names = [];
+  for (const name of await caches.keys()) {
+    if (await (await caches.open(name)).delete(url)) names.push(name);
+  }
+  return names;
+}
+
+// The bytes of a file whose name ends in .<first 12 hex digits of its SHA-256>.<ext>; rejects
+// unless they match.
 function checkedFile(url) {
   const name = url.split("/").pop();
-  const bytes = download(url).then((response) => {
+  const bytes = cachedOrDownloaded(url, async (response) => {
     if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-    return response.arrayBuffer();
-  });
-  const ok = bytes.then(async (buffer) => {
+    const buffer = await response.arrayBuffer();
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
     const actual = Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
     if (actual !== name.match(/\.([0-9a-f]{12})\.[a-z]+$/)?.[1]) {
       throw new Error(`${name} is corrupted (its SHA-256 starts ${actual})`);
     }
+    return buffer;
   });
   bytes.catch(() => {});
-  ok.catch(() => {});
-  return { bytes, ok };
+  return bytes;
 }
 
 // The snapshot comes without its runs of zero pages (site/build/runtime.py, sparse()):

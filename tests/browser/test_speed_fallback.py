@@ -94,3 +94,43 @@ def test_a_stdlib_of_another_runtime_build_starts_the_plain_way(browser: Browser
     report, requested = boot(browser, base_url, {STDLIB: {"status": 200, "body": body}}, problem_paste)
     assert report == cli.report(problem_paste)
     assert fetched(requested, r"/python_stdlib\.zip$")
+
+
+BIG_FILES = r"pyodide\.asm\.wasm$|snapshot\.[0-9a-f]+\.bin$|stdlib\.[0-9a-f]+\.zip$"
+
+
+def test_a_corrupted_cache_heals(browser: Browser, base_url: str, cli, problem_paste: str):
+    """The service worker's copies of the big runtime files are broken (a disk error, a bad
+    write): the page still diagnoses, downloads them again and puts them back."""
+    context = browser.new_context(base_url=base_url)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        wait_ready(page)
+        expect(page.locator("body")).to_have_attribute("data-offline", "ready", timeout=BOOT_TIMEOUT_MS)
+        sizes = page.evaluate("""async (pattern) => {
+            const cache = await caches.open((await caches.keys()).find((n) => n.startsWith("kubeclue-")));
+            const sizes = {};
+            for (const request of await cache.keys()) {
+                if (!new RegExp(pattern).test(request.url)) continue;
+                const good = await cache.match(request);
+                sizes[request.url] = (await good.clone().arrayBuffer()).byteLength;
+                await cache.put(request, new Response(new Uint8Array(4096).fill(7), {headers: good.headers}));
+            }
+            return sizes;
+        }""", BIG_FILES)
+        assert len(sizes) == 3, sizes
+        page.reload()
+        page.fill("#input", problem_paste)
+        page.click("#analyze")
+        results = page.locator("#results")
+        expect(results).to_have_attribute("data-state", "done", timeout=BOOT_TIMEOUT_MS)
+        assert json.loads(results.get_attribute("data-report")) == cli.report(problem_paste)
+        healed = page.evaluate("""async (urls) => {
+            const out = {};
+            for (const url of urls) out[url] = (await (await caches.match(url)).arrayBuffer()).byteLength;
+            return out;
+        }""", list(sizes))
+        assert healed == sizes
+    finally:
+        context.close()
