@@ -7,11 +7,33 @@
 //
 // CONFIG: {indexURL, stdlib: the precompiled stdlib zip the page boots with (the snapshot
 //          remembers where zipimport found each module in it), bundle, probes: [paths], out}
+import nodeCrypto from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+
+// The same bytes from every build (build.py is deterministic): what the runtime reads from the
+// clocks and the entropy source ends up in the snapshot (file times, time.time() at import,
+// seeds), so the build gives it a fixed clock and a fixed stream of bytes, and Python a fixed
+// hash seed. The page reads the real clocks again after the restore; the worker reseeds `random`.
+Date.now = () => 1_700_000_000_000;
+let ticks = 0;
+performance.now = () => (ticks += 0.25);
+let state = 0x9e3779b9;
+nodeCrypto.randomFillSync = (view) => {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  for (let i = 0; i < bytes.length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    bytes[i] = state & 0xff;
+  }
+  return view;
+};
+globalThis.crypto.getRandomValues = (view) => nodeCrypto.randomFillSync(view);
+
 const { loadPyodide } = await import(pathToFileURL(join(config.indexURL, "pyodide.mjs")).href);
 const lock = JSON.parse(readFileSync(join(config.indexURL, "pyodide-lock.json"), "utf8"));
 const pyodide = await loadPyodide({
@@ -20,6 +42,7 @@ const pyodide = await loadPyodide({
   lockFileContents: { info: lock.info, packages: {} }, // as the page passes it
   packages: [],
   stdout: (line) => process.stderr.write(line + "\n"),
+  env: { PYTHONHASHSEED: "0" },
   _makeSnapshot: true,
 });
 pyodide.unpackArchive(new Uint8Array(readFileSync(config.bundle)), "zip");

@@ -140,6 +140,8 @@ async function start(way, indexURL, module, files, bundle) {
   if (way !== SNAPSHOT) {
     pyodide.unpackArchive(await bundle(), "zip"); // into the cwd (/home/pyodide), which is on sys.path
     pyodide.runPython("import importlib\nimportlib.invalidate_caches()");
+  } else {
+    pyodide.runPython("import random\nrandom.seed()"); // the build made the snapshot with fixed seeds
   }
   const analyzeJson = pyodide.runPython(ANALYZE_WITHOUT_GC);
   // Warm up (the first real paste should not pay for first-call imports), and check it works.
