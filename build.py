@@ -160,10 +160,55 @@ def split_sections(text: str, source: str, problems: Problems) -> tuple[Section,
     return tuple(Section(title, slugify(title), "\n".join(body).strip() + "\n") for title, body in sections)
 
 
+# A class page may open with front matter naming its example, the clearest typical paste
+# among the class's fixtures (the first in sorted order is often an old kubectl format):
+#     ---
+#     example: containerd-last-state-oomkilled-limits.txt
+#     ---
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+FRONT_MATTER_KEYS = ("example",)
+# Fixtures that must not fire their class (nearmiss-) or must end unknown (unknown-): never an example.
+NOT_EXAMPLES = ("nearmiss-", "unknown-")
+
+
+def front_matter(text: str, source: str, problems: Problems) -> tuple[dict[str, str], str]:
+    """'---\nkey: value\n---\n' at the top of a docs page -> ({key: value}, the rest)."""
+    m = FRONT_MATTER.match(text)
+    if not m:
+        return {}, text
+    meta: dict[str, str] = {}
+    for line in m.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if not line.strip():
+            continue
+        if not sep or key not in FRONT_MATTER_KEYS or not value:
+            problems.add(f"{source}: front matter line {line!r}: expected one of {', '.join(f'{k}: <value>' for k in FRONT_MATTER_KEYS)}")
+        elif key in meta:
+            problems.add(f"{source}: front matter names {key} twice")
+        else:
+            meta[key] = value
+    return meta, text[m.end():]
+
+
 def first_fixture(cls: str) -> Path | None:
     folder = FIXTURES / cls
-    candidates = sorted(p for p in folder.glob("*.txt") if not p.name.startswith("nearmiss-")) if folder.is_dir() else []
+    candidates = sorted(p for p in folder.glob("*.txt") if not p.name.startswith(NOT_EXAMPLES)) if folder.is_dir() else []
     return candidates[0] if candidates else None
+
+
+def example_fixture(cls: str, named: str | None, source: str, problems: Problems) -> Path | None:
+    """The fixture a class page shows: the one its front matter names, else the first in sorted order."""
+    if named is None:
+        return first_fixture(cls)
+    path = FIXTURES / cls / named
+    if "/" in named or not named.endswith(".txt") or not path.is_file():
+        problems.add(f"{source}: example {named!r} is not a fixture in {FIXTURES.relative_to(ROOT)}/{cls}/")
+        return first_fixture(cls)
+    if named.startswith(NOT_EXAMPLES):
+        problems.add(f"{source}: example {named!r} is a {named.split('-')[0]} fixture; it must not be the example of {cls}")
+        return first_fixture(cls)
+    return path
 
 
 def excerpt(lines: list[str], evidence: set[int]) -> tuple[dict[str, Any], ...]:
@@ -183,8 +228,9 @@ def excerpt(lines: list[str], evidence: set[int]) -> tuple[dict[str, Any], ...]:
     return tuple(rows)
 
 
-def build_example(cls: str, analyze: Any, problems: Problems) -> Example | None:
-    fixture = first_fixture(cls)
+def build_example(cls: str, analyze: Any, problems: Problems, named: str | None = None,
+                  source: str = "") -> Example | None:
+    fixture = example_fixture(cls, named, source or cls, problems)
     if fixture is None:
         problems.add(f"class {cls}: no fixture in {FIXTURES.relative_to(ROOT)}/{cls}/ to show on its page")
         return None
@@ -237,6 +283,7 @@ def gather_pages(problems: Problems) -> tuple[list[ClassPage], dict[str, str]]:
         for r in (rule, *(r for r in RULES if r.meta.cls == cls and r is not rule)):
             statuses += [s for s in r.meta.statuses if s not in statuses]
         # META.statuses holds both what kubectl shows (hub pages) and message words (tell-tales).
+        front, body = front_matter(doc_path.read_text(encoding="utf-8"), source, problems)
         hub_statuses = tuple(s for s in statuses if is_hub_status(s))
         messages = tuple(s for s in statuses if not is_hub_status(s))
         pages.append(ClassPage(
@@ -247,8 +294,8 @@ def gather_pages(problems: Problems) -> tuple[list[ClassPage], dict[str, str]]:
             statuses=hub_statuses,
             related=tuple(related),
             source=source,
-            sections=split_sections(doc_path.read_text(encoding="utf-8"), source, problems),
-            example=build_example(cls, analyzer.analyze, problems),
+            sections=split_sections(body, source, problems),
+            example=build_example(cls, analyzer.analyze, problems, front.get("example"), source),
             messages=messages,
         ))
     return pages, titles

@@ -182,6 +182,39 @@ def test_sections_in_order_pass():
     assert [s.slug for s in sections][0] == "quick-answer"
 
 
+def test_front_matter_is_read_and_never_shown():
+    problems = build.Problems()
+    meta, rest = build.front_matter("---\nexample: basic.txt\n---\n## Quick answer\n", "x.md", problems)
+    assert (meta, rest, problems.items) == ({"example": "basic.txt"}, "## Quick answer\n", [])
+    meta, _ = build.front_matter("---\nexampel: basic.txt\n---\n## Quick answer\n", "x.md", problems)
+    assert meta == {} and len(problems.items) == 1 and "exampel" in problems.items[0]
+
+
+def test_a_named_example_must_exist_and_may_not_be_a_nearmiss():
+    import analyzer
+
+    problems = build.Problems()
+    assert build.build_example("oomkilled", analyzer.analyze, problems, "no-such-paste.txt", "oomkilled.md")
+    assert problems.items == ["oomkilled.md: example 'no-such-paste.txt' is not a fixture in tests/fixtures/rules/oomkilled/"]
+    nearmiss = sorted((build.FIXTURES / "oomkilled").glob("nearmiss-*.txt"))[0].name
+    problems = build.Problems()
+    build.build_example("oomkilled", analyzer.analyze, problems, nearmiss, "oomkilled.md")
+    assert len(problems.items) == 1 and nearmiss in problems.items[0]
+
+
+def test_a_named_example_must_fire_its_class(tmp_path: Path, monkeypatch):
+    import analyzer
+
+    (tmp_path / "oomkilled").mkdir()
+    healthy = sorted((ROOT / "tests" / "fixtures" / "healthy").glob("*.txt"))[0]
+    (tmp_path / "oomkilled" / "healthy.txt").write_bytes(healthy.read_bytes())
+    monkeypatch.setattr(build, "FIXTURES", tmp_path)
+    monkeypatch.setattr(build, "ROOT", tmp_path.parent)
+    problems = build.Problems()
+    assert build.build_example("oomkilled", analyzer.analyze, problems, "healthy.txt", "oomkilled.md") is None
+    assert len(problems.items) == 1 and "finds no oomkilled in" in problems.items[0]
+
+
 def test_broken_links_and_anchors_are_reported():
     out = build.Output()
     out.add("index.html", '<a href="failures/a/">a</a> <a href="failures/b/">b</a> <a id="x" href="#nope">n</a>')

@@ -233,6 +233,33 @@ def test_class_page_has_the_sections_in_order_and_tries_its_example(dist: Path, 
     assert cls in {f["class"] for o in report["objects"] for f in o["findings"]}
 
 
+def named_examples() -> list[tuple[str, str]]:
+    """(class, fixture) for each class page whose front matter names its example."""
+    from analyzer.rules import CLASS_PAGES
+
+    found = []
+    for cls in rule_classes():
+        meta, _ = build.front_matter(CLASS_PAGES[cls].doc_path.read_text(), cls, build.Problems())
+        if "example" in meta:
+            found.append((cls, meta["example"]))
+    return found
+
+
+@pytest.mark.parametrize("cls,name", named_examples())
+def test_a_page_shows_the_example_it_names(dist: Path, cls: str, name: str):
+    fixture = FIXTURES / cls / name
+    assert fixture.is_file() and not name.startswith(("nearmiss-", "unknown-"))
+    html = (dist / "failures" / cls / "index.html").read_text()
+    assert f"<code>tests/fixtures/rules/{cls}/{name}</code>" in html
+    assert f"example: {name}" not in html  # the front matter is not text
+    assert (dist / "examples" / f"{cls}.txt").read_text() == decode(fixture.read_bytes())
+
+
+def test_every_class_page_names_its_example():
+    """The first fixture in sorted order is often a paste from an old kubectl; each page picks its own."""
+    assert len(named_examples()) == len(rule_classes())
+
+
 @pytest.mark.parametrize("url", ["failures/oomkilled/", "failures/taint-not-tolerated/", "faq/"])
 def test_faq_is_faqpage_json_ld(dist: Path, url: str):
     p = page(dist, url)
