@@ -40,6 +40,9 @@ _PROMPT_PREFIX = re.compile(
     r"[\w.-]+:\S+\s+[\w.-]+[$#]\s"
     r")"
 )
+# Every prompt above holds one of these characters, and a prompt alone ends with one.
+_PROMPT_CHAR = re.compile(r"[$%#>❯➜]")
+_PROMPT_END = frozenset("$#%>❯➜→»")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 # klog: "E0412 10:11:12.123456   12345 memcache.go:265] message"
 _KLOG = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] ")
@@ -72,10 +75,19 @@ class Line:
     blank: bool = field(init=False, repr=False, compare=False)
     indent: int = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
-        stripped = self.text.lstrip(" ")
-        object.__setattr__(self, "blank", not stripped.strip())
-        object.__setattr__(self, "indent", len(self.text) - len(stripped))
+    def __init__(self, no: int, text: str, raw: str, noise: str = "", cmd: str = "", last: int = 0):
+        # One Line per pasted line: written straight into the instance dict, three times faster
+        # than the frozen dataclass's own __init__ (the class stays frozen for everyone else).
+        stripped = text.lstrip(" ")
+        d = self.__dict__
+        d["no"] = no
+        d["text"] = text
+        d["raw"] = raw
+        d["noise"] = noise
+        d["cmd"] = cmd
+        d["last"] = last
+        d["blank"] = not stripped.strip()
+        d["indent"] = len(text) - len(stripped)
 
     @property
     def display(self) -> str:
@@ -117,6 +129,8 @@ def split_lines(text: str) -> list:
 def _clean(raw: str) -> str:
     """ANSI and control codes gone, tabs expanded, typographic characters made plain. Trailing
     spaces are kept here: a terminal wrap can fall right after one."""
+    if raw.isascii() and raw.isprintable() and "^[" not in raw:
+        return raw                     # nothing to do (most lines): no ESC, \r, tab, control or typography
     s = _ANSI.sub("", raw)
     s = s.replace("\r", "")
     if "\t" in s:
@@ -189,11 +203,31 @@ def _quote_prefix(texts: list) -> re.Pattern | None:
     nonblank = [t for t in texts if t.strip()]
     if len(nonblank) < 2:
         return None
-    for pat in (r"^\s{0,3}>(?!>) ?", r"^\s{0,3}\| ?", r"^\s{0,3}│ ?"):
-        rx = re.compile(pat)
-        if sum(1 for t in nonblank if rx.match(t)) >= 0.8 * len(nonblank):
+    for rx in _QUOTES:
+        if _mostly(rx, nonblank) is not None:
             return rx
     return None
+
+
+_QUOTES = tuple(re.compile(p) for p in (r"^\s{0,3}>(?!>) ?", r"^\s{0,3}\| ?", r"^\s{0,3}│ ?"))
+
+
+def _mostly(rx: re.Pattern, texts: list, share: float = 0.8) -> list | None:
+    """The matches of `rx` at the start of `texts` when at least `share` of them match, else None.
+    Stops as soon as too many lines missed (on most pastes, after the first few)."""
+    n = len(texts)
+    need = share * n
+    hits = []
+    misses = 0
+    for t in texts:
+        m = rx.match(t)
+        if m:
+            hits.append(m)
+        else:
+            misses += 1
+            if n - misses < need:
+                return None
+    return hits
 
 
 # Prefixes a tool adds to every line: line numbers (`  12 | `, `12:`), CI log timestamps.
@@ -205,12 +239,12 @@ def _line_prefix(texts: list) -> re.Pattern | None:
     nonblank = [t for t in texts if t.strip()]
     if len(nonblank) < 3:
         return None
-    hits = [m for m in (_LINENO.match(t) for t in nonblank) if m]
-    if len(hits) >= 0.8 * len(nonblank):
+    hits = _mostly(_LINENO, nonblank)
+    if hits is not None:
         nums = [int(m.group(1)) for m in hits]
         if sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1) >= 0.7 * (len(nums) - 1):
             return _LINENO
-    if sum(1 for t in nonblank if _TIMESTAMP.match(t)) >= 0.8 * len(nonblank):
+    if _mostly(_TIMESTAMP, nonblank) is not None:
         return _TIMESTAMP
     return None
 
@@ -225,17 +259,23 @@ def _command_of(text: str) -> str:
 def classify(text: str) -> tuple:
     """-> (noise, cmd, text) for one cleaned line. A command line joined with the first line of
     its output (`$ kubectl describe jobs Name:  flaky`) is split: the output part stays."""
-    if _FENCE.match(text):
+    # Each pattern is tried only when the line has the character it needs (its first character,
+    # its first one after the indentation, or one it must contain): most lines need none.
+    first = text.lstrip()[:1]
+    if not first:
+        return "", "", text
+    start = text[0]
+    if first in "`~" and _FENCE.match(text):
         return "fence", "", text
-    if _KLOG.match(text):
+    if start in "IWEF" and _KLOG.match(text):
         return "klog", "", text
-    if _STDERR.match(text):
+    if start in "WENeUTF" and _STDERR.match(text):
         return "stderr", "", text
-    if _ELISION.match(text):
+    if first in ".[(<{-#" and _ELISION.match(text):
         return "elision", "", text
-    if _DECORATION.match(text):
+    if first in "-=_*#~━" and _DECORATION.match(text):
         return "decoration", "", text
-    prompt = _PROMPT_PREFIX.match(text)
+    prompt = _PROMPT_PREFIX.match(text) if _PROMPT_CHAR.search(text) else None
     cmd = _command_of(text) if (prompt or "kubectl" in text or "oc " in text or "k " in text) else ""
     if cmd and not prompt:
         # A bare command line is only a prompt line when the command starts it (an echoed
@@ -250,7 +290,7 @@ def classify(text: str) -> tuple:
         if joined and "describe" in cmd:
             return "", cmd[: joined.start()].strip(), joined.group(1)
         return "prompt", cmd, text
-    if prompt or _PROMPT_ONLY.match(text):
+    if prompt or (text.rstrip()[-1:] in _PROMPT_END and _PROMPT_ONLY.match(text)):
         return "prompt", "", text
     return "", "", text
 
@@ -330,7 +370,10 @@ def clean_lines(text: str) -> list:
     prefix = _line_prefix(texts)
     if prefix is not None:
         texts = [prefix.sub("", t, count=1) for t in texts]
-    texts, lasts = _unpane(texts)
+    if "│" in text:                   # cleaning never adds one
+        texts, lasts = _unpane(texts)
+    else:
+        lasts = list(range(len(texts)))
     quote = _quote_prefix(texts)
     if quote is not None:
         texts = [quote.sub("", t, count=1) for t in texts]
@@ -345,7 +388,7 @@ def clean_lines(text: str) -> list:
         if lasts[i] < 0:
             lines.append(Line(i + 1, t, raw, "wrapped"))
             continue
-        noise, cmd, out = classify(t) if t.strip() else ("", "", t)
+        noise, cmd, out = classify(t)
         lines.append(Line(i + 1, out, raw, noise, cmd, lasts[i] + 1 if lasts[i] != i else 0))
     _join_continuations(lines)
 
