@@ -9,6 +9,8 @@
   reach the Web Worker, and it ignores frame-ancestors. Read from dist/_headers, so the dev
   server and the static hosts send the same headers.
 * Precompressed `X.br` / `X.gz` beside `X`, when the browser accepts them.
+* An unknown path (or a folder without an index.html) is answered with the site's 404.html,
+  status 404, as static hosts do; never a directory listing or a bare error.
 """
 from __future__ import annotations
 
@@ -77,6 +79,25 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                     self.path = url + suffix
                     break
         return super().send_head()
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or self.command not in ("GET", "HEAD") or not page.is_file():
+            return super().send_error(code, message, explain)
+        self.log_error("code %d, message %s", code, message)
+        body = page.read_bytes()
+        self._encoding = None
+        self.send_response(404, message)
+        self.send_header("Content-Type", TYPES[".html"])
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def list_directory(self, path):
+        self.send_error(404, "No index.html here")
+        return None
 
     def guess_type(self, path):
         if self._encoding and path.endswith((".br", ".gz")):

@@ -46,6 +46,14 @@ self.addEventListener("fetch", (event) => {
       const dir = path.endsWith("/index.html") ? path.slice(0, -"index.html".length) : path + "/";
       hit = await caches.match(dir, options);
     }
-    return hit || fetch(request);
+    if (hit) return hit;
+    if (request.mode !== "navigate") return fetch(request);
+    // A page the site does not have: its 404 page (status 404), offline too, whatever the host
+    // answers. Other failures (a server error online) pass through as they are.
+    const response = await fetch(request).catch(() => null);
+    if (response && response.status !== 404) return response;
+    const missing = await caches.match(new URL("404.html", self.registration.scope).href, { cacheName: CACHE });
+    if (!missing) return response || Response.error();
+    return new Response(missing.body, { status: 404, statusText: "Not Found", headers: missing.headers });
   })());
 });

@@ -61,3 +61,27 @@ def test_docs_pages_work_offline(browser: Browser, base_url: str):
         expect(page.locator("#input")).to_be_visible()
     finally:
         context.close()
+
+
+def test_an_unknown_path_gets_the_404_page_online_and_offline(browser: Browser, base_url: str):
+    context = browser.new_context(base_url=base_url)
+    try:
+        page = context.new_page()
+        # The server (site/serve.py, as a static host): the site's 404 page with status 404, for
+        # a path it does not have and for a folder without a page (no directory listing).
+        for path in ("/no-such-page/", "/failures/no-such-class", "/assets/"):
+            response = page.goto(path)
+            assert response.status == 404, path
+            expect(page.locator("h1")).to_have_text("Page not found")
+            assert page.locator("body").get_attribute("data-page") != "tool"
+        page.goto("/")
+        wait_ready(page)
+        expect(page.locator("body")).to_have_attribute("data-offline", "ready", timeout=BOOT_TIMEOUT_MS)
+        # The service worker: the same, through the network, then with the network off.
+        for offline in (False, True):
+            context.set_offline(offline)
+            response = page.goto("/no-such-page/")
+            assert response.status == 404 and response.from_service_worker, offline
+            expect(page.locator("h1")).to_have_text("Page not found")
+    finally:
+        context.close()
