@@ -36,7 +36,7 @@ def rejected_creations(ctx) -> list:
     out = []
     seen = set()
     for e in sorted(evs, key=lambda e: (e.last_seen_s if e.last_seen_s is not None else 0, -e.line)):
-        if ctx.superseded(e, "SuccessfulCreate"):
+        if _cleared(ctx, e):
             continue                  # the controller created pods after this refusal: it has cleared
         r = classify(e.message, e)
         if r is None or r.cls in seen:
@@ -44,6 +44,20 @@ def rejected_creations(ctx) -> list:
         seen.add(r.cls)
         out.append(r)
     return out
+
+
+def _cleared(ctx, refusal) -> bool:
+    """A SuccessfulCreate newer than the refusal. In `kubectl get events` rows (object_kind set) the order of rows
+    with the same age says nothing about which came first, so only a strictly newer creation clears it."""
+    if not refusal.object_kind:
+        return ctx.superseded(refusal, "SuccessfulCreate")
+    for e in ctx.events("SuccessfulCreate"):
+        if e.last_seen_s is not None and refusal.last_seen_s is not None:
+            if e.last_seen_s < refusal.last_seen_s:
+                return True
+        elif e.line > refusal.line:
+            return True
+    return False
 
 
 def classify(message: str, event=None) -> Optional[Rejection]:

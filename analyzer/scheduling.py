@@ -80,7 +80,13 @@ class FitError:
         out: dict = {}
         for r in self.reasons:
             if r.cls:
-                out[r.cls] = out.get(r.cls, 0) + (r.count if r.count is not None else (self.total or 1))
+                n = r.count if r.count is not None else (self.total or 1)
+                if r.cls == "insufficient-resources":
+                    # NodeResourcesFit reports every resource a node lacks (`1 Insufficient cpu, 1 Insufficient
+                    # memory` can be one node): the largest count is the number of nodes we know are full.
+                    out[r.cls] = max(out.get(r.cls, 0), n)
+                else:
+                    out[r.cls] = out.get(r.cls, 0) + n
         return out
 
 
@@ -292,3 +298,9 @@ def nodes_phrase(s: Scheduling, cls: str, verb: str = "") -> str:
         return noun
     singular = {"are": "is", "carry": "carries", "do": "does", "lack": "lacks", "conflict": "conflicts"}.get(verb, verb + "s")
     return f"{noun} {singular if n == 1 else verb}"
+
+
+def other_reasons(s: Scheduling, cls: str) -> str:
+    """`; the scheduler's other reasons: 1 Insufficient cpu, 3 MatchNodeSelector` (its own words), or ''."""
+    rest = [f"{r.count} {r.text}" if r.count is not None else r.text for r in s.fit.reasons if r.cls != cls]
+    return f"; the scheduler's other reasons: {', '.join(rest)}" if rest else ""

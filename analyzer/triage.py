@@ -189,6 +189,10 @@ def _pull_summary(pod):
 
 def _other_kind(ctx: Context):
     obj: KubeObject = ctx.obj
+    if obj.kind == "PersistentVolumeClaim" and str(obj.fields.get("Status", "")).startswith("Pending"):
+        pending = _pending_claim(ctx)
+        if pending is not None:
+            return pending
     bad_conditions = [c for c in obj.conditions if (c.type in ("Available", "Ready", "Progressing") and c.status != "True")
                       or (c.type in ("ReplicaFailure", "MemoryPressure", "DiskPressure", "PIDPressure") and c.status == "True")]
     warnings = [e for e in obj.events if e.type == "Warning"]
@@ -248,3 +252,28 @@ def looks_healthy(obj: KubeObject) -> str:
             return "All containers are running and ready."
         return "No problem found in the paste."
     return "No problem found in the paste."
+
+
+def _pending_claim(ctx: Context):
+    """A Pending PVC that no rule explained: waiting for a provisioner that has not answered yet, or with no events.
+    WaitForFirstConsumer is normal until a pod uses the claim."""
+    obj = ctx.obj
+    if ctx.events("WaitForFirstConsumer", "WaitForPodScheduled"):
+        return None
+    name = str(obj.name or "<claim>")
+    status = obj.fields.get("Status")
+    events_cmd = ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={name}")
+    external = ctx.newest(ctx.events("ExternalProvisioning"))
+    if external is not None:
+        m = re.search(r"""(?:external provisioner|find provisioner) ["']([^"']+)["']""", external.message)
+        who = m.group(1) if m else "the StorageClass's provisioner"
+        return (f"PVC {name} is Pending, waiting for the external provisioner {who}, which has not created a volume yet. "
+                "If it stays Pending for more than a minute or two, the provisioner is not running, or its name does not "
+                "match the StorageClass; its own logs say why.",
+                [events_cmd, ctx.kubectl("get", "pods", "-A", namespaced=False) + f" | grep -i '{who.split('/')[-1]}'"],
+                [status, external])
+    if not obj.events:
+        sc = obj.fields.get("StorageClass")
+        return (f"PVC {name} is Pending and the paste shows no events about it (they expire after about an hour).",
+                [events_cmd, ctx.kubectl("get", "storageclass", namespaced=False)], [status, sc])
+    return None

@@ -19,6 +19,7 @@ _NEW = re.compile(r"Container ([\w.-]+) was using (\S+), request is (\S+), has l
 _OLD = re.compile(r"Container ([\w.-]+) was using (\S+), which exceeds its request of (\S+)")
 _EPHEMERAL = re.compile(r'Container ([\w.-]+) exceeded its local ephemeral storage limit "([^"]+)"')
 _EMPTYDIR = re.compile(r'Usage of EmptyDir volume "([^"]+)" exceeds the limit "([^"]+)"')
+_CONDITION = re.compile(r"The node had condition: \[(\w+)\]")
 _THRESHOLD = re.compile(r"Threshold quantity: ([^,]+), available: ([^.]+)\.")
 
 
@@ -55,6 +56,17 @@ def check(ctx):
         parts.append(f"emptyDir volume {ed.group(1)} exceeded its size limit {ed.group(2)}")
     for name, used, req in hogs:
         parts.append(f"container {name} was using {_h(used)} against a request of {_h(req)}")
+    node = str(getattr(pod, "node", "") or "").split("/")[0]
+    if not node or node == "<none>":
+        sched = ctx.newest(ctx.events("Scheduled"))
+        m = re.search(r" to (\S+)$", sched.message) if sched is not None else None
+        node = m.group(1) if m else ""
+    cond = _CONDITION.search(msg)
+    if cond and not parts:
+        # The kubelet's admission check, not an eviction of a running pod: the node was already under pressure.
+        resource = {"MemoryPressure": "memory", "DiskPressure": "ephemeral-storage", "PIDPressure": "pids"}.get(cond.group(1))
+        parts.append(f"the kubelet refused to start it because {('node ' + node) if node else 'its node'} already had "
+                     f"{cond.group(1)} when the pod arrived (the node's pressure, not this pod's usage)")
     th = _THRESHOLD.search(msg)
     cause = "The pod was evicted: " + ("; ".join(parts) if parts else msg.strip() or "the node was under pressure")
     cause = cause.rstrip(". ") + "."
@@ -70,7 +82,7 @@ def check(ctx):
         fix.append("Find the process leak (a fork bomb or thread leak) or raise the node's PID limit.")
     fix.append("Evicted pods stay as Failed objects and are not restarted; the controller has created a replacement. Clean them up.")
     fix.append(f"Check: `{ctx.kubectl('get', 'pods', '--field-selector=status.phase==Failed')}` stops growing.")
-    cmds = [ctx.kubectl("describe", "node", str(getattr(pod, "node", "") or "<node>").split("/")[0] or "<node>", namespaced=False),
+    cmds = [ctx.kubectl("describe", "node", node or "<node>", namespaced=False),
             ctx.kubectl("delete", "pods", "--field-selector=status.phase==Failed") + "  # risky: deletes every Failed pod in the namespace"]
     yield ctx.finding(META, cause=cause, evidence=ctx.evidence(getattr(pod, "status", None), reason, getattr(pod, "message", None),
                                                                 *evs[-1:]),

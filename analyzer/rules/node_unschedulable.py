@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..report import Confidence, Severity
-from ..scheduling import finding_for, nodes_phrase, read
+from ..scheduling import finding_for, nodes_phrase, other_reasons, read
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -41,7 +41,8 @@ def check(ctx):
         return
     yield finding_for(
         ctx, META, s,
-        cause=f"{nodes_phrase(s, META.cls, 'are').capitalize()} cordoned (node(s) were unschedulable), so the scheduler will not place new pods there.",
+        cause=(f"{nodes_phrase(s, META.cls, 'are').capitalize()} cordoned ({next((r.text for r in s.fit.reasons if r.cls == META.cls), 'unschedulable')}), so the scheduler will "
+               f"not place new pods there{other_reasons(s, META.cls)}."),
         fix=["Find the cordoned nodes (STATUS shows SchedulingDisabled). If a drain or upgrade is finished, uncordon them.",
              "If they stay cordoned on purpose, add capacity elsewhere."],
         commands=[ctx.kubectl("get", "nodes", namespaced=False), ctx.kubectl("uncordon", "<node>", namespaced=False)],

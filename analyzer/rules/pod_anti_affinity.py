@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..report import Severity
-from ..scheduling import finding_for, nodes_phrase, read
+from ..scheduling import finding_for, nodes_phrase, other_reasons, read
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -29,6 +29,21 @@ def check(ctx):
     else:
         what = "the pod's required (anti-)affinity rules rule them out (e.g. one replica per node, more replicas than nodes)"
     cause = f"{nodes_phrase(s, META.cls, 'are').capitalize()} excluded because {what}."
+    kinds = {}
+    for r in s.fit.reasons:
+        if r.cls != META.cls:
+            continue
+        k = ("missing" if "missing required label" in r.text else
+             "spread" if ("topology spread" in r.text or "PodTopologySpread" in r.text) else "affinity")
+        kinds[k] = kinds.get(k, 0) + (r.count or 0)
+    if len(kinds) > 1:
+        words = {"spread": "would exceed the max skew of its topology spread constraint",
+                 "missing": "lack the topology key label its spread constraint uses",
+                 "affinity": "are ruled out by its required pod (anti-)affinity rules"}
+        total = s.fit.total
+        cause = ("The pod's placement rules leave no node: " + ", ".join(f"{n} {words[k]}" for k, n in kinds.items())
+                 + (f" (of {total} nodes)" if total else "") + ".")
+    cause = cause[:-1] + other_reasons(s, META.cls) + "."
     fix = ["Compare the number of replicas with the number of eligible nodes (or zones).",
            f"Relax the rule in {ctx.workload_phrase}: preferredDuringScheduling instead of required, or whenUnsatisfiable: ScheduleAnyway.",
            "Or add nodes (in the missing zones)."]

@@ -1,7 +1,9 @@
 """pvc-unbound: a PersistentVolumeClaim the pod needs is not bound."""
 from __future__ import annotations
 
-from ..report import Severity
+import re
+
+from ..report import Confidence, Severity
 from ..scheduling import finding_for, read
 from .rule import RuleMeta
 
@@ -32,6 +34,7 @@ def _claim(ctx):
     provisioning = ctx.events("Provisioning")
     waiting = ctx.newest(ctx.events("WaitForFirstConsumer", "WaitForPodScheduled"))
     ev = None
+    confidence = Confidence.CONFIRMED
     if failed is not None:
         ev = failed
         if "storageclass" in failed.message.lower() and "not found" in failed.message:
@@ -52,18 +55,57 @@ def _claim(ctx):
         ev = binding
         cause = f"PVC {name} cannot bind: {binding.message}"
         fix = ["Create a PV that matches the claim's size, access mode and StorageClass, or use dynamic provisioning."]
-    elif external is not None and not provisioning and external.count >= 5:
+    elif external is not None and not provisioning and external_stuck(ctx):
         ev = external
-        cause = (f"PVC {name} has waited for an external provisioner ({external.count} times) and the provisioner never "
-                 "started: it is not running, or its name does not match the StorageClass.")
+        who = _provisioner(external.message)
+        total = sum(e.count for e in ctx.events("ExternalProvisioning"))
+        cause = (f"PVC {name} has waited for the external provisioner{' ' + who if who else ''} ({total} times"
+                 f"{', for ' + _dur(external_span(ctx)) if external_span(ctx) else ''}) and the provisioner never started: "
+                 "it is not running, or its name does not match the StorageClass.")
+        if external_span(ctx) < 120:
+            confidence = Confidence.LIKELY       # a slow provisioner can still answer
         fix = ["Check the CSI driver's controller pods and that the StorageClass's provisioner name is the driver's name."]
     elif waiting is not None:
         return                          # WaitForFirstConsumer: normal until a pod uses the claim
     else:
         return
     fix.append(f"Check: `{ctx.kubectl('get', 'pvc', name)}` shows Bound.")
-    yield ctx.finding(META, cause=cause, evidence=ctx.evidence(status, sc, ev), fix=fix,
+    yield ctx.finding(META, cause=cause, evidence=ctx.evidence(status, sc, ev), fix=fix, confidence=confidence,
                       commands=[ctx.kubectl("describe", "pvc", name), ctx.kubectl("get", "storageclass", namespaced=False)])
+
+
+_PROVISIONER = re.compile(r"""(?:external provisioner|find provisioner) ["']([^"']+)["']""")
+
+
+def _provisioner(message: str) -> str:
+    m = _PROVISIONER.search(message)
+    return m.group(1) if m else ""
+
+
+def external_span(ctx) -> int:
+    """Seconds between the first ExternalProvisioning event and now (the FirstSeen / `over` part of the age)."""
+    from ..parse.events import duration_seconds
+    out = 0
+    for e in ctx.events("ExternalProvisioning"):
+        for text in (e.first_seen, e.age.split("over ")[-1].rstrip(")") if "over " in e.age else e.age):
+            n = duration_seconds(text.strip()) if text else None
+            if n:
+                out = max(out, n)
+    return out
+
+
+def external_stuck(ctx) -> bool:
+    """Waiting for an external provisioner long enough that a working one would have answered (a `Provisioning`
+    event within seconds): five waits or two minutes."""
+    total = sum(e.count for e in ctx.events("ExternalProvisioning"))
+    return total >= 5 or external_span(ctx) >= 120
+
+
+def _dur(sec: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if sec >= size:
+            return f"{sec // size}{unit}"
+    return f"{sec}s"
 
 
 def check(ctx):

@@ -19,11 +19,12 @@ def check(ctx):
         if r.cls != META.cls:
             continue
         d = r.detail
-        ns = ctx.ns or "<namespace>"
+        ns = ctx.ns
+        in_ns = f" in namespace {ns}" if ns else ""
         if r.sub == "exceeded":
-            cause = (f"ResourceQuota {d['quota']} in namespace {ns} is used up: the new pod requests {d['requested']}, "
+            cause = (f"ResourceQuota {d['quota']}{in_ns} is used up: the new pod requests {d['requested']}, "
                      f"{d['used']} is already used, the limit is {d['limited']}.")
-            fix = [f"Raise the quota {d['quota']}, lower the pod's requests/limits, or delete what uses the quota in {ns}."]
+            fix = [f"Raise the quota {d['quota']}, lower the pod's requests/limits, or delete what uses the quota{in_ns}."]
             cmds = [ctx.kubectl("describe", "resourcequota", d["quota"])]
         elif r.sub == "must-specify":
             cause = (f"ResourceQuota {d['quota']} covers cpu/memory, so every container must declare them, and the pod "
@@ -32,7 +33,7 @@ def check(ctx):
                    "LimitRange that sets defaults."]
             cmds = [ctx.kubectl("describe", "resourcequota", d["quota"]), ctx.kubectl("get", "limitrange")]
         else:
-            cause = f"A LimitRange in namespace {ns} rejected the pod's resources: {d['limits']}."
+            cause = f"A LimitRange{in_ns} rejected the pod's resources: {d['limits']}."
             fix = ["Bring the containers' requests/limits inside the LimitRange's min/max, or change the LimitRange."]
             cmds = [ctx.kubectl("describe", "limitrange")]
         fix.append(f"Check: the controller's FailedCreate events stop and `{ctx.kubectl('get', 'pods')}` shows the new pods.")

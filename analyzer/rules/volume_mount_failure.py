@@ -1,6 +1,8 @@
 """volume-mount-failure: the kubelet cannot mount a volume (FailedMount: NFS, CSI, timeouts)."""
 from __future__ import annotations
 
+import re
+
 from ..report import Confidence, Severity
 from ..volumes import mount_errors, pod_stuck_creating, summary_events, unmounted
 from .rule import RuleMeta
@@ -57,7 +59,13 @@ def check(ctx):
         kind = me.kind
         if kind == "root-ca" and me.event.count < 5:
             continue                       # the transient start-up race, seen once or twice
-        cause = f"Volume {me.volume} cannot be {'attached' if 'Attach' in me.operation else 'mounted'}: {me.meaning}."
+        cause = f"Volume {me.volume} cannot be {'attached' if 'Attach' in me.operation else 'mounted'}: {me.meaning}"
+        if kind in ("csi", "other"):
+            said = re.search(r"desc = (.*)$", " ".join(me.error.split()))
+            said = (said.group(1) if said else " ".join(me.error.split())).strip()
+            if said:
+                cause += f' ("{said if len(said) <= 200 else said[:199] + "…"}")'
+        cause += "."
         claims = [m.group(1) for m, _ in ctx.grep(r"^\s+ClaimName:\s+(\S+)")]
         cmds = [ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")]
         if kind.startswith("csi"):
