@@ -107,6 +107,7 @@ def _kind_from_events(events: tuple) -> str:
 
 
 _JOINABLE = sorted((lab for lab in DESCRIBE_LABELS if lab[:1].isupper() and len(lab) > 3), key=len, reverse=True)
+_GAP_AFTER_COLON = re.compile(r":\s{2,}\S")
 _JOINED = re.compile(r"(?<=\S)(" + "|".join(re.escape(lab) for lab in _JOINABLE) + r"):\s{2,}\S")
 
 
@@ -123,7 +124,8 @@ def split_joined(lines: list) -> list:
             out.append(ln)
             continue
         start = lab[3]
-        m = _JOINED.search(ln.text, start + 1)
+        # The long alternation runs only where a second `label:  value` can start.
+        m = _JOINED.search(ln.text, start + 1) if _GAP_AFTER_COLON.search(ln.text, start + 1) else None
         if m is None:
             out.append(ln)
             continue

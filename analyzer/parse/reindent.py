@@ -38,8 +38,7 @@ def looks_flattened(lines: list) -> bool:
     """True when container fields sit at column 0, or a container name is not indented under
     `Containers:` — describe never prints either."""
     seen_containers = None
-    content = [ln for ln in lines if not ln.noise and not ln.blank]
-    flat = bool(content) and sum(1 for ln in content if ln.indent == 0) >= 0.9 * len(content)
+    flat = None                  # most lines at column 0; computed when first needed
     for ln in lines:
         if ln.noise or ln.blank:
             continue
@@ -56,8 +55,12 @@ def looks_flattened(lines: list) -> bool:
             if indent <= seen_containers:
                 return True
             seen_containers = None
-        if flat and indent == 0 and label in ("Container ID", "Image ID", "Restart Count", "Last State", "Exit Code"):
-            return True
+        if indent == 0 and label in ("Container ID", "Image ID", "Restart Count", "Last State", "Exit Code"):
+            if flat is None:
+                content = [c for c in lines if not c.noise and not c.blank]
+                flat = sum(1 for c in content if c.indent == 0) >= 0.9 * len(content)
+            if flat:
+                return True
     return False
 
 

@@ -135,6 +135,7 @@ def build(lines: list) -> Node:
     """Build the tree of one object's lines (noise and blank lines are skipped)."""
     root = Node(None, "", Line(0, "", ""), -1, 0)
     stack = [root]
+    raw_parents = 0                        # nodes on the stack labelled Command or Args
     prev: Optional[Node] = None
     raw_owner: Optional[Node] = None      # a Message whose following lines belong to it
 
@@ -155,7 +156,7 @@ def build(lines: list) -> Node:
                 continue
             raw_owner = None
 
-        parent_raw = next((n for n in reversed(stack) if n.label in RAW_CHILD_LABELS), None)
+        parent_raw = next((n for n in reversed(stack) if n.label in RAW_CHILD_LABELS), None) if raw_parents else None
         # argv lines: indented under Command/Args, or at column 0 when an element held newlines (a
         # whole script in Args); they end at the next container field or a shallower label.
         in_argv = parent_raw is not None and bool(parent_raw.children) and prev is parent_raw.children[-1]
@@ -174,10 +175,13 @@ def build(lines: list) -> Node:
         if lab is not None:
             indent, label, value, value_col = lab
             while stack[-1].indent >= indent:
-                stack.pop()
+                if stack.pop().label in RAW_CHILD_LABELS:
+                    raw_parents -= 1
             node = Node(label, value, ln, indent, value_col)
             stack[-1].children.append(node)
             stack.append(node)
+            if label in RAW_CHILD_LABELS:
+                raw_parents += 1
             prev = node
             if label in RAW_VALUE_LABELS:
                 raw_owner = node
@@ -194,7 +198,8 @@ def build(lines: list) -> Node:
             prev.more.append(ln)
             continue
         while len(stack) > 1 and stack[-1].indent >= ind:
-            stack.pop()
+            if stack.pop().label in RAW_CHILD_LABELS:
+                raw_parents -= 1
         item = Node(None, text.strip(), ln, ind, ind)
         stack[-1].children.append(item)
         prev = item
