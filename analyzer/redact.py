@@ -15,7 +15,10 @@ What is replaced, and what is kept on purpose:
   option by option, so `-Xmx1g` survives next to a redacted `-Dapp.password=<secret-1>`. A
   value that is an address (`10.0.0.5`, `db.acme.corp:5432`) is left to the IP and host rules,
   so it gets the same placeholder as the same address elsewhere.
-* Credentials anywhere: values of `--password=`/`--token x`/`password=`/`"apiKey": "..."`
+* Credentials anywhere: values of `--password=`/`--token x`/`password=`/`key = value`/`"apiKey": "..."`
+  (also inside another value: `--url=https://host/hook?token=...`), `redis-cli -a`,
+  `docker login -p`, `curl -u user:PASS`, webhook URLs (Slack, Discord, Teams), Azure
+  connection strings (AccountKey; AccountName is an account),
   (a key naming a secret, not one naming a file, a name or a TTL), `Authorization:` headers
   and `Bearer` tokens, mysql's `-pSECRET`, the password (and user) in `scheme://user:pass@host`,
   JWTs, AWS access key ids, provider tokens (`sk-...`, `ghp_...`, `xoxb-...`, `glpat-...`,
@@ -25,22 +28,33 @@ What is replaced, and what is kept on purpose:
 * IP addresses, v4 and v6 (`<ip-N>`; the CIDR suffix and the port stay). Kept: loopback,
   unspecified, broadcast and the cloud metadata address, which identify nothing.
 * Host names (`<host-N>`): FQDNs ending in a real or an internal top-level domain
-  (`ip-10-0-1-5.ec2.internal`, `db.acme.corp`) and AWS-style node names (`ip-10-0-1-5`).
+  (`ip-10-0-1-5.ec2.internal`, `db.acme.corp`), a customer's endpoints under amazonaws.com
+  (`mydb.c9x2kq.eu-west-1.rds.amazonaws.com`; AWS's own `ecr.us-east-1.amazonaws.com` stays)
+  and cloud node names (`ip-10-0-1-5`, `gke-<cluster>-<pool>-<hash>-<id>`, `aks-<pool>-<id>-vmss<n>`).
   Kept: public domains (kubernetes.io label keys, docker.io, ghcr.io, quay.io, gcr.io,
   github.com...), in-cluster DNS (`*.svc.cluster.local`, made of object names: see `names`),
   file and class names (`app.py`, `java.lang.OutOfMemoryError`).
 * Registry accounts (`<account-N>`): the account part of an image (`ghcr.io/acme/web` ->
-  `ghcr.io/<account-1>/web`), and the account inside cloud registry hosts
-  (`123456789012.dkr.ecr...`, `acme.azurecr.io`), so the kind of registry stays visible.
+  `ghcr.io/<account-1>/web`), and the account inside cloud registry and storage hosts
+  (`123456789012.dkr.ecr...`, `acme.azurecr.io`, `acme.blob.core.windows.net`), so the kind of
+  registry stays visible.
   Kept: public hosts, official images and well-known public organisations (`bitnami/...`).
 * E-mail addresses (`<email-N>`).
 * With `names=True`, object names (`name-N`, which is still a valid Kubernetes name, so the
   parsers read `secret "name-3" not found` as they read the original): pods, namespaces,
   controllers, containers, nodes, service accounts, ConfigMaps, Secrets and claims named in
-  the paste, and the service/namespace labels of in-cluster DNS names. A generated suffix
-  stays (`name-1-7f8d9c6b5-xq5ml`), so a pod still reads as its Deployment's. A one-word name
-  (`api`, `pull`) is replaced only where it stands as a name (`container pull`, `{pull}`,
-  `"pull"`), never in `Failed to pull image`. Kept: `default` and the `kube-*` namespaces.
+  the paste's fields or in its events (`Successfully assigned`, `Created pod:`, `Scaled up
+  replica set`, `Node x status`, the OBJECT column), and every label of in-cluster DNS names.
+  A generated suffix stays (`name-1-7f8d9c6b5-xq5ml`), so a pod still reads as its
+  Deployment's. The same placeholder in every form: `ns/pod`, an Event's `pod.17a8b9c0d1e2f3a4`,
+  `ReplicaSet/web-5d8f`, `generateName: web-5d8f-`, kubelet's `pod_ns(uid)`, quoted, in URLs'
+  paths (`/namespaces/shop/pods/web-1`, `postgres://host/shop`), in a taint's value, in env
+  field references (`shop (v1:metadata.namespace)`), in the NAME column of `kubectl get`, and as
+  the repository of a private image (`registry/<account-1>/name-1:2.4`; a public image such as
+  `quay.io/prometheus/node-exporter` stays). A name with a dash or a digit is replaced wherever
+  it appears; a one-word name (`api`, `pull`) where it stands as a name (`container pull`,
+  `{pull}`, `"pull"`, `pod/pull`, with a generated suffix), never in `Failed to pull image`, in
+  a file path (`/etc/kafka`) or in prose. Kept: `default` and the `kube-*` namespaces.
 
 Never changed: the number of lines (the page highlights evidence by line number), line
 endings, the columns of kubectl's tables (a column after a placeholder is put back where it
@@ -298,7 +312,18 @@ _IPV4 = re.compile(r"(?<![\w.])((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-
 _IPV6 = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?)(?![\w:]|\.\d)")
 _KEEP_IPS = frozenset({"0.0.0.0", "127.0.0.1", "255.255.255.255", "169.254.169.254", "::", "::1"})
 _HOSTISH = re.compile(r"(?<![\w.-])[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){1,20}(?![\w-]|\.[\w-])")
-_IP_NODE = re.compile(r"(?<![\w.-])ip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}(?![\w])")
+_IP_NODE = re.compile(r"(?<![\w.-])(?:ip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}"
+                      r"|gke-[a-z0-9-]{1,80}-[0-9a-f]{8}-[a-z0-9]{4}"          # GKE: gke-<cluster>-<pool>-<hash>-<id>
+                      r"|aks-[a-z0-9]{1,12}-\d{8}-vmss[0-9a-z]{6})(?![\w-])")   # AKS: aks-<pool>-<id>-vmss<n>
+# Credentials some tools take as a bare option: `redis-cli -a PASS`, `docker login -u me -p PASS`,
+# `curl -u user:PASS`.
+_REDIS_A = re.compile(r"(?<![\w-])(-a[ \t]+)([^\s'\"-][^\s'\"]*)")
+_LOGIN_P = re.compile(r"(?<![\w-])((?:-p|--password)[ \t]+)([^\s'\"-][^\s'\"]*)")
+_USER_PASS = re.compile(r"(?<![\w-])((?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:)([^\s'\"@]+)")
+_SPACED_ASSIGN = re.compile(r"(?<![\w.-])([A-Za-z_][\w.-]{0,100})([ \t]+=[ \t]*|[ \t]*=[ \t]+)([^\s'\"<>]+)")
+_WEBHOOK = re.compile(r"((?:hooks\.slack\.com/services|discord(?:app)?\.com/api/webhooks|outlook\.office\.com/webhook)/)"
+                      r"([\w/@-]{10,})")
+_AZURE_ACCOUNT = re.compile(r"(?<![\w-])(AccountName=)([a-z0-9]{3,24})(?![\w])")
 
 # Top-level domains a host name in a paste ends with: the common public ones and the suffixes
 # internal networks use. File extensions (.py, .sh, .pl, .md) are left out on purpose.
@@ -307,7 +332,7 @@ _TLDS = frozenset("""com net org edu gov mil int io ai app dev cloud co info biz
     internal local lan corp home intra intranet private priv localdomain example test invalid""".split())
 # Public domains: label keys (app.kubernetes.io/name), registries, well-known sites.
 _PUBLIC = frozenset("""kubernetes.io k8s.io x-k8s.io docker.io docker.com ghcr.io github.com github.io
-    githubusercontent.com gitlab.com quay.io gcr.io pkg.dev google.com googleapis.com gke.io
+    githubusercontent.com gitlab.com aws.com windows.net quay.io gcr.io pkg.dev google.com googleapis.com gke.io
     amazonaws.com amazon.com aws.dev microsoft.com azure.com azure.net mcr.microsoft.com
     openshift.io openshift.com redhat.io redhat.com helm.sh istio.io prometheus.io cert-manager.io
     argoproj.io karpenter.sh linkerd.io kyverno.io fluxcd.io elastic.co grafana.com nvcr.io
@@ -316,7 +341,8 @@ _PUBLIC = frozenset("""kubernetes.io k8s.io x-k8s.io docker.io docker.com ghcr.i
     npmjs.org npmjs.com maven.org apache.org ubuntu.com debian.org alpinelinux.org letsencrypt.org
     kubeflow.org cncf.io cluster.local example.com example.org example.net localhost public.ecr.aws""".split())
 # Registry hosts whose first label is the customer's account.
-_ACCOUNT_HOST = re.compile(r"^([a-z0-9-]{2,63})(\.(?:dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?|azurecr\.(?:io|cn|us)|jfrog\.io))$")
+_ACCOUNT_HOST = re.compile(r"^([a-z0-9-]{2,63})(\.(?:dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?|azurecr\.(?:io|cn|us)|jfrog\.io|"
+                           r"(?:blob|file|queue|table|dfs|web)\.core\.windows\.net))$")
 # Public image organisations: naming them identifies nobody.
 _PUBLIC_ORGS = frozenset("""library bitnami bitnamicharts grafana prom prometheus jetstack istio hashicorp
     elastic confluentinc rancher calico cilium fluent kubernetesui google-containers google_containers
@@ -325,11 +351,24 @@ _PUBLIC_ORGS = frozenset("""library bitnami bitnamicharts grafana prom prometheu
     external-secrets kedacore strimzi projectcontour envoyproxy kong nvidia datadog newrelic
     ingress-nginx kube-state-metrics metrics-server sig-storage autoscaling provider-aws cloud-provider-gcp
     dotnet azure-cli oss eclipse-temurin""".split())
+# Words a generated-looking suffix is not stripped down to (`node-7` is a name, `node` a word).
+_STOP_BASES = frozenset("node nodes worker workers master masters minion pod pods agent k8s kube ip host".split())
 _RESERVED_NAMES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease", "none", "unknown"})
+
+
+# The labels of AWS's own endpoints and label keys (`ecr.us-east-1.amazonaws.com`,
+# `eks.amazonaws.com/role-arn`); any other label under amazonaws.com is the customer's
+# (`mydb.c9x2kq7v1abc.eu-west-1.rds.amazonaws.com`, `ec2-3-4-5-6.compute-1.amazonaws.com`).
+_AWS_LABELS = frozenset("""ecr dkr s3 sts ec2 eks iam elasticloadbalancing autoscaling logs monitoring ssm kms
+    secretsmanager sqs sns dynamodb lambda route53 elasticfilesystem ebs api vpc k8s ecs cloudformation elb rds
+    events fips dualstack s3-accelerate s3-external-1 sagemaker ssmmessages ec2messages""".split())
+_AWS_REGION = re.compile(r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d")
 
 
 def _in_public(host: str) -> bool:
     parts = host.split(".")
+    if host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn"):
+        return all(p in _AWS_LABELS or _AWS_REGION.fullmatch(p) for p in parts[:parts.index("amazonaws")])
     return any(".".join(parts[i:]) in _PUBLIC for i in range(len(parts) - 1)) or \
         host.endswith(".gcr.io") or host.endswith(".pkg.dev")
 
@@ -420,13 +459,25 @@ def _accounts(text: str) -> set:
 
 _NAME_FIELDS = re.compile(
     r"^[ \t]*(?:Name|Namespace|Node|Service Account|Hostname|ClaimName|SecretName|ConfigMapName|"
-    r"Controlled By|NewReplicaSet|OldReplicaSets):[ \t]+([^\s(]+)", re.MULTILINE)
+    r"Controlled By|NewReplicaSet|OldReplicaSets|HolderIdentity):[ \t]+([^\s(]+)", re.MULTILINE)
 _REF_NAMES = re.compile(r"(?:in secret|of config map) '([^']+)'")
+# Names the events say even when no field does (a `kubectl get events` table, a bare message):
+# `Successfully assigned shop/web-1 to node-1`, `Created pod: web-1`, `Scaled up replica set
+# web-5d8f to 3`, `Node node-1 status is now: ...`, the OBJECT column's `pod/web-1`.
+_MESSAGE_NAMES = re.compile(
+    r"Successfully assigned (?:([a-z0-9][a-z0-9.-]*)/)?([a-z0-9][a-z0-9.-]*) to ([a-z0-9][a-z0-9.-]*)"
+    r"|(?:Created|Deleted) pod: ([a-z0-9][a-z0-9.-]*)"
+    r"|Scaled (?:up|down) replica set ([a-z0-9][a-z0-9.-]*)"
+    r"|\bNode ([a-z0-9][a-z0-9.-]*) (?:status is now|event)"
+    r"|(?<![\w/.-])(?:pod|replicaset|deployment|statefulset|daemonset|job|cronjob|node|persistentvolumeclaim|"
+    r"service|configmap|secret)/([a-z0-9][a-z0-9.-]*)(?=[ \t])")
 _CONTAINERS_HEAD = re.compile(r"^([ \t]*)(?:Init |Ephemeral )?Containers:[ \t]*$")
 _CONTAINER_NAME = re.compile(r"^[ \t]*([a-z0-9][a-z0-9.-]*):[ \t]*$")
 _ENV_FROM = re.compile(r"^[ \t]+([a-z0-9][a-z0-9.-]*)[ \t]+(?:ConfigMap|Secret)[ \t]+Optional:")
 _GENERATED = re.compile(r"-(?:[bcdfghjklmnpqrstvwxz2456789]{5,10}|\d+)$")
-_DNS_SVC = re.compile(r"(?<![\w.-])([a-z0-9][a-z0-9-]*)\.([a-z0-9][a-z0-9-]*)\.svc(?![\w-])")
+# `web.shop.svc`, and a pod's own name under a headless service: `db-0.db.shop.svc.cluster.local`.
+_DNS_SVC = re.compile(r"(?<![\w.-])(?:([a-z0-9][a-z0-9-]*)\.)?([a-z0-9][a-z0-9-]*)\.([a-z0-9][a-z0-9-]*)\.svc(?![\w-])")
+_EVENT_HASH = re.compile(r"\.[0-9a-f]{12,17}(?![\w.-])")       # an Event's name: `web-5d8f-xq5ml.17a8b9c0d1e2f3a4`
 _NAME_OK = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]")
 _NAME_PLACEHOLDER = re.compile(r"name-\d+(?:-\S*)?")      # a paste redacted before
 
@@ -434,6 +485,7 @@ _NAME_PLACEHOLDER = re.compile(r"name-\d+(?:-\S*)?")      # a paste redacted bef
 def _names(lines: list) -> set:
     text = "\n".join(lines)
     raw = [m.group(1) for m in _NAME_FIELDS.finditer(text)] + [m.group(1) for m in _REF_NAMES.finditer(text)]
+    raw += [g for m in _MESSAGE_NAMES.finditer(text) for g in m.groups() if g]
     base = -1
     for line in lines:
         head = _CONTAINERS_HEAD.match(line)
@@ -459,8 +511,8 @@ def _names(lines: list) -> set:
             continue
         while "." not in n:
             m = _GENERATED.search(n)
-            if not m or m.start() < 2:
-                break
+            if not m or m.start() < 2 or n[: m.start()] in _STOP_BASES:
+                break             # `node-7`, `worker-2`: the word alone is no name, so the name stays whole
             n = n[: m.start()]
         if n not in _RESERVED_NAMES and not n.isdigit() and len(n) >= 2:
             names.add(n)
@@ -470,26 +522,41 @@ def _names(lines: list) -> set:
 _NAME_VALUE = re.compile(
     r"^([ \t]*(?:- )?(?:Name|Namespace|Node|Service Account|Hostname|ClaimName|SecretName|ConfigMapName|"
     r"Controlled By|NewReplicaSet|OldReplicaSets|name|namespace|nodeName|serviceAccountName|serviceAccount|"
-    r"claimName|secretName|hostname|host):[ \t]+)([^\s(]+)", re.MULTILINE)
+    r"claimName|secretName|hostname|host|HolderIdentity|ExternalID):[ \t]+)([^\s(]+)", re.MULTILINE)
+_TAINT_EFFECT = re.compile(r":(?:NoSchedule|PreferNoSchedule|NoExecute)(?![\w])")
+# An env value taken from the pod itself: `POD_NAMESPACE:  shop (v1:metadata.namespace)`.
+_FIELD_NAME = re.compile(r"(?<=[ \t])([a-z0-9][a-z0-9.-]*)(?=[ \t]+\(v1:(?:metadata\.name|metadata\.namespace|"
+                         r"spec\.nodeName|spec\.serviceAccountName)\))")
+# A URL's path: `postgres://<host-1>:5432/payments`, `https://api.acme.dev/v1/shop/orders`.
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s\"'<>]*(?:<[a-z]+-\d+>[^\s\"'<>]*)*")
+_ASSIGNED = re.compile(r"(Successfully assigned )([a-z0-9][a-z0-9./-]*)( to )([a-z0-9][a-z0-9.-]*[a-z0-9])")
 _HEADER_NAME = re.compile(r"^([ \t]+)([a-z][a-z0-9.-]*)(:[ \t]*)$", re.MULTILINE)
 _ENV_FROM_NAME = re.compile(r"^([ \t]+)([a-z0-9][a-z0-9.-]*)([ \t]+(?:ConfigMap|Secret)[ \t]+Optional:)", re.MULTILINE)
 # Where a one-word name (`api`, `util`, `pull`) stands as a name in kubelet's and describe's
 # wording; elsewhere the same word is English (`Failed to pull image`) and stays.
-_PLAIN_BEFORE = r"(?:(?<=[{\"'=])|(?<=container )|(?<=container: )|(?<=containers )|(?<=Container )|(?<=pod )|" \
-                r"(?<=namespace )|(?<=node )|(?<=-n )|(?<=--namespace )|(?<=-c ))"
+_KIND_WORDS = ("pod", "pods", "svc", "service", "services", "deployment", "deployments", "deploy", "replicaset",
+               "replicasets", "rs", "statefulset", "statefulsets", "sts", "daemonset", "daemonsets", "ds", "job",
+               "jobs", "cronjob", "cronjobs", "node", "nodes", "namespace", "namespaces", "ns", "configmap",
+               "configmaps", "cm", "secret", "secrets", "pvc", "persistentvolumeclaim", "persistentvolumeclaims",
+               "serviceaccount", "serviceaccounts", "sa", "endpoints", "ingress", "ingresses", "rc",
+               "replicationcontroller", "po")
+_PLAIN_BEFORE = "(?:" + "|".join(
+    [r"(?<=[{\"'=,])", r"(?<=-n)", r"(?<=-n )", r"(?<=-c )", r"(?<=container )", r"(?<=containers )", r"(?<=kubelet, )", r"(?<=kube-proxy, )", r"(?<={kubelet )", r"(?<=--namespace )", r"(?<=--container )", r"(?<=container: )",
+     r"(?<=Container )", r"(?<=Node )", r"(?<=Pod )", r"(?<=name: )", r"(?<=namespace: )", r"(?<=assigned )"]
+    # `pod web`, `describe svc web`, `deployment/web`, `ReplicaSet/web`, `/namespaces/shop/pods/web`
+    + [f"(?<={k} )" for k in _KIND_WORDS]
+    + [f"(?<=[ \t(]{k}/)" for k in _KIND_WORDS] + [f"(?<=^{k}/)" for k in _KIND_WORDS]
+    + [f"(?<=/{k}/)" for k in _KIND_WORDS]
+    + [f"(?<={k}/)" for k in ("ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Node",
+                               "Pod", "Service", "Namespace")]) + ")"
+# A generated suffix after a name (`web-5d8f9c6b5-xq5ml`, `db-0`, `wiki-3861457702-2zj8t`): the
+# name with it is a name wherever it appears, even a one-word name.
+# An Event's name adds a dot and a hex stamp: `web-5d8f9c6b5-xq5ml.17a8b9c0d1e2f3a4`, `web.17a8b9c0d1e2f3a4`.
+_SUFFIXES = r"(?:(?:(?:-(?:[bcdfghjklmnpqrstvwxz2456789]{5,10}|\d{1,10}))+-?|-(?=[\s\"',]|$))(?![A-Za-z0-9-]|\.\d)" \
+            r"|(?:-(?:[bcdfghjklmnpqrstvwxz2456789]{5,10}|\d{1,10}))*\.[0-9a-f]{12,17}(?![\w.-]))"
 
 
 def _names_pass(text: str, names: set, t: _Table) -> str:
-    def dns(m: re.Match) -> str:
-        if _in_placeholder(m.string, m.start()):
-            return m.group(0)
-        a, b = (x if _NAME_PLACEHOLDER.match(x) else t.get("name", x) for x in m.groups())
-        return f"{a}.{b}.svc"
-
-    text = _DNS_SVC.sub(dns, text)
-    if not names:
-        return text
-
     def one(n: str) -> str:
         base = n
         while base not in names:
@@ -499,33 +566,89 @@ def _names_pass(text: str, names: set, t: _Table) -> str:
             base = base[: m.start()]
         return t.get("name", base) + n[len(base):]
 
-    # Where the paste says a name: field values, container headers, envFrom sources.
+    def label(x: str) -> str:
+        if _NAME_PLACEHOLDER.fullmatch(x):
+            return x
+        new = one(x)
+        if new != x:
+            return new
+        base = x
+        while True:                   # an unknown name: its generated suffix stays, as for known ones
+            m = _GENERATED.search(base)
+            if not m or m.start() < 2:
+                break
+            base = base[: m.start()]
+        return t.get("name", base) + x[len(base):]
+
+    def dns(m: re.Match) -> str:
+        if _in_placeholder(m.string, m.start()):
+            return m.group(0)
+        pod = label(m.group(1)) + "." if m.group(1) else ""
+        return f"{pod}{label(m.group(2))}.{label(m.group(3))}.svc"
+
+    text = _DNS_SVC.sub(dns, text)
+    if not names:
+        return text
+
+    # Where the paste says a name: field values, container headers, envFrom sources, the scheduler's message.
+    text = _ASSIGNED.sub(lambda m: m.group(1) + "/".join(one(p) for p in m.group(2).split("/")) + m.group(3)
+                         + one(m.group(4)), text)
     text = _NAME_VALUE.sub(lambda m: m.group(1) + "/".join(one(p) for p in m.group(2).split("/")), text)
     text = _HEADER_NAME.sub(lambda m: m.group(1) + one(m.group(2)) + m.group(3), text)
+    text = _FIELD_NAME.sub(lambda m: label(m.group(1)), text)
+    if "://" in text:
+        def url(m: re.Match) -> str:
+            head, sep, path = m.group(0).partition("://")
+            parts = re.split(r"([/?&=#])", path)
+            return head + sep + "".join(one(p) if i and i % 2 == 0 and p and parts[i - 1] != "?" else p
+                                        for i, p in enumerate(parts))
+        text = _URL.sub(url, text)
     text = _ENV_FROM_NAME.sub(lambda m: m.group(1) + one(m.group(2)) + m.group(3), text)
 
     def alt(ns: list) -> str:
         return "|".join(re.escape(n) for n in sorted(ns, key=lambda n: (-len(n), n)))
 
     def name(m: re.Match) -> str:
-        s, end = m.string, m.end()
+        s, start, end = m.string, m.start(), m.end()
         nxt = s[end:end + 2]
-        if nxt[:1] in ("=", "@") or (nxt[:1] in (":", ".") and nxt[1:2].isalnum()) or nxt == '":' or \
-                _in_placeholder(s, m.start()):
-            return m.group(0)        # a label key, an image tag or digest, a longer dotted name, a JSON key
+        if _in_placeholder(s, start) or (nxt == '":' and not s[max(0, start - 12):start - 1].endswith(
+                ("container ", "pod ", "Container ", "init container "))):
+            return m.group(0)        # a JSON key (not `failed to start container "web": ...`)
+        if nxt[:1] in (":", "@") and s[start - 1:start] == "/" and nxt[1:2].isalnum():
+            # An image `registry/<account>/web:1.2`: its repository is the workload's name, unless
+            # the image is a public one (`bitnami/redis:7`, `quay.io/prometheus/node-exporter`).
+            org = s[s.rfind("/", max(0, start - 80), start - 1) + 1:start - 1]
+            if org in _PUBLIC_ORGS or org in ("quay.io", "docker.io", "ghcr.io", "gcr.io", "registry.k8s.io"):
+                return m.group(0)
+            return t.get("name", m.group(0))
+        if nxt[:1] == "." and _EVENT_HASH.match(s, end):
+            return t.get("name", m.group(0))            # an Event's name: the object's, then a hash
+        if nxt[:1] == ":" and re.match(r":\d{1,5}(?![\w.])", s[end:end + 7]) and s[start - 1:start] != "/":
+            return t.get("name", m.group(0))            # a host and port: `db-0:5432`
+        if nxt[:1] == ":" and _TAINT_EFFECT.match(s, end):
+            return t.get("name", m.group(0))            # a taint's value: `dedicated=payments:NoSchedule`
+        if nxt[:1] == ":" and not m.group(0).isalpha() and s[start - 1:start] in (" ", "\t", '"') and \
+                re.match(r":[\w.-]+(?=[\s\"]|$)", s[end:end + 130]):
+            return t.get("name", m.group(0))            # a local image named after the workload: `shop-api:latest`
+        if nxt[:1] in ("=", "@") or (nxt[:1] in (":", ".") and nxt[1:2].isalnum()):
+            return m.group(0)        # a label key, an image tag or digest, a longer dotted name
         return t.get("name", m.group(0))
 
     # A name with a dash, a digit or a dot is a name wherever it appears, generated suffix or not.
     spread = [n for n in names if not n.isalpha()]
     if spread:
-        text = (re.compile(r"(?<![\w.-])(?:" + alt(spread) + r")(?![\w])")).sub(name, text)
+        # (`_` separates too: kubelet's `web-1_shop(uid)`, docker's `k8s_web_web-1_shop_...`)
+        text = (re.compile(r"(?<![A-Za-z0-9.-])(?:" + alt(spread) + r")(?![A-Za-z0-9])")).sub(name, text)
     plain = [n for n in names if n.isalpha()]
     if plain:
         a = alt(plain)
         # ...and before a slash (`shop/web-1`), and after the underscore of kubelet's `pod_namespace(uid)`.
-        rx = re.compile(r"(?:" + _PLAIN_BEFORE + r"|(?<![\w./-])(?=(?:" + a + r")/)|(?<=_)(?=(?:" + a + r")\())"
-                        r"(?:" + a + r")(?![\w-])")
+        rx = re.compile(r"(?:" + _PLAIN_BEFORE + r"|(?<![\w./-])(?=(?:" + a + r")/)|(?<=_)(?=(?:" + a + r")\()"
+                        r"|(?<=[\w.>-]/)(?=(?:" + a + r")[:@]\w)"
+                        r"|^(?=(?:" + a + r")(?:[ \t]{2}|\t)))"      # the NAME column of `kubectl get`      # an image's repository: see name()
+                        r"(?:" + a + r")(?![\w-])", re.MULTILINE)
         text = rx.sub(name, text)
+        text = re.compile(r"(?<![A-Za-z0-9.-])(?:" + a + r")(?=" + _SUFFIXES + ")").sub(name, text)
     return text
 
 
@@ -589,12 +712,23 @@ def redact(text: str, *, names: bool = False) -> Redacted:
             return v[0], v[1:-1]
         return "", v
 
-    def assign(m: re.Match) -> str:
+    def assign(m: re.Match, inside: bool = False) -> str:
         key, val = m.group(1), m.group(3)
         q, inner = unquote(val)
         if not _secret_key(key) or _harmless(inner):
+            if "=" in val and not inside:   # `--url=https://host/hook?token=SECRET`: the pairs in the value
+                return f"{key}={_ASSIGN.sub(lambda n: assign(n, True), val)}"
             return m.group(0)
         return f"{key}={q}{t.secret(inner)}{q}"
+
+    def spaced(m: re.Match) -> str:
+        if not _secret_key(m.group(1)) or _harmless(m.group(3)):
+            return m.group(0)
+        return m.group(1) + m.group(2) + t.secret(m.group(3))
+
+    def keep_or_secret(m: re.Match) -> str:
+        v = m.group(2)
+        return m.group(0) if _harmless(v) or _PLACEHOLDER.fullmatch(v) else m.group(1) + t.secret(v)
 
     def json_pair(m: re.Match) -> str:
         if not _secret_key(m.group(1)) or _harmless(m.group(3)):
@@ -635,6 +769,22 @@ def redact(text: str, *, names: bool = False) -> Redacted:
         text = _JSON_PAIR.sub(json_pair, text)
     if "=" in text:
         text = _ASSIGN.sub(assign, text)
+        text = _SPACED_ASSIGN.sub(spaced, text)
+        if "AccountName=" in text:
+            text = _AZURE_ACCOUNT.sub(lambda m: m.group(1) + t.get("account", m.group(2)), text)
+    if "/webhook" in text or "hooks.slack.com" in text:
+        text = _WEBHOOK.sub(keep_or_secret, text)
+    if "redis-cli" in text or " login" in text or "-u" in text or "--user" in text:
+        out_lines = []
+        for ln in text.split("\n"):
+            if "redis-cli" in ln:
+                ln = _REDIS_A.sub(keep_or_secret, ln)
+            if re.search(r"\blogin\b", ln):
+                ln = _LOGIN_P.sub(keep_or_secret, ln)
+            if "-u" in ln:
+                ln = _USER_PASS.sub(keep_or_secret, ln)
+            out_lines.append(ln)
+        text = "\n".join(out_lines)
     text = _FLAG_SPACE.sub(flag_space, text)
     text = _YAML_LINE.sub(yaml_line, text)
     if "x-" in text or "X-" in text:

@@ -306,8 +306,10 @@ def test_copy_as_markdown(tool: Tool):
     assert re.search(r"image-auth", copied)
 
 
-@pytest.mark.xfail(reason="analyzer/redact.py: with names=True, 'Successfully assigned <ns>/<pod> to <node>' keeps "
-                          "the pod's name (the namespace and node are replaced)", strict=False)
 def test_names_option_leaves_no_object_name():
+    """With object names too, none of the pod's, the ReplicaSet's or the namespace's names is left,
+    in the scheduler's `Successfully assigned payments/api-... to node` either."""
     text = json.loads(redact_json(PASTE, True))["text"]
-    assert "api-6f7c9d8b5" not in text
+    for name in NAMES:
+        assert not re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text), name
+    assert re.search(r"Successfully assigned name-\d+/name-\d+-6f7c9d8b5-x2w4p to name-\d+\n", text)

@@ -329,3 +329,158 @@ def test_linear_time_on_hostile_input():
         small, big = cpu(make(200_000)), cpu(make(400_000))
         assert big < 4, f"{name}: {big:.1f}s for 400 KB"
         assert big < 3 * small + 0.2, f"{name} grows faster than linearly: {small:.2f}s, {big:.2f}s"
+
+
+# --- object names in every form kubectl and the kubelet print them ---------------------------
+
+FORMS = """\
+$ kubectl describe pod orders-7d9f8c6b5-xk2pq -n shop
+Name:             orders-7d9f8c6b5-xk2pq
+Namespace:        shop
+Priority:         0
+Service Account:  orders
+Node:             node-7/10.20.30.40
+Labels:           app=orders
+                  pod-template-hash=7d9f8c6b5
+Annotations:      generateName: orders-7d9f8c6b5-
+Status:           Running
+IP:               10.244.1.9
+Controlled By:    ReplicaSet/orders-7d9f8c6b5
+Containers:
+  orders:
+    Container ID:   containerd://4f6e2a1b9c0d
+    Image:          registry.gitlab.com/acme/orders:1.4.2
+    Port:           8080/TCP
+    Args:
+      --upstream=http://inventory.shop.svc.cluster.local:8080/v1
+      --peer=orders-0.orders.shop.svc.cluster.local:7000
+      --kube-url=https://10.0.0.1/api/v1/namespaces/shop/pods/orders-7d9f8c6b5-xk2pq
+      --db=postgres://10.0.0.9:5432/shop
+    State:          Waiting
+      Reason:       CrashLoopBackOff
+    Last State:     Terminated
+      Reason:       Error
+      Exit Code:    1
+    Ready:          False
+    Restart Count:  7
+    Environment:
+      POD_NAME:        orders-7d9f8c6b5-xk2pq (v1:metadata.name)
+      POD_NAMESPACE:   shop (v1:metadata.namespace)
+Tolerations:      dedicated=shop:NoSchedule
+Events:
+  Type     Reason     Age                  From               Message
+  ----     ------     ----                 ----               -------
+  Normal   Scheduled  12m                  default-scheduler  Successfully assigned shop/orders-7d9f8c6b5-xk2pq to node-7
+  Normal   Pulled     10m (x5 over 12m)    kubelet            Container image "registry.gitlab.com/acme/orders:1.4.2" already present on machine
+  Warning  Failed     10m                  kubelet            Error: failed to start container "orders": exit status 1
+  Warning  BackOff    2m (x40 over 11m)    kubelet            Back-off restarting failed container orders in pod orders-7d9f8c6b5-xk2pq_shop(3f1c2a)
+$ kubectl get events -n shop -o wide
+LAST SEEN   TYPE      REASON             OBJECT                      SUBOBJECT   SOURCE              MESSAGE                                               FIRST SEEN   COUNT   NAME
+12m         Normal    ScalingReplicaSet  deployment/orders                       deployment-controller  Scaled up replica set orders-7d9f8c6b5 to 1        12m          1       orders.17a8b9c0d1e2f3a4
+12m         Normal    SuccessfulCreate   replicaset/orders-7d9f8c6b5             replicaset-controller  Created pod: orders-7d9f8c6b5-xk2pq                12m          1       orders-7d9f8c6b5.17a8b9c0d1e2f3a5
+3m          Normal    NodeNotReady       node/node-7                             node-controller     Node node-7 status is now: NodeNotReady                 3m           1       node-7.17a8b9c0d1e2f3a6
+$ kubectl get pods -n shop
+NAME                     READY   STATUS             RESTARTS   AGE
+orders-7d9f8c6b5-xk2pq   0/1     CrashLoopBackOff   7          12m
+"""
+
+
+def test_a_name_is_replaced_in_every_form():
+    """ns/name, name.hash (an Event's name), quoted, in URLs and in-cluster DNS, the From and
+    Message columns, owner references, generateName, env field references, a taint, the NAME
+    column of `kubectl get`: with names=True none of orders, shop or node-7 is left."""
+    out = redact(FORMS, names=True).text
+    for name in ("orders", "shop", "node-7", "inventory"):
+        left = [m.start() for m in re.finditer(r"(?<![A-Za-z0-9])" + re.escape(name) + r"(?![A-Za-z0-9])", out)]
+        assert not left, (name, [out[i - 40:i + 40] for i in left])
+    pod = re.search(r"^Name:\s+(\S+)$", out, re.M).group(1)
+    ns = re.search(r"^Namespace:\s+(\S+)$", out, re.M).group(1)
+    node = re.search(r"^Node:\s+(name-\d+)/<ip-\d+>$", out, re.M).group(1)
+    owner = pod.split("-7d9f")[0]
+    assert re.fullmatch(r"name-\d+-7d9f8c6b5-xk2pq", pod) and re.fullmatch(r"name-\d+", ns)
+    # The same placeholder wherever the same name appears, the generated suffix kept.
+    for form in (f"kubectl describe pod {pod} -n {ns}", f"generateName: {owner}-7d9f8c6b5-",
+                 f"ReplicaSet/{owner}-7d9f8c6b5", f"app={owner}", f"/{owner}:1.4.2",
+                 f"{owner}-0.{owner}.{ns}.svc.cluster.local:7000", f"/namespaces/{ns}/pods/{pod}",
+                 f":5432/{ns}", f"{pod} (v1:metadata.name)", f"{ns} (v1:metadata.namespace)",
+                 f"dedicated={ns}:NoSchedule", f"Successfully assigned {ns}/{pod} to {node}",
+                 f'failed to start container "{owner}"', f"failed container {owner} in pod {pod}_{ns}(3f1c2a)",
+                 f"deployment/{owner} ", f"replicaset/{owner}-7d9f8c6b5 ", f"Created pod: {pod}",
+                 f"node/{node} ", f"Node {node} status is now", f"{owner}-7d9f8c6b5.17a8b9c0d1e2f3a5",
+                 f"{owner}.17a8b9c0d1e2f3a4", f"\n{pod}   0/1"):
+        assert form in out, form
+    # The words kubectl prints stay, so the paste still parses the same.
+    before, after = analyze(FORMS).to_dict(), analyze(out).to_dict()
+    assert _classes(after) == _classes(before)
+
+
+def test_names_leave_no_trace_in_any_fixture():
+    """Every fixture redacted with names=True: a name from a Name:/Namespace:/Node: field that has a
+    dash or a digit (distinctive: `billing-api`, `web-0`, `node-7`) survives nowhere, except as the
+    repository of a public image (quay.io/prometheus/node-exporter)."""
+    field = re.compile(r"^(?:Name|Namespace|Node):[ \t]+([a-z0-9][a-z0-9.-]*[a-z0-9])(?:/\S+)?[ \t]*$", re.M)
+    leaks = []
+    for path in CORPUS:
+        text = read_fixture(path)
+        names = {n for n in field.findall(text) if not n.isalpha()} - {"kube-system", "kube-public", "kube-node-lease"}
+        if not names:
+            continue
+        out = redact(text, names=True).text
+        for n in names:
+            for m in re.finditer(r"(?<![A-Za-z0-9.-])" + re.escape(n) + r"(?![A-Za-z0-9-])", out):
+                if not re.search(r"(?:quay\.io|docker\.io|ghcr\.io|registry\.k8s\.io)/[\w.-]+/$", out[max(0, m.start() - 60):m.start()]):
+                    leaks.append((path.name, n, out[max(0, m.start() - 40):m.end() + 20]))
+    assert not leaks, leaks[:10]
+
+
+@pytest.mark.parametrize("text,secret", [
+    ("      redis-cli -a Rq8xLmN2pQ ping\n", "Rq8xLmN2pQ"),
+    ("      redis-server --requirepass Rq8xLmN2pQ\n", "Rq8xLmN2pQ"),
+    ("      PGPASSWORD=pgS3cr3t psql -h db\n", "pgS3cr3t"),
+    ("      curl -u admin:Adm1nPass https://x.acme.io\n", "Adm1nPass"),
+    ("      docker login -u deployer -p Dl0gin99x registry.acme.io\n", "Dl0gin99x"),
+    ("      --docker-password=Dk9pass77 --docker-username=deployer\n", "Dk9pass77"),
+    ("      CONN:  DefaultEndpointsProtocol=https;AccountName=acmestore;AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==;"
+     "EndpointSuffix=core.windows.net\n", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA=="),
+    ("      CONN:  DefaultEndpointsProtocol=https;AccountName=acmestore;AccountKey=Zm9v==;EndpointSuffix=core.windows.net\n",
+     "acmestore"),
+    ("      --backup=https://acmestore.blob.core.windows.net/backups\n", "acmestore"),
+    ('      {"private_key":"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n"}\n',
+     "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
+    ('      {"client_email":"deployer@acme-prod-123.iam.gserviceaccount.com"}\n', "acme-prod-123"),
+    ("      SLACK_WEBHOOK:  https://hooks.slack.com/services/T0A1B2C3D/B0A1B2C3D/abcdEFGHijklMNOPqrstUVWX\n",
+     "abcdEFGHijklMNOPqrstUVWX"),
+    ("      --url=https://acme.blob.core.windows.net/b?sv=2022-11-02&sig=AbCdEf0123456789%2BxyZ%3D\n", "AbCdEf0123456789"),
+    ("      --url=https://api.acme.io/v1/hook?token=tk_9a8b7c6d5e4f&user=ops\n", "tk_9a8b7c6d5e4f"),
+    ("      mongodb+srv://appuser:M0ng0Pass@cluster0.ab1cd.mongodb.net/prod?retryWrites=true\n", "M0ng0Pass"),
+    ("      mongodb+srv://appuser:M0ng0Pass@cluster0.ab1cd.mongodb.net/prod?retryWrites=true\n", "ab1cd"),
+    ("      --set auth.rootPassword=R00tPw123\n", "R00tPw123"),
+    ("      GITHUB_TOKEN:  ghs_16C7e42F292c6912E7710c838347Ae178B4a\n", "ghs_16C7e42F292c6912E7710c838347Ae178B4a"),
+    ("      Authorization: token 0123456789abcdef0123456789abcdef01234567\n", "0123456789abcdef0123456789abcdef01234567"),
+    ("      x-api-key: 8a7b6c5d4e3f2a1b\n", "8a7b6c5d4e3f2a1b"),
+    ("      aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n", "wJalrXUtnFEMI"),
+    ("      AWS_SESSION_TOKEN:  IQoJb3JpZ2luX2VjEJ3//////////wEaCXVzLWVhc3QtMSJHMEUCIQD\n", "IQoJb3JpZ2lu"),
+    ("  Image:  europe-west1-docker.pkg.dev/acme-prod-123/apps/web:1.0\n", "acme-prod-123"),
+    ("  Image:  docker.io/acmeinc/web:1.0\n", "acmeinc"),
+    ("  Warning  Failed  kubelet  Failed to pull image \"acmeinc/web:1.0\": pull access denied for acmeinc/web\n", "acmeinc"),
+    ("  Normal   Pulling  kubelet, gke-prod-default-pool-3f2a1b4c-x9k2  pulling image \"nginx\"\n", "gke-prod"),
+    ("  Normal   Pulling  kubelet, aks-nodepool1-12345678-vmss000003  pulling image \"nginx\"\n", "12345678"),
+    ("  External Name:  billing.c9x2kq7v1abc.eu-west-1.rds.amazonaws.com\n", "c9x2kq7v1abc"),
+    ("  Warning  Failed  kubelet  Get \"https://[fd00:10:96::1]:443/apis\": dial tcp [fd00:10:96::1]:443: i/o timeout\n",
+     "fd00:10:96::1"),
+    ("  IP:  2001:0db8:85a3:0000:0000:8a2e:0370:7334\n", "8a2e"),
+    ("  Warning  FailedMount  kubelet  mount -t nfs 10.1.2.3:/exports/data /var/lib/kubelet/pods/x/volumes\n", "10.1.2.3"),
+])
+def test_more_secrets_people_paste(text, secret):
+    r = redact(text)
+    assert secret not in r.text, r.text
+    assert r.text.count("\n") == text.count("\n")
+    assert redact(r.text).text == r.text
+
+
+def test_public_endpoints_stay():
+    text = ("    Annotations:  eks.amazonaws.com/role-arn: arn\n"
+            "  Warning  Failed  kubelet  driver name ebs.csi.aws.com not found; disk.csi.azure.com; ecr.us-east-1.amazonaws.com\n")
+    out = redact(text).text
+    for kept in ("eks.amazonaws.com/role-arn", "ebs.csi.aws.com", "disk.csi.azure.com", "ecr.us-east-1.amazonaws.com"):
+        assert kept in out, (kept, out)
