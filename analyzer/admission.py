@@ -17,6 +17,11 @@ _PSP = re.compile(r"PodSecurityPolicy: unable to admit pod|unable to validate ag
 _SCC = re.compile(r"unable to validate against any security context constraint", re.I)
 _WEBHOOK_DENIED = re.compile(r'admission webhook "([^"]+)" denied the request:?\s*(.*)$', re.S)
 _WEBHOOK_FAILED = re.compile(r'failed calling webhook "([^"]+)":?\s*(.*)$', re.S)
+_SCDENY = re.compile(r"(?:pod\.Spec\.|spec\.)?(?:[Cc]ontainers\[\d+\]\.)?SecurityContext\.(\w+) is forbidden")
+# The API server gave up on the create: an admission webhook (or, up to 1.13, an initializer) that does not answer,
+# or an overloaded API server / etcd. The message names neither.
+_TIMEOUT = re.compile(r"Timeout: request did not complete within (?:requested timeout|allowed duration)|"
+                      r"The POST operation against Pod could not be completed at this time", re.I)
 _SA = re.compile(r'serviceaccount "([^"]+)" not found', re.I)
 _PRIORITY = re.compile(r"no PriorityClass with name ([\w.-]+) was found", re.I)
 
@@ -77,6 +82,9 @@ def classify(message: str, event=None) -> Optional[Rejection]:
         clauses = [c.strip() for c in re.split(r",\s+(?=[a-zA-Z][\w ]*(?:\(|!=|=))", m.group(3)) if c.strip()]
         return Rejection("pod-security-violation", "podsecurity", {"level": m.group(1), "version": m.group(2),
                                                                    "checks": clauses}, text, event)
+    m = _SCDENY.search(text)
+    if m:
+        return Rejection("pod-security-violation", "scdeny", {"field": m.group(1)}, text, event)
     if _PSP.search(text):
         return Rejection("pod-security-violation", "psp", {}, text, event)
     if _SCC.search(text):
@@ -91,6 +99,9 @@ def classify(message: str, event=None) -> Optional[Rejection]:
     if re.fullmatch(r"\s*Error creating:\s*", text):
         # Early (1.8) admission webhooks dropped their reason: only the apiserver knows (k/k #55924).
         return Rejection("admission-webhook-denied", "empty", {"webhook": "", "reason": ""}, text, event)
+    m = _TIMEOUT.search(text)
+    if m:
+        return Rejection("admission-webhook-denied", "timeout", {"webhook": "", "reason": text[m.start():].strip()}, text, event)
     m = _SA.search(text)
     if m:
         return Rejection("other", "serviceaccount", {"serviceaccount": m.group(1)}, text, event)

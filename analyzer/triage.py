@@ -193,6 +193,19 @@ def _other_kind(ctx: Context):
         pending = _pending_claim(ctx)
         if pending is not None:
             return pending
+    skipped = [e for e in obj.events if "Skipping sync" in e.message or e.reason == "SelectingAll"]
+    if skipped:
+        e = ctx.newest(skipped)
+        return (f"The {obj.kind.lower()} controller does not manage this {obj.kind}: \"{e.message.strip()}\" (its selector "
+                "is empty or selects every pod, so it creates nothing).",
+                [ctx.kubectl("get", obj.kind.lower(), str(obj.name or "<name>"), "-o", "yaml")], [e])
+    failed_pods = _failed_pods(obj)
+    if failed_pods:
+        sel = str(obj.fields.get("Selector", "") or "").strip()
+        pods_cmd = ctx.kubectl("describe", "pods", "-l", sel) if sel and sel != "<none>" else ctx.kubectl("get", "pods")
+        return (f"{failed_pods} pod{'s' if failed_pods > 1 else ''} of this {obj.kind} {'have' if failed_pods > 1 else 'has'} "
+                "Failed, and the paste does not show why: the failed pod's own describe does.",
+                [pods_cmd], [obj.fields.get("Pods Status")])
     bad_conditions = [c for c in obj.conditions if (c.type in ("Available", "Ready", "Progressing") and c.status != "True")
                       or (c.type in ("ReplicaFailure", "MemoryPressure", "DiskPressure", "PIDPressure") and c.status == "True")]
     warnings = [e for e in obj.events if e.type == "Warning"]
@@ -277,3 +290,12 @@ def _pending_claim(ctx: Context):
         return (f"PVC {name} is Pending and the paste shows no events about it (they expire after about an hour).",
                 [events_cmd, ctx.kubectl("get", "storageclass", namespaced=False)], [status, sc])
     return None
+
+
+def _failed_pods(obj) -> int:
+    """Failed pods of a DaemonSet or StatefulSet (`Pods Status: 2 Running / 0 Waiting / 0 Succeeded / 1 Failed`): their
+    pods are meant to run forever, so a Failed one is trouble. (A Job's failed pods are the job rules' business.)"""
+    if obj.kind not in ("DaemonSet", "StatefulSet"):
+        return 0
+    m = re.search(r"(\d+) Failed", str(obj.fields.get("Pods Status", "") or ""))
+    return int(m.group(1)) if m else 0

@@ -31,6 +31,21 @@ def check(ctx):
                 commands=[ctx.kubectl("get", "validatingwebhookconfigurations,mutatingwebhookconfigurations", namespaced=False)],
                 next=[ctx.kubectl("logs", "-n", "kube-system", "-l", "component=kube-apiserver", "--tail=200", namespaced=False)])
             continue
+        if r.sub == "timeout":
+            yield ctx.finding(
+                META, confidence=Confidence.POSSIBLE,
+                cause=("The API server timed out creating the pods and did not say why "
+                       f"(\"{' '.join(d['reason'].split())[:160]}\"): usually an admission webhook with failurePolicy "
+                       "Fail that does not answer (before 1.14 also an initializer); an overloaded API server or etcd "
+                       "does the same."),
+                evidence=ctx.evidence(r.event),
+                fix=["List the admission webhooks that match pods here and check that their backends (Service, pods) answer.",
+                     "If a webhook's backend is down, fix it or set its failurePolicy to Ignore for now.",
+                     "Check: the FailedCreate events stop and the new pods appear."],
+                commands=[ctx.kubectl("get", "validatingwebhookconfigurations,mutatingwebhookconfigurations", namespaced=False)],
+                next=[ctx.kubectl("logs", "-n", "kube-system", "-l", "component=kube-apiserver", "--tail=200", namespaced=False)],
+                details=dict(d))
+            continue
         if r.sub == "denied":
             cause = f"Admission webhook {hook} denied the pod: {d['reason'][:300]}"
             fix = ["Change the pod template so it complies with the policy the webhook enforces (the message says which)."]

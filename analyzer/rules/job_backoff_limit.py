@@ -25,7 +25,7 @@ def check(ctx):
     limit = ctx.grep(r"^Backoff Limit:\s+(\d+)")
     failed = re.search(r"(\d+) Failed", statuses[0][0].group(1)) if statuses else None
     cause = f"Job {name} reached its backoff limit" + (f" ({limit[0][0].group(1)})" if limit else "") + \
-            (f" after {failed.group(1)} failed pods" if failed else "") + "; the reason is in those pods."
+            (f" after {failed.group(1)} failed pod{'' if failed.group(1) == '1' else 's'}" if failed else "") + "; the reason is in those pods."
     pods = ctx.related_pods()
     peer = [f for p in pods for f in ctx.peer_findings(p)]
     if peer:

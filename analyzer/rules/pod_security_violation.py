@@ -31,6 +31,12 @@ def check(ctx):
             fix.append("Only if the workload truly needs it: relabel the namespace to a looser level "
                        f"(`kubectl label ns {ns} pod-security.kubernetes.io/enforce=baseline --overwrite`).")
             cmds = [ctx.kubectl("get", "ns", ns, "--show-labels", namespaced=False)]
+        elif r.sub == "scdeny":
+            cause = (f"The API server forbids the pod's securityContext.{d['field']} (the SecurityContextDeny admission "
+                     "plugin, or a policy that rejects that field): the pod template sets it.")
+            fix = [f"Remove securityContext.{d['field']} from the pod template of the owner, or ask the cluster admin "
+                   "to allow it (SecurityContextDeny is deprecated; Pod Security admission replaces it)."]
+            cmds = [ctx.kubectl("get", "pods", "-o", "yaml") + f" | grep -n -i '{d['field']}'"]
         elif r.sub == "psp":
             cause = "No PodSecurityPolicy admits the pod (or its ServiceAccount may not use one)."
             fix = ["Grant the ServiceAccount `use` on a suitable PSP, or change the pod spec to fit one (PSP was removed in 1.25)."]
