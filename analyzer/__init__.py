@@ -22,19 +22,10 @@ WHAT_WE_READ = (
 
 def analyze(text: str) -> Report:
     """Analyze pasted text and return the report. Never raises on bad input."""
-    import gc
+    from .report import collector_paused
 
-    # The analysis allocates hundreds of thousands of objects and frees them by reference
-    # counting; the cycle collector's passes over the growing heap only cost time (a quarter of
-    # it on a 10 MB paste, and more per MB the bigger the paste). Paused for the analysis,
-    # as the page's worker does; a caller that paused it already keeps it paused.
-    if not gc.isenabled():
+    with collector_paused():
         return _analyze(text)
-    gc.disable()
-    try:
-        return _analyze(text)
-    finally:
-        gc.enable()
 
 
 def _analyze(text: str) -> Report:
