@@ -198,6 +198,8 @@ def container_for(ctx, ce: ConfigError) -> Optional[Container]:
         c = next((c for c in pod_containers(ctx) if str(c.name) == name), None)
         if c is not None:
             return c
+        if not pod.all_containers:
+            return _named_stand_in(ctx, name)
     if not pod.all_containers:
         cs = pod_containers(ctx)              # an Events-only paste: its one stand-in container
         return cs[0] if len(cs) == 1 else None
@@ -212,6 +214,20 @@ def container_for(ctx, ce: ConfigError) -> Optional[Container]:
     if len(blocked) >= 1:
         return blocked[0]
     return None
+
+
+def _named_stand_in(ctx, name: str) -> Container:
+    """An Events-only paste whose message names the container (`(pod: "...", container: web)`, the 1.35
+    `spec.containers{web}` prefix) while the other events name none: stand in a container of that name."""
+    from .crashes import known, pod_containers
+    from .model import Val
+
+    key = ("named_stand_in", name)
+    if key not in ctx.facts:
+        cs = [c for c in pod_containers(ctx)]
+        image = cs[0].image if len(cs) == 1 and not known(cs[0]) else None
+        ctx.facts[key] = Container(name=Val(name, 0), init=False, image=image)
+    return ctx.facts[key]
 
 
 def current_errors(ctx, cls: str) -> list:

@@ -226,7 +226,30 @@ def events_about(ctx, c: Container, *reasons: str) -> list:
                 out.append(e)
         elif mentions(e.message, c) or len(cs) <= 1:
             out.append(e)
+        elif _UNNAMED_BACKOFF.search(e.message) and not any(mentions(e.message, o) for o in cs) \
+                and restarted_container(ctx) is c:
+            out.append(e)
     return out
+
+
+# Kubelets before 1.26 (and some runtimes since) print `Back-off restarting failed container` without a name.
+_UNNAMED_BACKOFF = re.compile(r"^Back-off restarting failed container\s*$", re.I)
+
+
+def restarted_container(ctx) -> Optional[Container]:
+    """In an Events-only paste of several containers: the one container the events show started more
+    than once (`Started container web` (x5 over 23m)), which an unnamed back-off row is about."""
+    if ctx.pod.all_containers:
+        return None
+    if "restarted_container" not in ctx.facts:
+        from .rules.rule import mentions
+
+        cs = pod_containers(ctx)
+        again = [c for c in cs if any(e.count > 1 and (e.container == str(c.name) or
+                                                       (e.container is None and mentions(e.message, c)))
+                                      for e in ctx.events("Started", "Created"))]
+        ctx.facts["restarted_container"] = again[0] if len(again) == 1 else None
+    return ctx.facts["restarted_container"]
 
 
 # ---- processes that cannot start -------------------------------------------------------

@@ -79,7 +79,7 @@ def classify(message: str) -> PullError:
     return PullError("unknown", "unknown", "the pull failed", host)
 
 
-_PULL_FAILED = re.compile(r'^(?:Failed to pull image|failed to pull image|image pull failed for) (?:"([^"]+)"|([^\s",]+))[:,]?\s*(.*)$',
+_PULL_FAILED = re.compile(r'^(?:Failed to pull image|failed to pull image|image pull failed for) (?:"([^"]*)"|([^\s",]+))[:,]?\s*(.*)$',
                           re.DOTALL)
 # Issue trackers turn names into Markdown links inside the quotes: "[quay.io/x:v1](http://quay.io/x:v1)".
 _MD_LINK = re.compile(r"\[([^\]\s]+)\]\(https?://[^)\s]*\)")
@@ -90,7 +90,9 @@ def pull_failure(message: str) -> Optional[tuple]:
     """`Failed to pull image "x": <err>` -> (image, err); None for other messages."""
     m = _PULL_FAILED.match(_MD_LINK.sub(r"\1", message.strip()))
     if m:
-        return (m.group(1) or m.group(2)), m.group(3)
+        image = m.group(1) if m.group(1) is not None else m.group(2)
+        # `Failed to pull image ""`: some kubelets print an empty name; the registry URL in the error still names it.
+        return (image or image_from_url(m.group(3)) or ""), m.group(3)
     return None
 
 
@@ -146,6 +148,9 @@ def pull_cases(ctx) -> list:
         fails = [e for e in evs if pull_failure(e.message) or e.reason in ("InspectFailed", "ErrImageNeverPull")]
         if not fails:   # pre-1.5 kubelets: FailedSync `... with ErrImagePull: "<error>"`
             fails = [e for e in evs if (m := _OLD_SYNC.search(e.message)) and m.group(2) == "ErrImagePull"]
+        if not pod.all_containers and c.image:
+            # Stand-ins of an Events-only paste: each pulls its own image, named in its `Failed to pull image` rows.
+            fails = [e for e in fails if (pf := pull_failure(e.message)) is None or not pf[0] or pf[0] == str(c.image)]
         newest = ctx.newest(fails)
         if st is None and newest is None:
             continue
@@ -175,6 +180,16 @@ def pull_cases(ctx) -> list:
             image = image or image_from_url(err) or ""
         pe = classify(err)
         cls, conf, alt = pe.cls, "confirmed", ""
+        if cls == "ambiguous-denied":
+            # Docker Hub's ambiguous "pull access denied" next to an earlier, plain "unauthorized: authentication
+            # required" for the same image: the plain answer settles it.
+            plain = [e for e in fails if e is not newest and (pf2 := pull_failure(e.message)) is not None
+                     and (not pf2[0] or not image or pf2[0] == image) and classify(pf2[1]).cls == "image-auth"]
+            if plain:
+                newest = ctx.newest(plain)
+                err = pull_failure(newest.message)[1]
+                pe = classify(err)
+                cls = pe.cls
         if cls == "ambiguous-denied":
             ref = parse_image(image) if image else None
             near = near_official(ref.repository.split("/")[-1]) if ref and ref.is_official else None

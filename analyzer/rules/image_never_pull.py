@@ -1,9 +1,11 @@
 """image-never-pull: imagePullPolicy Never, and the image is not on the node."""
 from __future__ import annotations
 
+from ..crashes import known
+from ..imageref import parse_image
 from ..pull_errors import finding_for, pull_cases
 from ..report import Severity
-from ..workload_edits import node_name
+from ..workload_edits import node_name, patch_container
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -38,15 +40,26 @@ def check(ctx):
         if case.cls != META.cls:
             continue
         c = case.container
-        node = node_name(ctx) or "<node>"
+        node = node_name(ctx)
         image = case.image or "<image>"
-        yield finding_for(
-            ctx, META, case,
-            cause=f"{image} is not in the container runtime's image store on node {node}, and imagePullPolicy: Never forbids pulling it.",
-            fix=["Load the image into every node that can run the pod (kind `kind load docker-image`, minikube "
-                 "`minikube image load`, containerd `ctr -n k8s.io images import`): an image built with Docker on your "
-                 "machine is not in the node's runtime, and on a multi-node cluster each node needs it.",
-                 f"Or push it to a registry and set imagePullPolicy: IfNotPresent on {c.name or 'the container'} in "
-                 f"{ctx.workload_phrase}."],
-            commands=load_commands(node, image),
-        )
+        where = f"on node {node}" if node else "on the pod's node"
+        ref = parse_image(image) if case.image else None
+        load = ("Load the image into every node that can run the pod (kind `kind load docker-image`, minikube "
+                "`minikube image load`, containerd `ctr -n k8s.io images import`): an image built with Docker on your "
+                "machine is not in the node's runtime, and on a multi-node cluster each node needs it.")
+        pull = (f"Or push it to a registry and set imagePullPolicy: IfNotPresent on {c.name or 'the container'} in "
+                f"{ctx.workload_phrase}.")
+        commands = load_commands(node or "<node>", image)
+        cause = f"{image} is not in the container runtime's image store {where}, and imagePullPolicy: Never forbids pulling it."
+        if ref is not None and ref.explicit_registry and ref.registry not in ("localhost", "docker.io") \
+                and not ref.registry.startswith(("localhost:", "127.0.0.1")):
+            # The image names a registry: Never is only right for an image loaded into the node by hand.
+            cause += (f" The image names the registry {ref.registry}: if it is pushed there, imagePullPolicy: IfNotPresent "
+                      "lets the kubelet pull it; if it is built locally, it has to be loaded into the node.")
+            pull = (f"If {image} is pushed to {ref.registry}, set imagePullPolicy: IfNotPresent on "
+                    f"{c.name or 'the container'} in {ctx.workload_phrase} (with an imagePullSecret if it is private).")
+            patch = patch_container(ctx, c, {"imagePullPolicy": "IfNotPresent"}) if known(c) else None
+            if patch:
+                commands = commands + [patch]
+        fix = [load, pull]
+        yield finding_for(ctx, META, case, cause=cause, fix=fix, commands=commands)

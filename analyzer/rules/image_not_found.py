@@ -49,7 +49,8 @@ def check(ctx):
             near = near_official(base)
             guess = f" (did you mean {near}?)" if near else ""
             cause = (f"Docker Hub refused {ref.display} with \"pull access denied\": there is no official image named "
-                     f"{base}{guess}, so the name is most likely wrong — a typo, a placeholder that was never replaced, or "
+                     f"{base}{guess}, so the name is most likely wrong — a typo, a placeholder that was never replaced, an image "
+                     "built on your own machine and never pushed (kind/minikube: load it into the node), or "
                      f"a missing registry or organisation prefix (a bare name means docker.io/library/{base}). Docker Hub "
                      "gives the same answer for a private repository pulled without credentials: if this repository is "
                      "yours, pull it from a machine logged in to Docker Hub to tell.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..pull_errors import finding_for, pull_cases
-from ..report import Severity
+from ..report import Confidence, Severity
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -39,9 +39,11 @@ def _why(image: str) -> str:
 
 
 def check(ctx):
+    found = False
     for case in pull_cases(ctx):
         if case.cls != META.cls:
             continue
+        found = True
         c = case.container
         image = case.image or "<image>"
         who = f"container {c.name}" if str(c.name) else "the container"
@@ -57,3 +59,30 @@ def check(ctx):
                  "If it comes from a Helm value or a CI variable, check that it was rendered (an empty tag gives `repo:`)."],
             commands=[ctx.set_image(str(c.name) or "<container>", "<registry>/<repository>:<tag>")],
         )
+    if not found:
+        yield from _reason_only(ctx)
+
+
+def _reason_only(ctx):
+    """An Events-only paste whose only word is the kubelet's `Error: InvalidImageName` (the InspectFailed row with
+    the image string expired or was cut off): the class is certain, the string is not in the paste."""
+    if ctx.pod.all_containers:
+        return
+    evs = [e for e in ctx.events("Failed") if e.message.strip() == "Error: InvalidImageName"]
+    if not evs:
+        return
+    newest = ctx.newest(evs)
+    jsonpath = ctx.kubectl("get", "pod", ctx.name, "-o", "jsonpath={range .spec.containers[*]}{.name}{\"\\t\"}{.image}{\"\\n\"}{end}")
+    yield ctx.finding(
+        META, confidence=Confidence.CONFIRMED,
+        cause=("The kubelet reports InvalidImageName: an image string of the pod cannot be parsed as a reference (an "
+               "uppercase letter, a URL scheme, an empty or doubled tag, a space, an unrendered template), so the container "
+               "is never created. The paste does not show the string itself."),
+        evidence=ctx.evidence(newest),
+        fix=[f"Read the image strings of the pod and fix the bad one in {ctx.workload_phrase}: lowercase repository, no "
+             "scheme, registry/repository:tag or @sha256 digest.",
+             "If it comes from a Helm value, quote it: an unquoted numeric tag (tag: 45980468) is rendered as a number "
+             "such as 4.5980468e+07."],
+        commands=[jsonpath],
+        next=[jsonpath, ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name},reason=InspectFailed")],
+    )

@@ -66,16 +66,25 @@ def check(ctx):
         limit_b = to_bytes(str(limit)) if limit else None
         # A full container block always prints Ready and Restart Count; without them the paste was cut
         # and may simply not show the limits.
-        cut = (c.ready is None and c.restart_count is None) or getattr(ctx.obj, "source", "describe") != "describe"
+        # A block cut out of a describe (no `Image:` line, which kubectl always prints) may not show them either.
+        cut = (c.ready is None and c.restart_count is None) or getattr(ctx.obj, "source", "describe") != "describe" \
+            or c.image is None
         who = label(c, True)
+        code = st.code
+        # The runtime marks OOMKilled when the kernel killed any process of the container's cgroup; the exit
+        # code is the main process's own, so a killed child with a main process that exited 0 says `Exit Code: 0`.
+        exit_txt = "exit 137" if code in (137, None) else f"exit code {code}"
         if limit:
             req = f" (request {request})" if request else ""
-            cause = f"{who} reached its memory limit of {limit}{req} and was OOMKilled (exit 137)"
+            cause = f"{who} reached its memory limit of {limit}{req} and was OOMKilled ({exit_txt})"
         elif cut:
-            cause = f"{who} was OOMKilled (exit 137): it used more memory than it may (the paste does not show its limits)"
+            cause = f"{who} was OOMKilled ({exit_txt}): it used more memory than it may (the paste does not show its limits)"
         else:
-            cause = (f"{who} was OOMKilled (exit 137) with no memory limit of its own: the node (or the pod's own limit) "
+            cause = (f"{who} was OOMKilled ({exit_txt}) with no memory limit of its own: the node (or the pod's own limit) "
                      "ran out of memory and the kernel chose this process")
+        if code not in (137, None):
+            cause += (f"; the kernel killed a process in it (often a child process), and the main process then exited with "
+                      f"code {code}")
         cause += f", {c.restarts} restarts so far." if c.restarts else "."
         hint = _runtime_hint(c, limit_b)
         if hint:

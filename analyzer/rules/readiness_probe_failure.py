@@ -1,7 +1,9 @@
 """readiness-probe-failure: the readiness probe fails; the pod runs but receives no traffic."""
 from __future__ import annotations
 
-from ..crashes import cname, is_trouble_now, label, last_exit, nm, pod_containers
+import re
+
+from ..crashes import cname, events_about, human_seconds, is_trouble_now, label, last_exit, nm, pod_containers
 from ..history import mark_explained
 from ..probes import diagnose, probe_events, probe_words, total_failures
 from ..report import Confidence, Severity
@@ -27,6 +29,14 @@ def check(ctx):
         if c.is_ready or (c.state is not None and not running):
             continue                   # Ready now (the failures are history), or not running: another rule says why
         p = c.probes.get("readiness")
+        if c.state is None:
+            # An Events-only paste: the container's state is unknown, so read the events' clock.
+            if any(_CRASH_BACKOFF.search(e.message) for e in events_about(ctx, c, "BackOff")):
+                continue               # it crashes and is restarted: not being Ready is a symptom of that
+            last = ctx.newest([x.event for x in pevents])
+            if last is not None and last.last_seen_s is not None and last.last_seen_s >= _STALE_S:
+                yield _history(ctx, c, pevents, last)
+                continue
         d = diagnose(ctx, c, "readiness", pevents)
         probe = f" ({probe_words(p)})" if p is not None else ""
         ex = last_exit(c)
@@ -53,3 +63,25 @@ def check(ctx):
                                        ("failures", total_failures(pevents)), ("sub_cause", d.sub),
                                        ("alternative", d.competing or None)) if v is not None},
         )
+
+
+_CRASH_BACKOFF = re.compile(r"Back-off restarting failed", re.I)
+# The kubelet probes every few seconds and its events are rate-limited to about one per object every
+# 5 minutes once a burst is spent: a failure still going on shows a last-seen age well under this.
+_STALE_S = 1200
+
+
+def _history(ctx, c, pevents, last):
+    """Readiness failures that stopped long ago (the probe passed since: a slow start), in an Events-only paste."""
+    n = total_failures(pevents)
+    ago = human_seconds(last.last_seen_s)
+    return ctx.finding(
+        META, container=cname(c), severity=Severity.INFO, current=False, confidence=Confidence.LIKELY,
+        cause=(f"The readiness probe of {label(c)} failed {n} time{'s' if n != 1 else ''}, the last {ago} ago, and not "
+               "since: the kubelet probes every few seconds, so it has passed since then (typically while the app was "
+               "starting). Nothing in the paste fails now."),
+        evidence=ctx.evidence(last), fix=["Nothing to fix if the pod shows READY now; if it does not, paste "
+                                          "`kubectl describe pod` in full."],
+        next=[ctx.kubectl("get", "pod", ctx.name, "-o", "wide")],
+        details={"failures": n},
+    )

@@ -33,9 +33,10 @@ def check(ctx):
         if not now or c is None:
             continue
         image = str(c.image or "the image")
+        its = f"its image {image}" if c.image else "its image"
         uid = 10001
         if ce.sub == "non-numeric":
-            why = (f"its image {image} runs as the user named \"{ce.user}\", and the kubelet can only verify a numeric "
+            why = (f"{its} runs as the user named \"{ce.user}\", and the kubelet can only verify a numeric "
                    "user ID")
             known = _KNOWN_UIDS.get(ce.user)
             if known is not None:
@@ -47,7 +48,7 @@ def check(ctx):
             why = "its securityContext also sets runAsUser: 0 (root), which contradicts runAsNonRoot: true"
             uid_hint = "a non-zero UID the image's files allow"
         else:
-            why = f"its image {image} runs as root (USER root or none in the image) and no runAsUser is set"
+            why = f"{its} runs as root (USER root or none in the image) and no runAsUser is set"
             uid_hint = "a non-zero UID (for example 10001) that can read the image's files"
         cause = (f"{label(c, True)} must run as non-root (runAsNonRoot: true), but {why}, so the "
                  "kubelet refuses to start it.")
