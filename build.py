@@ -112,6 +112,7 @@ class ClassPage:
     sections: tuple[Section, ...]
     example: Example | None
     messages: tuple[str, ...] = ()  # words of the error messages that tell this class apart
+    search: str = ""  # what people search for this failure, when the page names it (front matter)
 
     @property
     def url(self) -> str:
@@ -164,9 +165,10 @@ def split_sections(text: str, source: str, problems: Problems) -> tuple[Section,
 # among the class's fixtures (the first in sorted order is often an old kubectl format):
 #     ---
 #     example: containerd-last-state-oomkilled-limits.txt
+#     search: Init:CrashLoopBackOff
 #     ---
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
-FRONT_MATTER_KEYS = ("example",)
+FRONT_MATTER_KEYS = ("example", "search")  # search: the words people search, for the page title
 # Fixtures that must not fire their class (nearmiss-) or must end unknown (unknown-): never an example.
 NOT_EXAMPLES = ("nearmiss-", "unknown-")
 
@@ -297,6 +299,7 @@ def gather_pages(problems: Problems) -> tuple[list[ClassPage], dict[str, str]]:
             sections=split_sections(body, source, problems),
             example=build_example(cls, analyzer.analyze, problems, front.get("example"), source),
             messages=messages,
+            search=front.get("search", ""),
         ))
     return pages, titles
 
@@ -810,10 +813,15 @@ def link_class_mentions(out: str, classes: set[str]) -> str:
 
 def search_keyword(page: ClassPage, hubs: tuple[Hub, ...]) -> str:
     """What someone with this failure types into a search engine, for the page title: the
-    short words of its message, else a status only this class shows, else its first status."""
+    words its page names (front matter `search:`), else the short words of its message,
+    else a status only this class shows, else its first status."""
+    if page.search:
+        return page.search
     vague = {"Pending", "Running", "Succeeded", "Failed", "Unknown", "Terminating", "Error"}
     causes = {h.status: len(h.classes) for h in hubs}
-    words = [m for m in page.messages if "…" not in m and len(m) <= 36 and re.search(r"[A-Za-z]{3}", m)]
+    # 'configmap "…" not found' is searched as its words: 'configmap not found'.
+    words = [re.sub(r'\s*"…"\s*', " ", m).strip() for m in page.messages]
+    words = [w for w in words if "…" not in w and len(w) <= 40 and re.search(r"[A-Za-z]{3}", w)]
     own = [s for s in page.statuses if causes.get(s) == 1 and s not in vague]
     return (words + own + list(page.statuses) + [""])[0]
 

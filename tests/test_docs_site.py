@@ -221,7 +221,7 @@ def test_class_page_has_the_sections_in_order_and_tries_its_example(dist: Path, 
     html = (dist / "failures" / cls / "index.html").read_text()
     ids = re.findall(r'<section class="doc-section" id="([^"]+)"', html)
     assert ids == ["quick-answer", "what-it-looks-like", "why-it-happens", "diagnose-it", "fix-it",
-                   "check-it-is-fixed", "faq", "related"][:len(ids)] and len(ids) >= 7
+                   "check-it-is-fixed", "faq", "not-this"][:len(ids)] and len(ids) >= 7
     # The example: the paste with its evidence lines marked, and the card as the tool shows it.
     example = html[html.index('id="what-it-looks-like"'):html.index('id="why-it-happens"')]
     assert 'class="ev"' in example and f'data-finding-class="{cls}"' in example
@@ -253,6 +253,13 @@ def test_a_page_shows_the_example_it_names(dist: Path, cls: str, name: str):
     assert f"<code>tests/fixtures/rules/{cls}/{name}</code>" in html
     assert f"example: {name}" not in html  # the front matter is not text
     assert (dist / "examples" / f"{cls}.txt").read_text() == decode(fixture.read_bytes())
+
+
+def test_not_this_section_names_what_tells_each_related_class_apart(dist: Path):
+    html = (dist / "failures" / "image-auth" / "index.html").read_text()
+    section = html[html.index('id="not-this"'):]
+    assert 'href="../../failures/image-not-found/"' in section and "manifest unknown" in section
+    assert 'href="../../failures/image-rate-limit/"' in section and "toomanyrequests" in section
 
 
 def test_every_class_page_names_its_example():
@@ -306,6 +313,19 @@ def test_every_page_has_the_search_box(dist: Path):
     for path in html_pages(dist):
         html = (dist / path).read_text()
         assert 'class="search" role="search"' in html and "search-index." in html, path
+
+
+def test_class_page_titles_lead_with_what_people_search(dist: Path):
+    """The error text first (search engines cut long titles at the end), then the cause."""
+    def title(cls: str) -> str:
+        html = (dist / "failures" / cls / "index.html").read_text()
+        return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+    assert title("missing-configmap").startswith("configmap not found: ")  # 'configmap "…" not found'
+    assert title("init-container-failure").startswith("Init:CrashLoopBackOff: ")  # named in front matter
+    assert title("image-not-found").startswith("manifest unknown: ")
+    # A keyword the class title already holds is not repeated.
+    assert title("oomkilled").count("OOMKilled") == 1 and title("preempted").startswith("Preempted by")
 
 
 def test_titles_and_descriptions_are_unique(dist: Path):
