@@ -5,6 +5,7 @@ Forms (kubernetes-failures.md B.6):
            (reasons sorted as strings; some versions end in `..`; 1.8-1.9 print predicate names)
   <  1.8   `No nodes are available that match all of the following predicates:: Insufficient cpu (4), X (2).`
   <= 1.5   `fit failure summary on nodes : PodToleratesNodeTaints (1)`, `pod (x) failed to fit in any node`
+  1.0-1.1  `Failed for reason PodFitsResources and possibly others` (event reason `failedScheduling`)
   PreFilter (no counts): `0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.`
   1.17-1.18: `error while running "VolumeBinding" filter plugin for pod "x": pod has unbound immediate PersistentVolumeClaims`
 The root cause is the reason that blocks the most nodes the pod could otherwise use: nodes
@@ -20,6 +21,7 @@ from typing import Optional
 _MODERN = re.compile(r"(\d+)/(\d+) nodes are available:?\s*(.*)$", re.DOTALL)
 _PREDICATES = re.compile(r"(?:No nodes are available that match all of the following predicates::?|"
                          r"fit failure summary on nodes\s*:)\s*(.*)$", re.DOTALL)
+_POSSIBLY = re.compile(r"Failed for reason (\w+)(?: and possibly others)?")
 _PRED_ITEM = re.compile(r"^(.*?)\s*\((\d+)\)$")
 _COUNTED = re.compile(r"^(\d+)\s+(.*)$")
 _TAINT = re.compile(r"\{([^:}]*):\s*([^}]*)\}")
@@ -149,6 +151,10 @@ def parse_fit_error(message: str) -> Optional[FitError]:
                     for i in _split_counted(pre_body))
         form = "prefilter" if reasons and all(r.count is None for r in reasons) else "modern"
         return FitError(total, tuple(reasons), pre, form, msg)
+    m = _POSSIBLY.search(msg)
+    if m:
+        # 1.0-1.1: `Failed for reason PodFitsResources and possibly others` names the first failing predicate only.
+        return FitError(None, (_reason(None, m.group(1)),), (), "predicates", msg)
     if "filter plugin" in msg or "PreBind plugin" in msg or "failed to fit in any node" in msg:
         tail = msg.split(": ", 1)[-1] if ": " in msg else msg
         r = _reason(None, tail)
@@ -215,7 +221,8 @@ def read(ctx) -> Optional[Scheduling]:
     if "scheduling" in ctx.facts:
         return ctx.facts["scheduling"]
     result = None
-    events = [e for e in ctx.obj.events if e.reason in ("FailedScheduling", "Failed") and parse_fit_error(e.message)]
+    events = [e for e in ctx.obj.events if e.reason in ("FailedScheduling", "failedScheduling", "Failed")
+              and parse_fit_error(e.message)]
     newest = ctx.newest(events)
     if newest is not None:
         fit = parse_fit_error(newest.message)
@@ -233,8 +240,8 @@ def _scheduled(pod, ctx, failed) -> bool:
     cond = getattr(pod, "pod_conditions", {}).get("PodScheduled")
     if cond is not None:
         return cond == "True"
-    node = getattr(pod, "node", None)
-    if node is not None and str(node) not in ("", "<none>"):
+    node = getattr(pod, "node_name", None) if hasattr(pod, "node_name") else getattr(pod, "node", None)
+    if node is not None and str(node).split("/")[0].strip() not in ("", "<none>"):
         return True
     status = getattr(pod, "status", None)
     if status is not None and status in ("Running", "Succeeded"):

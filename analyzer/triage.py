@@ -104,7 +104,7 @@ def unexplained(ctx: Context) -> Optional[tuple]:
         if c.init and s.state == "Running" and not c.is_ready:
             return (f"Init container {c.name} is still running, so the pod has not started: it is probably waiting "
                     "for something. Its logs say what.", [ctx.kubectl("logs", ctx.name, "-c", str(c.name))], [s.state])
-    if pod.status == "Pending" and (pod.node is None or str(pod.node) in ("<none>", "")):
+    if pod.status == "Pending" and pod.node_name is None:
         return ("The pod is not scheduled and the paste does not say why." + (
             " With no events at all, either they expired or no scheduler picked the pod up (check spec.schedulerName)."
             if expired else ""), [events_cmd, yaml_cmd], [pod.status, pod.node])

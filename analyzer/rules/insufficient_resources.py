@@ -98,6 +98,8 @@ def check(ctx):
         what = m.group(1) if m else ("free pod slots" if "Too many pods" in r.text else r.text)
         if what == "pods":
             what = "free pod slots"
+        elif what in ("PodFitsResources", "NodeResourcesFit"):
+            what = "room for its cpu/memory requests (PodFitsResources)"
         per.append((f"{r.count} {'lacks' if r.count == 1 else 'lack'} {what}") if r.count is not None else f"all lack {what}")
     total = s.fit.total
     cause = "No node has room for the pod: " + ", ".join(per)

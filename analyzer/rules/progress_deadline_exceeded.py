@@ -31,6 +31,18 @@ def check(ctx):
                  f"{len([p for p in pods if ctx.peer_findings(p)])} of {len(pods)} pods in this paste fail with {top.cls} — {top.cause}")
         conf = Confidence.CONFIRMED
         nxt = []
+    elif _creation_failed(obj, new_rs):
+        failure = next((c for c in obj.conditions if c.type == "ReplicaFailure" and c.status == "True"), None)
+        cause = (f"The rollout of Deployment {name} timed out (ProgressDeadlineExceeded) because the new ReplicaSet"
+                 f"{' ' + rs_name if rs_name else ''} could not create its pods"
+                 f"{' (ReplicaFailure: ' + failure.reason + ')' if failure is not None else ''}: the API server refused "
+                 "them (a ResourceQuota, Pod Security, an admission webhook, a missing ServiceAccount…). The "
+                 "ReplicaSet's FailedCreate events say which; no pod exists to describe.")
+        conf = Confidence.CONFIRMED
+        nxt = [ctx.kubectl("describe", "rs", rs_name) if rs_name else ctx.kubectl("get", "events", "--field-selector",
+                                                                                  "reason=FailedCreate")]
+        if failure is not None:
+            replicas = failure.line
     else:
         cause = (f"The rollout of Deployment {name} timed out (ProgressDeadlineExceeded): the new ReplicaSet"
                  f"{' ' + rs_name if rs_name else ''}'s pods did not become available. The paste does not show why.")
@@ -39,9 +51,21 @@ def check(ctx):
                else ctx.kubectl("describe", "pods", "-l", "app=<label>")]
         if rs_name:
             nxt.append(ctx.kubectl("describe", "rs", rs_name))
-    fix = ["Fix the pods' cause (see the pods' diagnosis), then the rollout resumes by itself; or roll back.",
+    first = ("Fix what the ReplicaSet's FailedCreate events name; it retries creating the pods by itself, and the rollout resumes."
+             if not peer and _creation_failed(obj, new_rs) else
+             "Fix the pods' cause (see the pods' diagnosis), then the rollout resumes by itself; or roll back.")
+    fix = [first,
            f"Check: `{ctx.kubectl('rollout', 'status', f'deployment/{name}')}` reports success."]
     cmds = [ctx.kubectl("rollout", "status", f"deployment/{name}"),
             ctx.kubectl("rollout", "undo", f"deployment/{name}") + "  # risky: returns to the previous pod template"]
     yield ctx.finding(META, cause=cause, evidence=ctx.evidence(cond.line, replicas, new_rs), fix=fix, commands=cmds,
                       next=nxt, confidence=conf)
+
+
+def _creation_failed(obj, new_rs) -> bool:
+    """`ReplicaFailure True FailedCreate`, or `NewReplicaSet: web-7d9f (0/1 replicas created)`: no pod was created."""
+    import re
+    if any(c.type == "ReplicaFailure" and c.status == "True" for c in obj.conditions):
+        return True
+    m = re.search(r"\((\d+)/(\d+) replicas created\)", str(new_rs or ""))
+    return bool(m) and m.group(1) == "0" and m.group(2) != "0"
