@@ -393,3 +393,13 @@ def test_conditions_whose_header_line_was_cut():
     node = parse(text).objects[0]
     assert node.kind == "Node" and node.ready.status == "False" and node.ready.reason == "KubeletNotReady"
     assert node.ready.message.startswith("PLEG is not healthy")
+
+
+def test_get_all_rows_name_the_pod_without_its_kind():
+    text = ("$ kubectl -n db get all\n"
+            "NAME                      READY   STATUS                       RESTARTS   AGE\n"
+            "pod/db-replicas-0   2/3     CreateContainerConfigError   0          90s\n"
+            "pod/db-replicas-1   3/3     Running                      0          90s\n")
+    pods = parse(text).objects
+    assert [str(p.name) for p in pods] == ["db-replicas-0", "db-replicas-1"]
+    assert [str(p.namespace) for p in pods] == ["db", "db"]
