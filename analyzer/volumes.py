@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 _OP = re.compile(r'(?P<op>MountVolume\.[\w ]+?|MapVolume\.\w+|AttachVolume\.\w+|UnmountVolume\.\w+|WaitForAttach) failed for volume "(?P<vol>[^"]+)"\s*:\s*(?P<err>.*)$', re.S)
+# <= 1.8 attach/detach controller: `Failed to attach volume "pvc-…" on node "n" with: <error>`
+_OLD_ATTACH = re.compile(r'Failed to attach volume "(?P<vol>[^"]+)" on node "[^"]+" with:\s*(?P<err>.*)$', re.S)
 _SUMMARY = re.compile(r"Unable to (?:attach or )?mount volumes|timeout expired waiting for volumes to attach")
 _UNMOUNTED = re.compile(r"unmounted volumes=\[([^\]]*)\]")
 # Errors that belong to a more specific class (missing-configmap, missing-secret, missing-config-key).
@@ -32,6 +34,9 @@ _KINDS = (
      re.compile(r"not found in the list of registered CSI drivers", re.I)),
     ("csi-attacher", "the CSI driver never attached the volume (its controller / external-attacher is not running, or the cloud attach failed)",
      re.compile(r"timed out waiting for external-attacher|WaitForAttach failed", re.I)),
+    ("detaching", "the volume is still being detached from the node it was on before (its old attachment is being "
+                  "removed); the attach is retried until the detach finishes, or forever if the detach is stuck",
+     re.compile(r"AttachDiskWhileBeingDetached|currently being detached|volume attachment is being deleted", re.I)),
     ("csi-busy", "a previous operation on the volume is still running in the CSI driver",
      re.compile(r"operation with the given Volume ID \S+ already exists", re.I)),
     ("root-ca", "the kubelet had not registered the pod's kube-root-ca.crt yet (usually transient after a kubelet restart)",
@@ -74,6 +79,10 @@ def mount_errors(ctx) -> list:
         if "Multi-Attach error" in e.message or CONFIG_OBJECT.search(e.message):
             continue
         m = _OP.search(e.message)
+        op = m.group("op").strip() if m else None
+        if m is None:
+            m = _OLD_ATTACH.search(e.message)
+            op = "AttachVolume.Attach" if m else None
         if m is None:
             continue
         vol = m.group("vol")
@@ -81,7 +90,9 @@ def mount_errors(ctx) -> list:
             continue
         seen.add(vol)
         kind, meaning = classify(m.group("err"))
-        out.append(MountError(e, vol, m.group("op").strip(), m.group("err").strip(), kind, meaning))
+        if kind == "other" and "Attach" in op:
+            meaning = "the volume could not be attached to the node"
+        out.append(MountError(e, vol, op, m.group("err").strip(), kind, meaning))
     return out
 
 
@@ -104,3 +115,17 @@ def pod_stuck_creating(pod) -> bool:
         return getattr(pod, "status", None) in (None, "Pending")
     return any(c.state is None or (c.state.state == "Waiting" and str(c.state.reason or "") in (
         "ContainerCreating", "PodInitializing", "")) for c in cs)
+
+
+_INNER = re.compile(r"""(?:\bmessage=|"message":\s*"|\bMessage=")([^"\]]+?)(?:"|, code=|\]|$)""")
+
+
+def said(error: str) -> str:
+    """The storage system's own words inside a kubelet/controller error: the cloud API's `Message=`/`"message":`, else
+    the gRPC `desc = …`, else the whole error, on one line."""
+    text = " ".join(error.split())
+    m = _INNER.search(text)
+    if m and m.group(1).strip():
+        return m.group(1).strip().rstrip(".") + "."
+    m = re.search(r"desc = (.*)$", text)
+    return (m.group(1) if m else text).strip()

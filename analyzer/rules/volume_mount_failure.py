@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..report import Confidence, Severity
-from ..volumes import mount_errors, pod_stuck_creating, summary_events, unmounted
+from ..volumes import mount_errors, pod_stuck_creating, said, summary_events, unmounted
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -25,6 +25,8 @@ _FIX = {
     "csi-not-registered": ["Check the CSI driver's node DaemonSet pod on this node (running? registered?), and `kubectl get csinode <node>`.",
                            "If the kubelet uses a non-default root dir, the driver must be installed with the same path."],
     "csi-attacher": ["Check the CSI controller (external-attacher) pods and `kubectl get volumeattachment`; look for cloud attach errors or quotas."],
+    "detaching": ["Check where the volume is still attached (`kubectl get volumeattachment`, the cloud console); if the old "
+                  "node is gone or the detach is stuck, detach it there or delete the stale VolumeAttachment."],
     "csi-busy": ["Wait for the running operation to finish; if it never does, check the CSI driver's logs."],
     "timeout": ["Check the storage backend and the CSI driver's logs for slow operations."],
     "root-ca": ["Usually transient; if it persists for long, restart the kubelet on the node or delete the pod."],
@@ -60,11 +62,10 @@ def check(ctx):
         if kind == "root-ca" and me.event.count < 5:
             continue                       # the transient start-up race, seen once or twice
         cause = f"Volume {me.volume} cannot be {'attached' if 'Attach' in me.operation else 'mounted'}: {me.meaning}"
-        if kind in ("csi", "other"):
-            said = re.search(r"desc = (.*)$", " ".join(me.error.split()))
-            said = (said.group(1) if said else " ".join(me.error.split())).strip()
-            if said:
-                cause += f' ("{said if len(said) <= 200 else said[:199] + "…"}")'
+        if kind in ("csi", "other", "detaching"):
+            words = said(me.error)
+            if words:
+                cause += f' ("{words if len(words) <= 200 else words[:199] + "…"}")'
         cause += "."
         claims = [m.group(1) for m, _ in ctx.grep(r"^\s+ClaimName:\s+(\S+)")]
         cmds = [ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")]
