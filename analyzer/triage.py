@@ -105,9 +105,12 @@ def unexplained(ctx: Context) -> Optional[tuple]:
             return (f"Init container {c.name} is still running, so the pod has not started: it is probably waiting "
                     "for something. Its logs say what.", [ctx.kubectl("logs", ctx.name, "-c", str(c.name))], [s.state])
     if pod.status == "Pending" and pod.node_name is None:
+        claims = [m.group(1) for m, _ in ctx.grep(r"^\s+ClaimName:\s+(\S+)")]
         return ("The pod is not scheduled and the paste does not say why." + (
             " With no events at all, either they expired or no scheduler picked the pod up (check spec.schedulerName)."
-            if expired else ""), [events_cmd, yaml_cmd], [pod.status, pod.node])
+            if expired else "") + (f" It uses PersistentVolumeClaim {', '.join(claims)}: a claim that is still Pending "
+                                   "keeps the pod unscheduled, so describe it too." if claims else ""),
+                [events_cmd] + [ctx.kubectl("describe", "pvc", c) for c in claims[:2]] + [yaml_cmd], [pod.status, pod.node])
     if pod.status == "Pending" and any(c.state is not None and c.state.reason == "ContainerCreating" for c in pod.all_containers):
         return ("The containers are still being created (ContainerCreating) and the paste shows no error yet: a volume "
                 "mount, the pod sandbox (network) or a slow image pull." + ev_note, [events_cmd], [pod.status])

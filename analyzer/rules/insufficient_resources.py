@@ -131,6 +131,9 @@ def check(ctx):
         cause += " The pod may not preempt others (preemptionPolicy: Never)."
     if s.autoscaler is not None and s.autoscaler.reason == "NotTriggerScaleUp":
         cause += f" The cluster autoscaler did not add a node: {s.autoscaler.message}"
+        if "wouldn't fit if a new node is added" in s.autoscaler.message:
+            cause = cause.rstrip(". ") + (". Even a new node of the existing node groups could not hold the pod: its "
+                                          "request is larger than what such a node offers.")
     fix = ["Compare the requests with what the nodes have left: Allocated resources in `kubectl describe node` (requests count, not usage).",
            f"Lower the requests of {ctx.workload_phrase} if they are larger than the app needs, or add nodes / raise the autoscaler's maximum.",
            "A request bigger than any single node's allocatable never fits, whatever the autoscaler does."]
