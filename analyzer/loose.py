@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 
 from .model import Event, Pod, Val
+from .parse.describe import pod_named_by_events
 from .parse.events import normalise
 
 # message start -> (event reason, type). The first column of a row is gone in such pastes.
 _STARTS = (
     (re.compile(r"Error creating: |create Pod \S+ in StatefulSet \S+ failed error: |pods? \"[^\"]*\" is forbidden: "), "FailedCreate"),
     (re.compile(r'Failed to pull image "'), "Failed"),
+    (re.compile(r'Failed to apply default image tag "'), "InspectFailed"),
+    (re.compile(r'Container image "[^"]*" is not present with pull policy of Never'), "ErrImageNeverPull"),
     (re.compile(r"\d+/\d+ nodes are available|No nodes are available that match|no nodes available to schedule pods"), "FailedScheduling"),
     (re.compile(r"Multi-Attach error for volume"), "FailedAttachVolume"),
     (re.compile(r"MountVolume\.\w+ failed for volume|Unable to (?:attach or )?mount volumes"), "FailedMount"),
@@ -30,7 +33,9 @@ def read_messages(lines: list):
     """-> a partial Pod holding one synthetic event per message found, or None."""
     found = []            # (reason, start index, column)
     for i, ln in enumerate(lines):
-        if ln.noise or ln.blank:
+        # `Error: ...` at column 0 reads as kubectl's stderr, but it is also how the kubelet's
+        # container errors start (`Error: secret "x" not found`, `Error: container has runAsNonRoot`).
+        if ln.blank or (ln.noise and not (ln.noise == "stderr" and ln.text.startswith("Error: "))):
             continue
         for rx, reason in _STARTS:
             m = rx.search(ln.text)
@@ -58,6 +63,7 @@ def read_messages(lines: list):
                             source="", age="", count=1, last_seen_s=None, container=container,
                             line=lines[i].no, end_line=lines[end].no, raw=raw))
     first, last = events[0].line, events[-1].end_line
-    return Pod(kind="Pod", name=None, namespace=None, lines=(first, last), events=tuple(events), events_shown=True,
+    name, namespace = pod_named_by_events(events)     # `(pod: "<name>_<namespace>(<uid>)"`
+    return Pod(kind="Pod", name=name, namespace=namespace, lines=(first, last), events=tuple(events), events_shown=True,
                sections=("Events",), missing=("Only messages were pasted: the describe around them would show more",),
                partial=True)

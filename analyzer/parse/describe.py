@@ -288,7 +288,7 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
     if kind == "Pod":
         pod = build_pod(root, events, span, events_shown, partial=partial or "Name" not in labels)
         if pod.name is None:
-            found, found_ns = _pod_named_by_events(events)
+            found, found_ns = pod_named_by_events(events)
             if name is None or (found is not None and str(found) == str(name)):
                 name = name or found
                 namespace = namespace or found_ns
@@ -312,12 +312,13 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
     return KubeObject(kind=kind, conditions=conds, **base)
 
 
-# Event messages that name their pod: the kubelet's back-off (>= 1.26) and the scheduler's assignment.
-_BACKOFF_POD = re.compile(r" in pod (?P<name>[a-z0-9][-a-z0-9.]*)_(?P<ns>[a-z0-9][-a-z0-9]*)\(")
+# Event messages that name their pod: the kubelet's back-off (>= 1.26), its errors that end with
+# `(pod: "<name>_<namespace>(<uid>)", container: <name>)` (format.Pod), the scheduler's assignment.
+_BACKOFF_POD = re.compile(r'(?: in pod |\(pod: ")(?P<name>[a-z0-9][-a-z0-9.]*)_(?P<ns>[a-z0-9][-a-z0-9]*)\(')
 _ASSIGNED = re.compile(r"^Successfully assigned (?:(?P<ns>[a-z0-9][-a-z0-9]*)/)?(?P<name>[a-z0-9][-a-z0-9.]*) to ")
 
 
-def _pod_named_by_events(events: tuple) -> tuple:
+def pod_named_by_events(events: tuple) -> tuple:
     """-> (name, namespace) Vals for a pod pasted without its `Name:` line, from its own events."""
     for e in events:
         m = _ASSIGNED.match(e.message) or _BACKOFF_POD.search(e.message)

@@ -249,6 +249,16 @@ def _line_prefix(texts: list) -> re.Pattern | None:
     return None
 
 
+def _unquote_inline(text: str) -> str:
+    """A whole line in Markdown inline code (`` `  Warning  Failed  13s  kubelet  Error: ...` ``,
+    a message in backticks in a chat) -> the line without the two backticks."""
+    s = text.strip()
+    if len(s) > 2 and s[0] == "`" and s[-1] == "`" and s.count("`") == 2:
+        start = text.index("`")
+        return text[:start] + s[1:-1]
+    return text
+
+
 def _command_of(text: str) -> str:
     from .command import COMMAND
 
@@ -388,6 +398,8 @@ def clean_lines(text: str) -> list:
         if lasts[i] < 0:
             lines.append(Line(i + 1, t, raw, "wrapped"))
             continue
+        if "`" in t:
+            t = _unquote_inline(t)
         noise, cmd, out = classify(t)
         lines.append(Line(i + 1, out, raw, noise, cmd, lasts[i] + 1 if lasts[i] != i else 0))
     _join_continuations(lines)

@@ -403,3 +403,40 @@ def test_get_all_rows_name_the_pod_without_its_kind():
     pods = parse(text).objects
     assert [str(p.name) for p in pods] == ["db-replicas-0", "db-replicas-1"]
     assert [str(p.namespace) for p in pods] == ["db", "db"]
+
+
+def test_a_line_in_inline_code_is_read_without_its_backticks():
+    text = ('`  Warning  Failed     13s (x2 over 13s)  kubelet            Error: container has runAsNonRoot and image '
+            'has non-numeric user (nonroot), cannot verify user is non-root (pod: "exporter-54df879f78-m9njp_monitoring'
+            '(2290c8e3-e8f2-4476-8d11-c6a938f16830)", container: exporter)`\n')
+    (pod,) = parse(text).objects
+    (event,) = pod.events
+    assert (event.type, event.reason, event.count) == ("Warning", "Failed", 2)
+    assert event.message.endswith("container: exporter)")
+    # kubelet's format.Pod suffix names the pod and its namespace
+    assert (str(pod.name), str(pod.namespace)) == ("exporter-54df879f78-m9njp", "monitoring")
+
+
+@pytest.mark.parametrize("text,reason", [
+    ('`Failed to apply default image tag "https://harbor.example.org/release/name:1.1.0": couldn\'t parse image '
+     'reference "https://harbor.example.org/release/name:1.1.0": invalid reference format.`\n', "InspectFailed"),
+    (' - cert-manager:deployment/cert-manager: ErrImageNeverPull: Container image "quay.io/jetstack/cert-manager-'
+     'controller:v1.16.3" is not present with pull policy of Never\n', "ErrImageNeverPull"),
+])
+def test_bare_kubelet_image_messages_are_read_as_their_events(text, reason):
+    from analyzer import analyze
+    from analyzer.loose import read_messages
+
+    pod = read_messages(parse(text).lines)
+    assert pod is not None and [e.reason for e in pod.events] == [reason]
+    assert pod.events[0].message.startswith(("Failed to apply", "Container image"))
+    assert analyze(text).verdict.value == "problem"
+
+
+def test_bare_message_naming_its_pod():
+    from analyzer.loose import read_messages
+
+    text = ('Error: container has runAsNonRoot and image will run as root (pod: "web-0_shop(0b6f1e4a-3c2d-4e5f-8a9b-'
+            '1c2d3e4f5a6b)", container: web)\n')
+    pod = read_messages(parse(text).lines)
+    assert (str(pod.name), str(pod.namespace), pod.name.line) == ("web-0", "shop", 1)
