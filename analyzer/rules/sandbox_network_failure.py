@@ -5,6 +5,7 @@ import re
 
 from ..report import Severity
 from ..volumes import pod_stuck_creating
+from ..workload_edits import node_name
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -38,6 +39,8 @@ _KNOWN = (
      re.compile(r"failed to get sandbox image|pause:\S+.*failed to pull", re.I)),
     ("name-reserved", "an earlier sandbox request timed out and is still running in the runtime (a slow or overloaded node)",
      re.compile(r"failed to reserve sandbox name", re.I)),
+    ("silent", "the CNI plugin failed without saying why (netplugin failed with no error message): its binary crashed or "
+     "does not match the installed plugin version", re.compile(r"netplugin failed with no error message|failed with no error message", re.I)),
     ("runtime", "the container runtime (runc) failed on the node",
      re.compile(r"OCI runtime create failed|failed to create containerd task", re.I)),
 )
@@ -52,8 +55,21 @@ _FIX = {
     "bridge": "Delete the stale bridge on the node (`ip link delete cni0`) and restart the CNI pod.",
     "pause-image": "Make the pause image pullable from the node (mirror, or containerd sandbox_image).",
     "name-reserved": "Investigate the node's load and disk latency; it usually clears when the first call completes.",
+    "silent": "Read the CNI plugin's own log on that node (calico: /var/log/calico/cni/cni.log; others: the kubelet or runtime journal) and check that the plugin binaries in /opt/cni/bin match the CNI DaemonSet's version.",
     "runtime": "Node remediation: check the runtime's logs (journalctl -u containerd) on the node.",
 }
+
+
+# Where the CNI's own words start: after the last `network: `, `network "<name>": `, `failed (add): ` or `desc = `.
+_SAID = re.compile(r'network(?: "[^"]*")?: |failed \((?:add|delete|check)\): |desc = ')
+
+
+def _said(text: str) -> str:
+    marks = list(_SAID.finditer(text))
+    if not marks:
+        return ""
+    said = text[marks[-1].end():].strip().strip("[]").strip()
+    return said if len(said) <= 200 else said[:199] + "…"
 
 
 def check(ctx):
@@ -77,8 +93,12 @@ def check(ctx):
         if rx.search(text):
             sub, meaning = key, what
             break
-    node = str(getattr(pod, "node", "") or "").split("/")[0] or "<node>"
+    node = node_name(ctx) or "<node>"
     where = f"on {node}" if node != "<node>" else "on its node"
+    if sub == "other":
+        said = _said(text)
+        if said:
+            meaning += f": \"{said}\""
     cause = f"The pod's sandbox cannot be created {where}: {meaning}" + (f" (CNI plugin: {plugin})" if plugin else "") + "."
     fix = [_FIX.get(sub, "Read the CNI error above and the logs of the CNI DaemonSet pod on that node.")]
     fix.append(f"Check: `{ctx.kubectl('get', 'pod', ctx.name, '-o', 'wide')}` shows an IP and the pod leaves ContainerCreating.")

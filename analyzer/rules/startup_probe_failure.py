@@ -1,7 +1,7 @@
 """startup-probe-failure: the startup probe never succeeds, so the container is killed before it is up."""
 from __future__ import annotations
 
-from ..crashes import (cname, is_crashlooping, label, last_exit, logs, nm, pod_containers, probe_kills,
+from ..crashes import (cname, events_about, is_crashlooping, label, last_exit, logs, nm, pod_containers, probe_kills,
                        run_seconds)
 from ..history import mark_explained
 from ..probes import budget, diagnose, probe_events, probe_words, total_failures
@@ -47,11 +47,18 @@ def check(ctx):
         bud = budget(p)
         ran = run_seconds(ex.state) if ex is not None else None
         d = diagnose(ctx, c, "startup", pevents, ran) if pevents else None
-        killed = bool(kills) or c.restarts > 0
+        # An Events-only paste: `Created container x (x30 over 12h)` counts the restarts the kubelet made
+        # (startup-probe kills often leave no Killing row: kubernetes/kubernetes#99697).
+        created = max([e.count for e in events_about(ctx, c, "Created", "Started")], default=0) if c.state is None else 0
+        killed = bool(kills) or c.restarts > 0 or created > 1
         window = f" within {bud}s" if bud is not None else ""
         why = d.cause if d is not None else "the probe's own failure messages are not in the paste"
+        if d is not None and d.sub == "unhealthy":
+            why += (" — during start-up an app often answers 5xx until it has finished initialising (loading or replaying "
+                    "data), so the probe may simply allow too little time")
         if killed:
-            loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
+            loop = (f"{c.restarts} restarts" if c.restarts or created <= 1 else f"started {created} times") + \
+                (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
             probe = f" ({probe_words(p)})" if p is not None else ""
             cause = (f"The kubelet kills {label(c)} ({loop}) because its startup probe never succeeds{window}{probe}: "
                      f"{why}.")
@@ -65,6 +72,9 @@ def check(ctx):
             patch = patch_container(ctx, c, {"startupProbe": {"failureThreshold": more}})
             fix.insert(0, f"If the app is just slow to start, give it longer: failureThreshold {p.failure} → {more} "
                           f"(= {(p.delay or 0) + more * (p.period or 10)}s)" + (f": `{patch}`." if patch else "."))
+        if d is not None and d.sub == "unhealthy" and killed:
+            fix.insert(0, "If the logs show the app still initialising when it is killed, raise the startup probe's "
+                          "failureThreshold (failureThreshold × periodSeconds must cover the slowest start).")
         fix.append("The app's own logs show how far its start-up gets before the kill.")
         check_txt, check_cmd = check_step(ctx, f"{nm(c)} becomes Ready and Restart Count stops growing.")
         fix.append(check_txt)
