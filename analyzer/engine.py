@@ -110,6 +110,37 @@ def _groups(objects: list) -> list:
     return out
 
 
+def _explain_by_peers(objs: list, reports: dict) -> None:
+    """An object whose trouble another object of the paste explains points to it instead of asking for more: a pod on
+    a node that is not Ready, a Deployment whose ReplicaSet cannot create pods, an owner whose pods fail."""
+    by_ref = {}
+    for o in objs:
+        by_ref.setdefault((o.kind, str(o.name or "")), o)
+    for o in objs:
+        rep = reports[id(o)]
+        if rep.verdict != Verdict.UNKNOWN:
+            continue
+        cands = []
+        node = getattr(o, "node_name", None) if isinstance(o, Pod) else None
+        if node:
+            cands.append(("Node", node))
+        new_rs = str(o.fields.get("NewReplicaSet", "") or "").split()
+        if o.kind == "Deployment" and new_rs:
+            cands.append(("ReplicaSet", new_rs[0]))
+        for p in objs:
+            owner = str(p.fields.get("Controlled By", "") or "")
+            if owner == f"{o.kind}/{o.name}":
+                cands.append((p.kind, str(p.name or "")))
+        for key in cands:
+            peer = by_ref.get(key)
+            prep = reports.get(id(peer)) if peer is not None else None
+            if prep is not None and prep is not rep and prep.verdict == Verdict.PROBLEM and prep.findings:
+                what = {"Node": f"Its node {key[1]}", "ReplicaSet": f"Its ReplicaSet {key[1]}"}.get(key[0], f"{key[0]} {key[1]}")
+                rep.summary = f"{what} explains it ({prep.findings[0].cls}): {prep.findings[0].cause}"
+                rep.next = []
+                break
+
+
 def run(parsed: ParseResult, version: str) -> Report:
     warnings = list(parsed.warnings)
     others = tuple(parsed.objects)
@@ -118,6 +149,7 @@ def run(parsed: ParseResult, version: str) -> Report:
     for o in sorted(parsed.objects, key=lambda o: o.kind != "Pod"):
         peers[id(o)] = run_object(o, parsed.lines, warnings, others, peers)
     objects = [peers[id(o)] for o in parsed.objects]
+    _explain_by_peers(parsed.objects, peers)
     report = Report(version=version, format=parsed.format, lines=len(parsed.lines), objects=objects,
                     warnings=warnings, verdict=Verdict.HEALTHY)
     groups = _groups(objects)
@@ -131,7 +163,8 @@ def run(parsed: ParseResult, version: str) -> Report:
         f = o.findings[0]
         report.verdict = Verdict.PROBLEM
         report.primary = {"object": o.ref, "id": f.id, "class": f.cls}
-        report.message = f.cause if len(objects) == 1 else f"{g['summary']}. {f.cause}"
+        # "1 of 1 pod: …" says nothing the cause does not; the count matters when several objects share it.
+        report.message = f.cause if len(objects) == 1 or g["of"] == 1 else f"{g['summary']}. {f.cause}"
     elif any(o.verdict == Verdict.UNKNOWN for o in objects):
         o = next(o for o in objects if o.verdict == Verdict.UNKNOWN)
         report.verdict = Verdict.UNKNOWN

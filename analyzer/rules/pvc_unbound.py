@@ -108,6 +108,18 @@ def _dur(sec: int) -> str:
     return f"{sec}s"
 
 
+def _pasted_claim_cause(ctx, names: list):
+    """When the paste also holds the describe of the pod's Pending claim, what that claim's events say."""
+    from .rule import Context
+    for other in ctx.others:
+        if other.kind == "PersistentVolumeClaim" and (str(other.name or "") in names or not names):
+            sub = Context(other, ctx.lines, others=ctx.others, peers=ctx.peers)
+            found = list(_claim(sub))
+            if found:
+                return found[0].cause
+    return None
+
+
 def check(ctx):
     if ctx.obj.kind == "PersistentVolumeClaim":
         yield from _claim(ctx)
@@ -127,6 +139,9 @@ def check(ctx):
     else:
         cause = f"The PersistentVolumeClaim{' ' + names if names else ''} is not bound yet, so the pod cannot be placed."
     claim = claims[0][0] if claims else "<claim>"
+    pasted = _pasted_claim_cause(ctx, [c for c, _ in claims])
+    if pasted is not None:
+        cause = f"The pod waits for its claim, which cannot bind. {pasted}"
     yield finding_for(
         ctx, META, s, cause=cause,
         fix=[f"Describe the claim: its events say why it is Pending (`kubectl describe pvc {claim}`).",

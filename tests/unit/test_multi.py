@@ -30,3 +30,22 @@ def test_identical_causes_are_grouped_and_healthy_objects_counted():
     assert top["summary"].startswith("6 of 7 pods: image-auth")
     healthy = [o for o in report["objects"] if o["verdict"] == "healthy"]
     assert len(healthy) == 1 and not healthy[0]["findings"]
+
+
+@pytest.mark.parametrize("name,explained,by", [
+    ("k8s-1.7-get-pods-wide-plus-describe-notready-node.txt", "nginx-dm-2214564181-677db", "Its node 10.6.0.188"),
+    ("k8s-1.28-describe-deploy-and-rs-quota-mid-rollout.txt", "checkout", "Its ReplicaSet checkout-5c9d7b8f6"),
+])
+def test_an_object_explained_by_another_in_the_paste_points_to_it(name, explained, by):
+    """A pod on a NotReady node, a Deployment whose ReplicaSet is refused: the paste already holds the answer, so the
+    object says which other object explains it and asks for nothing more."""
+    report = analyze(read_fixture(MULTI / name)).to_dict()
+    obj = next(o for o in report["objects"] if o["name"] == explained)
+    assert obj["summary"].startswith(by), obj["summary"]
+    assert obj["next"] == [] and report["next"] == []
+
+
+def test_a_cause_shared_by_one_object_of_its_kind_is_not_counted():
+    """"1 of 1 node: node-pressure." in front of the cause tells the reader nothing."""
+    report = analyze(read_fixture(MULTI / "node-diskpressure-plus-pod-evicted-from-it.txt")).to_dict()
+    assert report["message"].startswith("Node worker-4 reports DiskPressure"), report["message"]
