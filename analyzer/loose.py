@@ -23,10 +23,31 @@ _STARTS = (
     (re.compile(r"Container \S+ failed (?:liveness|startup) probe"), "Killing"),
     (re.compile(r"Back-off restarting failed container"), "BackOff"),
     (re.compile(r"Error: (?:configmaps?|secrets?) \"|couldn't find key \S+ in (?:Secret|ConfigMap)|container has runAsNonRoot"), "Failed"),
+    # The runtime's refusal to start a container, as the kubelet's `Failed` event words it.
+    (re.compile(r"Error: (?:failed to (?:create containerd task|create shim task|start container|generate container)|"
+                r"OCI runtime (?:create|start|exec) failed|runc create failed|Error response from daemon: )"), "Failed"),
+    # What UIs (Rancher, Lens, Argo CD) and CI tools print for a waiting container: `<reason>: <message>`.
+    # The back-off's message is the kubelet's BackOff event's; ErrImagePull's is the pull error.
+    (re.compile(r'(?:^|\s)ImagePullBackOff: (?P<msg>Back-off pulling image ")'), "BackOff"),
+    (re.compile(r"(?:^|\s)ErrImagePull: (?P<msg>\S)"), "ErrImagePull"),
     (re.compile(r"Job has reached the specified backoff limit"), "BackoffLimitExceeded"),
     (re.compile(r"Job was active longer than specified deadline"), "DeadlineExceeded"),
 )
 _NORMAL = {"Killing"}
+
+
+_BACKOFF_IMAGE = re.compile(r'Back-off pulling image "([^"]+)"')
+_ERR_IMAGE = re.compile(r'image "([^"]+)"|manifest for (\S+) not found|pull access denied for ([^\s,]+)')
+
+
+def _image_of(err: str, found: list, lines: list) -> str:
+    """The image an ErrImagePull line is about: the one its back-off line names, else its error's."""
+    for reason, i, col in found:
+        m = _BACKOFF_IMAGE.search(lines[i].text, col) if reason == "BackOff" else None
+        if m:
+            return m.group(1)
+    m = _ERR_IMAGE.search(err)
+    return next((g for g in m.groups() if g), "") if m else ""
 
 
 def read_messages(lines: list):
@@ -40,7 +61,7 @@ def read_messages(lines: list):
         for rx, reason in _STARTS:
             m = rx.search(ln.text)
             if m:
-                found.append((reason, i, m.start()))
+                found.append((reason, i, m.start("msg") if "msg" in rx.groupindex else m.start()))
                 break
     if not found:
         return None
@@ -59,6 +80,11 @@ def read_messages(lines: list):
             end = j
         raw = " ".join(p for p in parts if p)
         msg, container = normalise(raw)
+        if reason == "ErrImagePull":
+            # The kubelet reports the same error as its `Failed to pull image "<image>": <error>` event.
+            reason = "Failed"
+            if not msg.startswith(("Failed to pull image", "failed to pull image")):
+                msg = f'Failed to pull image "{_image_of(msg, found, lines)}": {msg}'
         events.append(Event(type="Normal" if reason in _NORMAL else "Warning", reason=reason, message=msg,
                             source="", age="", count=1, last_seen_s=None, container=container,
                             line=lines[i].no, end_line=lines[end].no, raw=raw))

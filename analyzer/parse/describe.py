@@ -14,7 +14,7 @@ from typing import Optional
 from ..model import KubeObject, Val
 from ..report import Warning_
 from . import events as ev
-from .fields import conditions, top_map
+from .fields import NODE_CONDITION_ROW, conditions, top_map
 from .node import build_node
 from .pod import build_pod
 from .pvc import build_pvc
@@ -61,8 +61,10 @@ def detect_kind(labels: set, fields: dict) -> str:
     if "Kind" in fields and "API Version" in fields:
         return str(fields["Kind"]).strip()
     replicas = str(fields.get("Replicas", ""))
-    if "Containers" in labels and labels & {"QoS Class", "QoS Tier", "Node", "Controlled By", "Controllers",
-                                             "Start Time", "IP", "Status"}:
+    # A pod cut before its Containers (`| head`, a paste that stops in Init Containers) is still a pod.
+    containers = "Containers" in labels or "Init Containers" in labels
+    if containers and labels & {"QoS Class", "QoS Tier", "Node", "Controlled By", "Controllers", "Start Time", "IP",
+                                "Status"}:
         return "Pod"
     if "Latest Version" in labels and "Triggers" in labels:
         return "DeploymentConfig"
@@ -87,7 +89,7 @@ def detect_kind(labels: set, fields: dict) -> str:
         return "PersistentVolumeClaim"
     if labels & {"Endpoints", "TargetPort", "NodePort", "LoadBalancer Ingress", "Session Affinity"}:
         return "Service"
-    if "Containers" in labels:
+    if containers:
         return "Pod"
     if labels & {"Image(s)"} and "current /" not in replicas:
         return "ReplicationController"
@@ -176,6 +178,29 @@ def _adopt_headless_tables(root) -> None:
         walk(root)
 
 
+def _node_conditions(node) -> bool:
+    """A Conditions table with a LastHeartbeatTime column or a node's condition rows."""
+    if node is None:
+        return False
+    return any("LastHeartbeatTime" in c.line.text or NODE_CONDITION_ROW.match(c.line.text) for c in node.children)
+
+
+def _adopt_node_condition_rows(root) -> bool:
+    """Rows of a node's Conditions table pasted without `Conditions:` and without their header
+    (one `Ready  False  <time>  <time>  KubeletNotReady  PLEG is not healthy` row) hang at the
+    top: give them their section. -> True when there were such rows."""
+    from .tree import Node
+
+    if root.child("Conditions") is not None:
+        return False
+    rows = [c for c in root.children if c.label is None and NODE_CONDITION_ROW.match(c.line.text)]
+    if not rows:
+        return False
+    root.children = [c for c in root.children if c not in rows]
+    root.children.append(Node("Conditions", "", rows[0].line, -1, 0, rows, []))
+    return True
+
+
 def _orphans(root, warnings: list) -> None:
     """Top-level lines that are neither a field nor the continuation of one."""
     for item in root.items():
@@ -249,6 +274,7 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
         body = reindent_pod(body)
     root = build(body)
     _adopt_headless_tables(root)
+    node_rows = partial and _adopt_node_condition_rows(root)
     top = top_map(root)
     fields = {c.label: Val(c.value, c.line.no) for c in reversed(root.labelled())}
     fields = dict(reversed(list(fields.items())))
@@ -259,13 +285,15 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
         kind = hint_kind
     if kind == "ReplicaSet" and hint_kind == "ReplicationController":
         kind = hint_kind
+    if kind == "Unknown" and partial and _node_conditions(top.get("Conditions")):
+        kind = "Node"                 # a node's Conditions table (or rows of it) pasted alone
     if kind == "Unknown" and partial:
         kind = _kind_from_events(events) or ("Pod" if any(_CONTAINER_FIELD.match(ln.text) for ln in body) else "")
         if not kind:
             if not events:
                 return None
             kind = "Pod"
-    if partial and not events and not any(lab in DESCRIBE_LABELS for lab in labels):
+    if partial and not events and not node_rows and not any(lab in DESCRIBE_LABELS for lab in labels):
         return None
     _orphans(root, warnings)
 

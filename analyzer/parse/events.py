@@ -38,6 +38,8 @@ _FROM_VOCAB = re.compile(
     r"|cluster-autoscaler|node-problem-detector|kernel-monitor|multus|kube-proxy|taint-eviction-controller"
     r"|[\w.-]+_[\w.-]+_[\w-]+|[\w.-]+/[\w.-]+|[\w.-]+)\s+(?=\S)"
 )
+# No component is named like a count: a message that starts with one had no From before it.
+_FRACTION = re.compile(r"^\d+/\d+\s")
 # kubectl >= 1.35 prefixes per-container messages with the event's fieldPath.
 _FIELDPATH = re.compile(r"^spec\.(?:containers|initContainers|ephemeralContainers)\{([^}]*)\}: ")
 _COMBINED = "(combined from similar events): "
@@ -71,6 +73,8 @@ def _split_from(rest: str, header_cols: Optional[tuple], line_text: str) -> tupl
         if (len(line_text) > msg_col and line_text[msg_col - 1] == " " and line_text[msg_col] != " "
                 and line_text[from_col - 1] == " " and line_text[from_col] != " "):
             return line_text[from_col:msg_col].strip(), line_text[msg_col:].strip()
+    if _FRACTION.match(rest):
+        return "", rest.strip()       # an empty From (kubectl 1.18, `<unknown>` age): `0/4 nodes are available`
     m = re.match(r"^(\S(?:.*?\S)?)\s{2,}(\S.*)$", rest)
     if m and (", " not in m.group(1) or re.match(r"^kubelet, \S+$", m.group(1)) or len(m.group(1)) < 40):
         return m.group(1), m.group(2)

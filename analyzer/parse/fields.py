@@ -10,6 +10,14 @@ from .tree import Node
 _COUNT = re.compile(r"(\d+)\s+([A-Za-z][\w-]*)")
 _RULE = re.compile(r"^\s*[-─]{2,}(?:\s+[-─]{2,})*\s*$")
 _RFC1123Z = re.compile(r"^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [-+]\d{4}")
+# A row of `kubectl describe node`'s Conditions table: Type, Status, LastHeartbeatTime and
+# LastTransitionTime (describe.go describeNode), then Reason and Message. Only a node's
+# conditions carry a heartbeat, so such a row, even pasted alone, is a node's.
+_TIME = r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [-+]\d{4}"
+NODE_CONDITION_ROW = re.compile(
+    rf"^\s*(?P<type>Ready|MemoryPressure|DiskPressure|PIDPressure|NetworkUnavailable|OutOfDisk)\s+"
+    rf"(?:True|False|Unknown)\s+{_TIME}\s+{_TIME}(?:\s|$)"
+)
 
 
 def val(node: Optional[Node]) -> Optional[Val]:

@@ -21,6 +21,7 @@ from typing import Any, Optional
 
 from . import events as ev
 from .command import Command, parse_command
+from .fields import NODE_CONDITION_ROW
 from .tables import EVENTS_HEADER, OTHER_HEADER, PODS_HEADER, is_headerless_row, is_row
 from .tree import DESCRIBE_LABELS, match_label
 
@@ -104,6 +105,8 @@ def _kubectl_like(ln) -> bool:
         return True
     lab = match_label(t)
     if lab is not None and lab[1] in DESCRIBE_LABELS:
+        return True
+    if NODE_CONDITION_ROW.match(t):
         return True
     s = t.strip()
     return bool(s) and set(s) <= set("-─ ")

@@ -259,6 +259,17 @@ def _unquote_inline(text: str) -> str:
     return text
 
 
+def _unbold_event_row(text: str) -> str:
+    """An event row a person marked in Markdown bold (`  **Warning  Unhealthy  49m ...**`, or the
+    bold starting in the Age column): the row without the `**`, columns kept."""
+    from .events import is_row_start
+
+    if is_row_start(text):
+        return text                    # a row already (`to ************`: a redacted node name)
+    plain = text.replace("**", "  ").rstrip()
+    return plain if is_row_start(plain) else text
+
+
 def _command_of(text: str) -> str:
     from .command import COMMAND
 
@@ -401,6 +412,8 @@ def clean_lines(text: str) -> list:
         if "`" in t:
             t = _unquote_inline(t)
         noise, cmd, out = classify(t)
+        if "**" in out and not noise:
+            out = _unbold_event_row(out)
         lines.append(Line(i + 1, out, raw, noise, cmd, lasts[i] + 1 if lasts[i] != i else 0))
     _join_continuations(lines)
 

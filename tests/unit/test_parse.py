@@ -440,3 +440,86 @@ def test_bare_message_naming_its_pod():
             '1c2d3e4f5a6b)", container: web)\n')
     pod = read_messages(parse(text).lines)
     assert (str(pod.name), str(pod.namespace), pod.name.line) == ("web-0", "shop", 1)
+
+
+_NODE_ROW = ("  Ready                False   Sun, 06 Dec 2020 18:56:49 +0100   Sun, 06 Dec 2020 18:49:40 +0100   "
+             "KubeletNotReady              PLEG is not healthy: pleg was last seen active 10m18.04s ago; threshold is 3m0s\n")
+
+
+def test_a_lone_node_condition_row_is_a_node():
+    (node,) = parse(_NODE_ROW).objects
+    assert node.kind == "Node" and node.name is None
+    assert (node.ready.status, node.ready.reason, node.ready.line) == ("False", "KubeletNotReady", 1)
+    assert node.ready.message.startswith("PLEG is not healthy")
+
+
+def test_a_node_conditions_table_alone_is_a_node():
+    text = ("Conditions:\n"
+            "  Type             Status  LastHeartbeatTime                 LastTransitionTime                Reason"
+            "                       Message\n"
+            "  ----             ------  -----------------                 ------------------                ------"
+            "                       -------\n"
+            "  MemoryPressure   False   Mon, 28 Jan 2019 10:06:08 +0000   Fri, 25 Jan 2019 14:00:27 +0000   "
+            "KubeletHasSufficientMemory   kubelet has sufficient memory available\n"
+            "  Ready            True    Mon, 28 Jan 2019 10:06:08 +0000   Mon, 28 Jan 2019 09:25:31 +0000   "
+            "KubeletReady                 kubelet is posting ready status\n")
+    (node,) = parse(text).objects
+    assert node.kind == "Node" and [c.type for c in node.conditions] == ["MemoryPressure", "Ready"]
+    assert node.ready.status == "True"
+
+
+def test_a_pod_condition_table_alone_is_not_a_node():
+    text = "Conditions:\n  Type              Status\n  Initialized       True\n  Ready             False\n"
+    assert all(o.kind != "Node" for o in parse(text).objects)
+
+
+def test_event_rows_with_an_empty_from_column():
+    text = ("  Warning  FailedScheduling  <unknown>        0/4 nodes are available: 4 pod has unbound immediate "
+            "PersistentVolumeClaims.\n"
+            "  Warning  FailedScheduling  <unknown>        0/4 nodes are available: 4 node(s) had volume node "
+            "affinity conflict.\n")
+    (pod,) = parse(text).objects
+    assert [(e.source, e.message[:24]) for e in pod.events] == [("", "0/4 nodes are available:")] * 2
+
+
+@pytest.mark.parametrize("row", [
+    "  Warning  Unhealthy         **2m52s (x13 over 6m42s)  kubelet            Readiness probe failed: HTTP probe "
+    "failed with statuscode: 503**",
+    "  **Warning  Unhealthy  2m52s (x13 over 6m42s)  kubelet            Readiness probe failed: HTTP probe failed "
+    "with statuscode: 503**",
+])
+def test_an_event_row_in_markdown_bold(row):
+    (pod,) = parse("Events:\n" + row + "\n").objects
+    (event,) = pod.events
+    assert (event.reason, event.age, event.count, event.source) == ("Unhealthy", "2m52s (x13 over 6m42s)", 13, "kubelet")
+    assert event.message == "Readiness probe failed: HTTP probe failed with statuscode: 503"
+
+
+def test_a_pod_cut_inside_its_init_containers_is_a_pod():
+    text = ("Name:         web-0\nNamespace:    shop\nNode:         worker-1/10.0.0.1\nStatus:       Pending\n"
+            "Init Containers:\n  init:\n    Image:          busybox\n    State:          Waiting\n"
+            "      Reason:       CreateContainerConfigError\n")
+    (pod,) = parse(text).objects
+    assert pod.kind == "Pod" and [str(c.state.reason) for c in pod.init_containers] == ["CreateContainerConfigError"]
+
+
+def test_ui_reason_colon_message_lines():
+    from analyzer.loose import read_messages
+
+    text = ('ImagePullBackOff: Back-off pulling image "drainer/leader:v1.0-rc9"\n'
+            "ErrImagePull: rpc error: code = Unknown desc = Error response from daemon: manifest for "
+            "drainer/leader:v1.0-rc9 not found: manifest unknown: manifest unknown\n")
+    pod = read_messages(parse(text).lines)
+    assert [(e.reason, e.line) for e in pod.events] == [("BackOff", 1), ("Failed", 2)]
+    assert pod.events[0].message == 'Back-off pulling image "drainer/leader:v1.0-rc9"'
+    assert pod.events[1].message.startswith('Failed to pull image "drainer/leader:v1.0-rc9": rpc error:')
+
+
+def test_bare_runtime_error_is_a_failed_event():
+    from analyzer.loose import read_messages
+
+    text = ('`Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc '
+            'create failed: unable to start container process: exec: "/app": stat /app: no such file or directory: '
+            'unknown`\n')
+    pod = read_messages(parse(text).lines)
+    assert [e.reason for e in pod.events] == ["Failed"] and pod.events[0].message.startswith("Error: failed to create")
