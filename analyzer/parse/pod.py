@@ -155,8 +155,31 @@ def multi(node: Optional[Node]) -> tuple:
 _CREATED_BY = re.compile(r'"reference":\{"kind":"(?P<kind>\w+)","namespace":"[^"]*","name":"(?P<name>[^"]+)"')
 
 
+_STATE_FIELDS = {"Reason", "Message", "Exit Code", "Signal", "Started", "Finished"}
+
+
+def _regroup_flat_states(root: Node) -> None:
+    """A `State:` block pasted at column 0 (`State:  Terminated` / `Reason:  StartError` /
+    `Message:  ...` one under the other): the fields after it are the state's, not the pod's."""
+    out = []
+    owner = None
+    for c in root.children:
+        if c.label in ("State", "Last State") and c.value and not c.children:
+            owner = c
+        elif owner is not None and c.label in _STATE_FIELDS and c.indent == owner.indent:
+            owner.children.append(c)
+            continue
+        else:
+            owner = None
+        out.append(c)
+    root.children = out
+
+
 def build_pod(root: Node, events: tuple, lines: tuple, events_shown: Optional[bool], partial: bool) -> Pod:
     top = top_map(root)
+    if partial and "Containers" not in top and ("State" in top or "Last State" in top):
+        _regroup_flat_states(root)
+        top = top_map(root)
 
     labels = kv_values(top.get("Labels"))
     annots = annotations(top.get("Annotations"))

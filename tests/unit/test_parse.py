@@ -523,3 +523,12 @@ def test_bare_runtime_error_is_a_failed_event():
             'unknown`\n')
     pod = read_messages(parse(text).lines)
     assert [e.reason for e in pod.events] == ["Failed"] and pod.events[0].message.startswith("Error: failed to create")
+
+
+def test_a_state_block_pasted_at_column_0_belongs_to_the_state():
+    text = ("State:        Terminated\nReason:       StartError\nMessage:      failed to create containerd task: "
+            "exec: \"npx playwright test\": executable file not found in $PATH: unknown\nExit Code:    128\n")
+    (pod,) = parse(text).objects
+    (c,) = pod.containers
+    assert (str(c.state.state), str(c.state.reason), str(c.state.exit_code)) == ("Terminated", "StartError", "128")
+    assert c.state.message.startswith("failed to create containerd task") and pod.reason is None
