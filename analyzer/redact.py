@@ -471,6 +471,20 @@ _MESSAGE_NAMES = re.compile(
     r"|\bNode ([a-z0-9][a-z0-9.-]*) (?:status is now|event)"
     r"|(?<![\w/.-])(?:pod|replicaset|deployment|statefulset|daemonset|job|cronjob|node|persistentvolumeclaim|"
     r"service|configmap|secret)/([a-z0-9][a-z0-9.-]*)(?=[ \t])")
+
+
+@functools.lru_cache(maxsize=1)
+def _command_names() -> re.Pattern:
+    """The names on a pasted command line: `kubectl describe rs web-5d8f`, `get pod/web-1`,
+    `logs web-1`, `-n shop`, `--namespace=shop`, `-nshop`."""
+    kinds = "|".join(sorted(_KIND_WORDS, key=lambda k: (-len(k), k)))
+    name = r"([a-z0-9][a-z0-9.-]*[a-z0-9])"
+    return re.compile(
+        r"\b(?:describe|get|edit|delete|logs)[ \t]+(?:" + kinds + r")(?:\.[a-z0-9.]+)?(?:[ \t]+|/)" + name + r"(?![\w/-])"
+        r"|\blogs[ \t]+(?:-f[ \t]+)?" + name + r"(?![\w/-])"
+        r"|\b(?:kubectl|oc|kc)\b[^\n]{0,200}?[ \t](?:-n[ \t]*|--namespace[ \t=]+)" + name + r"(?![\w/-])")
+
+
 _CONTAINERS_HEAD = re.compile(r"^([ \t]*)(?:Init |Ephemeral )?Containers:[ \t]*$")
 _CONTAINER_NAME = re.compile(r"^[ \t]*([a-z0-9][a-z0-9.-]*):[ \t]*$")
 _ENV_FROM = re.compile(r"^[ \t]+([a-z0-9][a-z0-9.-]*)[ \t]+(?:ConfigMap|Secret)[ \t]+Optional:")
@@ -486,6 +500,8 @@ def _names(lines: list) -> set:
     text = "\n".join(lines)
     raw = [m.group(1) for m in _NAME_FIELDS.finditer(text)] + [m.group(1) for m in _REF_NAMES.finditer(text)]
     raw += [g for m in _MESSAGE_NAMES.finditer(text) for g in m.groups() if g]
+    if "describe" in text or " get " in text or "logs" in text or "-n" in text:
+        raw += [g for m in _command_names().finditer(text) for g in m.groups() if g]
     base = -1
     for line in lines:
         head = _CONTAINERS_HEAD.match(line)
@@ -542,7 +558,7 @@ _KIND_WORDS = ("pod", "pods", "svc", "service", "services", "deployment", "deplo
                "replicationcontroller", "po")
 _PLAIN_BEFORE = "(?:" + "|".join(
     [r"(?<=[{\"'=,])", r"(?<=-n)", r"(?<=-n )", r"(?<=-c )", r"(?<=container )", r"(?<=containers )", r"(?<=kubelet, )", r"(?<=kube-proxy, )", r"(?<={kubelet )", r"(?<=--namespace )", r"(?<=--container )", r"(?<=container: )",
-     r"(?<=Container )", r"(?<=Node )", r"(?<=Pod )", r"(?<=name: )", r"(?<=namespace: )", r"(?<=assigned )"]
+     r"(?<=Container )", r"(?<=Node )", r"(?<=Pod )", r"(?<=\.apps )", r"(?<=name: )", r"(?<=namespace: )", r"(?<=assigned )"]
     # `pod web`, `describe svc web`, `deployment/web`, `ReplicaSet/web`, `/namespaces/shop/pods/web`
     + [f"(?<={k} )" for k in _KIND_WORDS]
     + [f"(?<=[ \t(]{k}/)" for k in _KIND_WORDS] + [f"(?<=^{k}/)" for k in _KIND_WORDS]
