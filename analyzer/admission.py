@@ -11,7 +11,15 @@ from typing import Optional
 
 _QUOTA = re.compile(r"exceeded quota: ([\w.-]+), requested: (.*?), used: (.*?), limited: ([^\s,]+(?:,[^\s,]+)*)", re.I | re.S)
 _QUOTA_MUST = re.compile(r"failed quota: ([\w.-]+): must specify ([^\n]*)", re.I)
-_LIMITRANGE = re.compile(r"(?:maximum|minimum) [\w-]+ usage per (?:Container|Pod) is \S+, but (?:limit|request) is \S+", re.I)
+# LimitRanger (plugin/pkg/admission/limitranger): per Container, Pod or PersistentVolumeClaim, min/max or the
+# limit-to-request ratio; several at once come as `[a, b]`. Some releases end each with ".", very old ones print
+# `Maximum memory usage per pod is 1Gi`.
+_LR_TYPE = r"(?:Container|Pod|PersistentVolumeClaim)"
+_LIMITRANGE = re.compile(
+    r"(?:maximum|minimum) [\w./-]+ usage per " + _LR_TYPE + r" is [^\s,\]]+?(?:, but (?:limit|request) is [^\s,\]]+?|"
+    r"\.\s+No (?:request|limit) is specified)?(?=\.?(?:[,\]]|\s|$))|"
+    r"[\w./-]+ max limit to request ratio per " + _LR_TYPE + r" is [^\s,\]]+?, but (?:no request is specified or "
+    r"request is 0|no limit is specified or limit is 0|provided ratio is [\d.]+?)(?=\.?(?:[,\]]|\s|$))", re.I)
 _PSA = re.compile(r'violates PodSecurity "([\w-]+):([\w.]+)": (.*)$', re.S)
 _PSP = re.compile(r"PodSecurityPolicy: unable to admit pod|unable to validate against any pod security policy", re.I)
 _SCC = re.compile(r"unable to validate against any security context constraint", re.I)
@@ -75,8 +83,12 @@ def classify(message: str, event=None) -> Optional[Rejection]:
     if m:
         return Rejection("quota-exceeded", "must-specify", {"quota": m.group(1), "missing": m.group(2).strip()}, text, event)
     if _LIMITRANGE.search(text):
-        return Rejection("quota-exceeded", "limitrange", {"limits": "; ".join(x.group(0) for x in _LIMITRANGE.finditer(text))},
-                         text, event)
+        clauses = []
+        for x in _LIMITRANGE.finditer(text):
+            c = re.sub(r"\.\s+No (request|limit) is specified", r", but no \1 is specified", x.group(0))
+            if c not in clauses:            # one clause per container that breaks it: say it once
+                clauses.append(c)
+        return Rejection("quota-exceeded", "limitrange", {"limits": "; ".join(clauses), "clauses": clauses}, text, event)
     m = _PSA.search(text)
     if m:
         clauses = [c.strip() for c in re.split(r",\s+(?=[a-zA-Z][\w ]*(?:\(|!=|=))", m.group(3)) if c.strip()]

@@ -34,8 +34,30 @@ def check(ctx):
             cmds = [ctx.kubectl("describe", "resourcequota", d["quota"]), ctx.kubectl("get", "limitrange")]
         else:
             cause = f"A LimitRange{in_ns} rejected the pod's resources: {d['limits']}."
-            fix = ["Bring the containers' requests/limits inside the LimitRange's min/max, or change the LimitRange."]
+            fix = _limitrange_fix(d.get("clauses") or [d["limits"]])
             cmds = [ctx.kubectl("describe", "limitrange")]
         fix.append(f"Check: the controller's FailedCreate events stop and `{ctx.kubectl('get', 'pods')}` shows the new pods.")
         yield ctx.finding(META, cause=cause, evidence=ctx.evidence(r.event), fix=fix, commands=cmds,
                           details={k: v for k, v in d.items()})
+
+
+def _limitrange_fix(clauses: list) -> list:
+    """What to change, by the kind of LimitRange constraint the API server names."""
+    fix = []
+    text = " ".join(clauses).lower()
+    missing_req = sorted({c.split()[0] for c in clauses if "no request is specified" in c.lower() and " ratio " in c})
+    missing_lim = sorted({c.split()[0] for c in clauses if "no limit is specified" in c.lower() and " ratio " in c})
+    if missing_req or missing_lim:
+        what = " and ".join(x for x in (f"{' and '.join(missing_req)} requests" if missing_req else "",
+                                        f"{' and '.join(missing_lim)} limits" if missing_lim else "") if x)
+        fix.append(f"Set non-zero {what} on every container: the LimitRange's maxLimitRequestRatio compares limit to "
+                   "request, so both must be set and limit ÷ request must stay within the ratio.")
+    if "provided ratio is" in text:
+        fix.append("Raise the requests (or lower the limits) so limit ÷ request stays within the LimitRange's "
+                   "maxLimitRequestRatio.")
+    if "usage per" in text:
+        fix.append("Bring the requests/limits inside the LimitRange's min/max" + (
+            " (a PersistentVolumeClaim's storage request counts)" if "persistentvolumeclaim" in text else "") +
+                   "; a missing request or limit counts as breaking it.")
+    fix.append("Or change the LimitRange itself (`max`, `min`, `maxLimitRequestRatio`).")
+    return fix
