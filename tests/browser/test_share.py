@@ -8,6 +8,8 @@ import base64
 import json
 import random
 import re
+import subprocess
+import sys
 import zlib
 from urllib.parse import urlsplit
 
@@ -16,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from analyzer.api import redact_json, report_markdown
 
-from .conftest import ROOT, Tool, csp_violations, guard_network, read_paste, wait_ready
+from .conftest import DIST, ROOT, Tool, csp_violations, guard_network, read_paste, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -263,6 +265,97 @@ def test_a_damaged_link_says_so(fresh_view: Page):
     results = view.locator("#results")
     expect(results).to_have_attribute("data-state", "error", timeout=30_000)
     expect(results).to_contain_text("could not be read")
+
+
+def deflated(data: bytes) -> str:
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return base64.urlsafe_b64encode(raw.compress(data) + raw.flush()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("fragment", [
+    "cut",            # a link a chat app cut short
+    "v2",             # a payload this version does not know
+    "not json",       # base64 of deflate of something else
+    "no objects",     # JSON, but not a report
+    "null objects",   # a report whose objects are not objects
+    "not base64",
+])
+def test_a_foreign_or_broken_link_gives_a_clear_message(fresh_view: Page, cli, fragment: str):
+    good = craft({"v": 1, "report": cli.report(PASTE)})[len("/#s="):]
+    data = {
+        "cut": good[: len(good) // 2],
+        "v2": craft({"v": 2, "report": {"objects": []}})[len("/#s="):],
+        "not json": deflated(b"<html>hello</html>"),
+        "no objects": deflated(json.dumps({"v": 1, "report": {"verdict": "problem"}}).encode()),
+        "null objects": deflated(json.dumps({"v": 1, "report": {"verdict": "problem", "objects": [None, 3, "x"]}}).encode()),
+        "not base64": "%3Cscript%3E!!",
+    }[fragment]
+    view = fresh_view
+    errors: list[str] = []
+    view.on("pageerror", lambda e: errors.append(str(e)))
+    view.goto("/#s=" + data)
+    results = view.locator("#results")
+    expect(results).to_have_attribute("data-state", "error", timeout=30_000)
+    expect(results).to_contain_text("This share link could not be read")
+    assert errors == []
+    # The page still works: the paste box analyzes as usual.
+    wait_ready(view)
+    view.fill("#input", PASTE)
+    view.click("#analyze")
+    expect(results).to_have_attribute("data-state", "done", timeout=30_000)
+    expect(results).not_to_have_attribute("data-shared", re.compile("."))
+
+
+def test_a_fragment_that_is_not_a_share_link_is_left_alone(fresh_view: Page):
+    view = fresh_view
+    view.goto("/#failures")
+    wait_ready(view)
+    expect(view.locator("#results")).to_be_hidden()
+    assert view.locator("#results").get_attribute("data-state") in (None, "", "empty")
+
+
+def test_the_fragment_never_reaches_the_server(browser: Browser, tmp_path):
+    """The server's own request log, and every request header the browser sent, while a link
+    with the redacted paste is made, opened, and used: no trace of the fragment or its contents."""
+    log = tmp_path / "server.log"
+    with log.open("w") as err:
+        server = subprocess.Popen([sys.executable, str(ROOT / "site" / "serve.py"), "--port", "0", str(DIST)],
+                                  stdout=subprocess.PIPE, stderr=err, text=True)
+        try:
+            base = re.search(r"http://127\.0\.0\.1:\d+", server.stdout.readline()).group(0)
+            context = browser.new_context(base_url=base, permissions=["clipboard-read", "clipboard-write"])
+            sent: list[str] = []
+            context.on("request", lambda r: sent.append(r.url + "\n" + json.dumps(r.headers)))
+            try:
+                page = context.new_page()
+                page.goto("/")
+                wait_ready(page)
+                page.fill("#input", PASTE)
+                page.click("#analyze")
+                expect(page.locator("#results")).to_have_attribute("data-state", "done", timeout=30_000)
+                page.click("#results [data-action=share]")
+                share_link(page)
+                page.locator("dialog .option input").nth(1).check()
+                expect(page.locator("dialog .size-note").last).to_contain_text("and the redacted paste", timeout=30_000)
+                link = share_link(page)
+                page.keyboard.press("Escape")
+                other = context.new_page()
+                other.goto(link)
+                expect(other.locator("#results")).to_have_attribute("data-shared", "paste", timeout=30_000)
+                other.locator("#results article.finding").first.locator(".finding-cause").click()
+                other.reload()
+                expect(other.locator("#results")).to_have_attribute("data-shared", "paste", timeout=30_000)
+            finally:
+                context.close()
+        finally:
+            server.terminate()
+            server.wait(5)
+    fragment = urlsplit(link).fragment
+    logged = log.read_text()
+    assert "GET / " in logged or "GET /index.html" in logged, "the server logged the requests"
+    everything = logged + "\n".join(sent)
+    for trace in (fragment[2:50], fragment[-40:], "#s=", "s=" + fragment[2:12], "x2w4p", "ImagePullBackOff"):
+        assert trace not in everything, trace
 
 
 def craft(payload: dict) -> str:
