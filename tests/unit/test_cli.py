@@ -169,6 +169,49 @@ def test_color_flags_end_to_end():
     assert not ANSI.search(_cli([path, "--color", "auto"], env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout.decode())
 
 
+def _in_a_terminal(argv: list, env: dict) -> str:
+    """Run a command with a pseudo-terminal as its stdout and stderr, as a person's shell would."""
+    import pty
+
+    master, slave = pty.openpty()
+    e = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+    e.update(TERM="xterm-256color", **env)
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, cwd=ROOT, env=e)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:           # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    proc.wait(60)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a POSIX pseudo-terminal")
+def test_a_real_terminal_gets_colour_unless_no_color_or_never(tmp_path):
+    """Both commands, on a real (pseudo-)terminal: coloured, with the symbol; NO_COLOR and --color
+    never make it plain, and plain is the coloured text without its colours."""
+    path = _pick("problem")
+    fake = tmp_path / "kubectl"
+    fake.write_text(f"#!{sys.executable}\nimport sys\nsys.stdout.write(open({str(path)!r}, encoding='utf-8').read())\n")
+    fake.chmod(0o755)
+    for argv in ([sys.executable, "-m", "analyzer", str(path)],
+                 [sys.executable, "-m", "analyzer.plugin", "pod", "web", "-n", "shop"]):
+        env = {"KUBECTL": str(fake)}
+        coloured = _in_a_terminal(argv, env)
+        assert ANSI.search(coloured) and "\u2716" in coloured, coloured[:300]
+        plain = _in_a_terminal(argv, {**env, "NO_COLOR": "1"})
+        assert not ANSI.search(plain) and "\u2716" in plain, "the symbol stays without colour"
+        assert ANSI.sub("", coloured) == plain
+        assert not ANSI.search(_in_a_terminal([*argv, "--color", "never"], env))
+        assert not ANSI.search(_in_a_terminal([*argv, "--format", "markdown"], env)), "markdown is for a ticket"
+
+
 def test_severity_is_a_symbol_as_well_as_a_colour(capsys):
     _, plain, _ = _run([_pick("problem")], capsys)
     _, colored, _ = _run([_pick("problem"), "--color", "always"], capsys)

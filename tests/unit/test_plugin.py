@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -171,3 +172,19 @@ def test_real_kubectl_finds_the_plugin(tmp_path, kubectl):
     assert r.returncode == 1, r.stderr.decode()
     assert r.stdout.decode().startswith("✖ problem")
     assert kubectl() == ["describe", "pod", "web", "-n", "shop"]
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None or os.name == "nt", reason="needs a real kubectl")
+def test_no_cluster_with_a_real_kubectl_is_said_plainly(tmp_path):
+    """A real kubectl with no cluster to talk to: its own words, its exit status, a hint; no
+    traceback, nothing on stdout, exit 2."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KUBERNETES_")}
+    env.update(KUBECONFIG=str(tmp_path / "no-such-config"), KUBECTL=shutil.which("kubectl"), HOME=str(tmp_path),
+               PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-m", "analyzer.plugin", "pod", "web", "-n", "shop"], capture_output=True,
+                       env=env, cwd=ROOT, timeout=120)
+    err = r.stderr.decode()
+    assert r.returncode == 2 and r.stdout == b"", err
+    assert re.search(r"^kubectl-clue: `kubectl describe pod web -n shop` failed \(exit [1-9]\d*\):$", err, re.M), err
+    assert "Traceback" not in err
+    assert "hint: kubectl cannot reach the cluster" in err, err
