@@ -59,7 +59,7 @@ def _prose_warning(lines: list, warnings: list, what: str = "not kubectl output"
 def _trim_trailing_prose(chunk: list, warnings: list) -> list:
     """Text a person typed after the output ("any ideas?") follows a blank line and does not look
     like describe output. (Inside Events, the events reader finds it itself.)"""
-    if any(ln.indent == 0 and EVENTS.match(ln.text) for ln in chunk if not ln.noise):
+    if any(ln.indent == 0 and ln.text.startswith("Events:") and EVENTS.match(ln.text) for ln in chunk if not ln.noise):
         return chunk
     idx = len(chunk)
     for i in range(len(chunk) - 1, 0, -1):
@@ -256,10 +256,11 @@ def parse(text: str) -> ParseResult:
 
     repair_start(lines, warnings)
     for b in segment(lines):
-        content = [ln for ln in b.lines if not ln.noise and not ln.blank]
-        if not content:
+        first_ln = next((ln for ln in b.lines if not ln.noise and not ln.blank), None)
+        if first_ln is None:
             continue
-        span = (content[0].no, content[-1].no)
+        last_ln = next(ln for ln in reversed(b.lines) if not ln.noise and not ln.blank)
+        span = (first_ln.no, last_ln.no)
         produced = False
         if b.cmd is not None and b.cmd.namespace:
             ns_lines.setdefault(b.cmd.namespace, b.cmd.line)
@@ -289,7 +290,7 @@ def parse(text: str) -> ParseResult:
             produced = _structured(b, result, evs)
             structured_events.setdefault(b.kind, []).extend(evs)
         elif b.kind == "get-table":
-            header = content[0].text.split()
+            header = first_ln.text.split()
             what = b.cmd.kind if b.cmd is not None and b.cmd.verb == "get" and b.cmd.kind else "other resources"
             _prose_warning(b.lines, warnings, f"a `kubectl get` table of {what} (columns {', '.join(header[:4])}...): "
                                               "kubeclue reads `get pods` and `get events` tables")

@@ -265,7 +265,7 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
                 ev_lines = [dataclasses.replace(ev_line, text=value)] + list(ev_lines)
             events = ev.parse_events(ev_lines, lambda no, msg: warnings.append(Warning_(no, msg)))
             events_shown = True
-    no_events = next((ln for ln in body if ln.text.strip() == "No events."), None)
+    no_events = next((ln for ln in body if ln.text.endswith("No events.") and ln.text.strip() == "No events."), None)
     if no_events is not None:
         events_shown = False          # kubectl 1.2-1.5
 
@@ -298,7 +298,8 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
     _orphans(root, warnings)
 
     # The object ends at its last field or event row; text after it was reported as prose.
-    last = max([ln.no for ln in body if not ln.noise and not ln.blank] + [e.end_line for e in events] +
+    last_body = next((ln.no for ln in reversed(body) if not ln.noise and not ln.blank), None)
+    last = max(([last_body] if last_body is not None else []) + [e.end_line for e in events] +
                ([ev_line.no] if ev_line is not None else []))
     span = (content[0].no, last)
     name = fields.get("Name")

@@ -118,17 +118,18 @@ def parse_events(lines: list, warn) -> tuple:
         if ln.blank:
             seen_blank = True
             continue
-        if _HEADER.match(text):
-            # Column offsets cut rows only when the header kept kubectl's padding.
-            header_cols = (text.index("From"), text.index("Message")) if "  " in text.strip() else None
-            old = False
-            continue
-        if _OLD_HEADER.match(text):
-            old = True
-            continue
-        if _RULE.match(text):
-            continue
         m = _ROW.match(text) if not old else None
+        if m is None:                 # (a row is never a header or a rule: rows are most lines)
+            if _HEADER.match(text):
+                # Column offsets cut rows only when the header kept kubectl's padding.
+                header_cols = (text.index("From"), text.index("Message")) if "  " in text.strip() else None
+                old = False
+                continue
+            if _OLD_HEADER.match(text):
+                old = True
+                continue
+            if _RULE.match(text):
+                continue
         if (m or (old and _OLD_ROW.match(text))) and prose and rows:
             # Text between two rows, after a blank line: a message with blank lines in it
             # (webhook policy reports, Part C #1), not prose after the table.

@@ -31,6 +31,7 @@ _NEXT_AFTER_NAME = re.compile(r"^(?:Namespace|Roles|Selector|Labels|Priority|Ima
 _YAML_START = re.compile(r"^(?:apiVersion|kind|items):(?:\s|$)|^---\s*$")
 _YAML_PARTIAL_START = re.compile(r"^(?:status|spec|metadata):\s*$")
 _YAML_LINE = re.compile(r"^(?:[a-z][\w.-]*:(?:\s|$)|- |-$|---|\.\.\.|#)")
+_HEADER_STARTS = ("NAME", "LAST", "FIRSTSEEN")       # PODS_HEADER, EVENTS_HEADER, OTHER_HEADER
 _JSON_K8S = re.compile(r'^\s*"(?:apiVersion|kind|items|metadata|spec|status)"\s*:')
 
 
@@ -242,7 +243,8 @@ def segment(lines: list) -> list:
                     i = end
                     prev_blank = True
                     continue
-            if _YAML_START.match(t) or (_YAML_PARTIAL_START.match(t) and i + 1 < n and lines[i + 1].indent > 0):
+            if first in "aki-sm" and (_YAML_START.match(t) or (_YAML_PARTIAL_START.match(t) and i + 1 < n
+                                                               and lines[i + 1].indent > 0)):
                 end = _yaml_extent(lines, i)
                 close()
                 blocks.append(Block("yaml", lines[i:end], cmd))
@@ -251,7 +253,9 @@ def segment(lines: list) -> list:
                 continue
             if first.isupper():
                 kind = None
-                if PODS_HEADER.match(t):
+                if not t.startswith(_HEADER_STARTS):
+                    pass                 # no table header starts otherwise
+                elif PODS_HEADER.match(t):
                     kind = "get-pods"
                 elif EVENTS_HEADER.match(t):
                     kind = "get-events"
