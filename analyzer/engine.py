@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 import os
+import re
 
 from .model import Pod
 from .parse import ParseResult
 from .report import (CONFIDENCE_ORDER, SEVERITY_ORDER, ObjectReport, Report, Severity, Verdict, Warning_)
 from .rules import RULES
 from .rules.rule import Context
-from .triage import looks_healthy, pod_status, unexplained
+from .triage import looks_healthy, pod_status, row_status_hint, unexplained
 
 # Tests set KUBECLUE_STRICT=1 so a rule that raises fails the test instead of becoming a warning.
 STRICT = os.environ.get("KUBECLUE_STRICT") == "1"
+
+
+def one_period(text: str) -> str:
+    """A quoted message that ends with '.' inside our own sentence must not end it with '..' (an ellipsis stays)."""
+    return re.sub(r"(?<!\.)\.\.(?=\s|$)", ".", text) if text else text
 
 
 def finding_key(f) -> tuple:
@@ -47,6 +53,8 @@ def run_object(obj, lines: list, warnings: list, others: tuple = (), peers: dict
                 raise
             warnings.append(Warning_(obj.lines[0], f"internal error in rule {rule.meta.id}: {type(exc).__name__}: {exc}"))
     findings = _dedupe(findings)
+    for f in findings:
+        f.cause = one_period(f.cause)
     rep = ObjectReport(
         kind=obj.kind, name=str(obj.name) if obj.name else None,
         namespace=str(obj.namespace) if obj.namespace else None, lines=obj.lines, findings=findings,
@@ -60,7 +68,7 @@ def run_object(obj, lines: list, warnings: list, others: tuple = (), peers: dict
     if trouble is not None:
         summary, nxt, _ev = trouble
         rep.verdict = Verdict.UNKNOWN
-        rep.summary = summary
+        rep.summary = one_period(summary)
         rep.next = list(nxt)
     else:
         rep.verdict = Verdict.HEALTHY
@@ -141,6 +149,66 @@ def _explain_by_peers(objs: list, reports: dict) -> None:
                 break
 
 
+def _is_row(o) -> bool:
+    return isinstance(o, Pod) and getattr(o, "source", "") == "get-pods"
+
+
+def _owner_prefix(name: str) -> str:
+    """`web-7d4b9c8f6-x2x9k` -> `web-7d4b9c8f6`, `db-0` -> `db`: pods of one controller share it."""
+    return name.rsplit("-", 1)[0] if "-" in name else name
+
+
+def _group_rows(objs: list, reports: dict) -> None:
+    """`kubectl get pods` rows in trouble with the same STATUS: the first asks for its describe, the others point to it;
+    a row whose STATUS matches a described pod of the same controller points to that pod's cause."""
+    described = [o for o in objs if isinstance(o, Pod) and not _is_row(o) and reports[id(o)].verdict == Verdict.PROBLEM
+                 and reports[id(o)].findings]
+    first: dict = {}
+    for o in objs:
+        rep = reports[id(o)]
+        if not _is_row(o) or rep.verdict != Verdict.UNKNOWN:
+            continue
+        status = str(o.table_status or "")
+        name = str(o.name or "")
+        twin = next((d for d in described if (str(d.table_status or "") == status or pod_status(d) == status)
+                     and _owner_prefix(str(d.name or "")) == _owner_prefix(name)), None)
+        if twin is not None:
+            f = reports[id(twin)].findings[0]
+            rep.summary = f"Same STATUS as pod {twin.name}, whose describe shows {f.cls}: likely the same cause."
+            rep.next = []
+            continue
+        key = (status, str(o.namespace or ""))
+        if key in first:
+            rep.summary = rep.summary.rstrip(".") + f" (like {first[key]})."
+            rep.next = []
+        else:
+            first[key] = name
+
+
+def _rows_message(objs: list, reports: dict):
+    """The whole paste's message when its trouble is `kubectl get pods` rows: how many, and per STATUS what it narrows
+    the cause to (the long form; the table's WHY column has the short one)."""
+    rows = [o for o in objs if _is_row(o)]
+    bad = [o for o in rows if reports[id(o)].verdict == Verdict.UNKNOWN]
+    if not bad:
+        return None
+    by_status: dict = {}
+    for o in bad:
+        by_status.setdefault(str(o.table_status or "?"), []).append(o)
+    total = len(rows)
+    n = len(bad)
+    head = ("kubectl get pods shows a pod in trouble" if total == 1 else f"kubectl get pods shows all {n} pods in trouble"
+            if n == total else f"kubectl get pods shows {n} of {total} pods in trouble")
+    parts = []
+    for status, pods in by_status.items():
+        hint = row_status_hint(status, pods[0].restarts_from_table)
+        names = ", ".join(str(p.name) for p in pods[:3]) + (f" and {len(pods) - 3} more" if len(pods) > 3 else "")
+        parts.append(f"{status} ({names}): {hint[1] if hint else 'the row does not narrow it'}.")
+    tail = (" A row does not say why; the describe of one pod per STATUS does." if n > 1
+            else " A row does not say why; the pod's describe does.")
+    return head + ". " + " ".join(parts) + tail
+
+
 def run(parsed: ParseResult, version: str) -> Report:
     warnings = list(parsed.warnings)
     others = tuple(parsed.objects)
@@ -150,6 +218,7 @@ def run(parsed: ParseResult, version: str) -> Report:
         peers[id(o)] = run_object(o, parsed.lines, warnings, others, peers)
     objects = [peers[id(o)] for o in parsed.objects]
     _explain_by_peers(parsed.objects, peers)
+    _group_rows(parsed.objects, peers)
     report = Report(version=version, format=parsed.format, lines=len(parsed.lines), objects=objects,
                     warnings=warnings, verdict=Verdict.HEALTHY)
     groups = _groups(objects)
@@ -170,6 +239,16 @@ def run(parsed: ParseResult, version: str) -> Report:
         report.verdict = Verdict.UNKNOWN
         report.message = o.summary
         report.next = list(o.next)
+        rows_msg = _rows_message(parsed.objects, peers)
+        if rows_msg is not None and _is_row(next(p for p in parsed.objects if peers[id(p)] is o)):
+            report.message = rows_msg
+        seen = set(report.next)
+        for other in objects:           # every distinct thing to paste, once (rows of one STATUS ask once)
+            if other.verdict == Verdict.UNKNOWN and other is not o:
+                for n in other.next:
+                    if n not in seen and len(report.next) < 6:
+                        seen.add(n)
+                        report.next.append(n)
     else:
         healthy = len(objects)
         report.message = objects[0].summary if healthy == 1 else f"{healthy} objects, no problem found."

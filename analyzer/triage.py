@@ -156,19 +156,147 @@ _SERVICES_RACE = ("The kubelet could not build the container's environment becau
 _FINE_ROWS = {"Running", "Completed", "Succeeded"}
 
 
+# What a `kubectl get pods` STATUS narrows the cause to (k/k printers.go printPod prints a container's waiting or
+# terminated reason, Init:<reason> for an init container, or the pod's own status.reason): (short, long). The short
+# one fits the summary table's WHY column; the long one says where the answer is. A row never says which ConfigMap,
+# which registry answer or which exit code: the pod's describe does.
+_NOT_STARTED = ("the runtime could not start a container",
+                "the runtime could not start a container: often its command or entrypoint does not exist in the image "
+                "(describe quotes the runtime's message)")
+_PULL = ("an image cannot be pulled",
+         "an image cannot be pulled: the registry's answer (not found, unauthorized, unreachable, rate limit) is in the "
+         "pod's events")
+_ROW_STATUS = {
+    "CreateContainerConfigError": ("a missing ConfigMap/Secret/key, or runAsNonRoot with a non-numeric user",
+                                   "the kubelet cannot build a container's configuration: a ConfigMap, Secret or key it "
+                                   "references is missing, or runAsNonRoot is set and the image's user is not numeric "
+                                   "(describe's events name which)"),
+    "CreateContainerError": ("the runtime could not create a container",
+                             "the runtime could not create a container: a bad mount or subPath, a missing command, or a "
+                             "name clash (describe's events quote the error)"),
+    "RunContainerError": _NOT_STARTED, "StartError": _NOT_STARTED, "ContainerCannotRun": _NOT_STARTED,
+    "ImagePullBackOff": _PULL, "ErrImagePull": _PULL,
+    "ImageInspectError": ("the runtime cannot read a pulled image", "the runtime cannot read a pulled image "
+                          "(describe's events quote why)"),
+    "RegistryUnavailable": ("the image registry cannot be reached", "the image registry cannot be reached (describe's "
+                            "events quote the error)"),
+    "InvalidImageName": ("an image reference cannot be parsed", "an image reference cannot be parsed: a typo, an "
+                         "upper-case letter or an empty tag (describe shows the image)"),
+    "ErrImageNeverPull": ("imagePullPolicy Never and the image is not on the node",
+                          "imagePullPolicy is Never and the image is not on the node (describe names the image)"),
+    "CrashLoopBackOff": ("a container keeps exiting", "a container keeps exiting and the kubelet waits before each "
+                         "restart: its last exit code (describe's Last State) and its previous logs say why"),
+    "Error": ("a container exited non-zero, not restarted", "a container exited with a non-zero code and is not "
+              "restarted (restartPolicy Never/OnFailure, e.g. a Job's pod): its exit code and logs say why"),
+    "OOMKilled": ("a container went over its memory limit", "a container was killed for using more memory than its "
+                  "limit (OOMKilled): describe shows the limit and how often it happened"),
+    "Evicted": ("the kubelet evicted the pod", "the kubelet evicted the pod: the node ran short of memory or disk, or "
+                "the pod went over its ephemeral-storage limit (describe's Message says which)"),
+    "ContainerStatusUnknown": ("the kubelet lost track of a container", "the kubelet lost track of a container: the "
+                               "node restarted or the container was removed, often during an eviction (describe's "
+                               "Last State and events say which)"),
+    "Pending": ("not scheduled or not started yet", "the pod is not scheduled or not started yet: the FailedScheduling "
+                "event (or a volume wait) in its describe says why"),
+    "ContainerCreating": ("containers are still being created", "the containers are still being created: a volume "
+                          "mount, the network sandbox or a slow pull; describe's events say which"),
+    "PodInitializing": ("main containers are being created", "the init containers finished and the main containers "
+                        "are being created"),
+    "Terminating": ("being deleted", "the pod is being deleted; if it stays, its node is gone, the runtime cannot stop "
+                    "it or a finalizer holds it"),
+    "Unknown": ("its node stopped reporting", "the node stopped reporting the pod's status (the node is down or cut "
+                "off; kubectl describe node says which)"),
+    "NodeLost": ("its node stopped reporting", "the node stopped reporting the pod's status (the node is down or cut "
+                 "off; kubectl describe node says which)"),
+    "SysctlForbidden": ("it sets a sysctl the kubelet does not allow",
+                        "the kubelet rejected the pod because its securityContext sets a sysctl the node does not allow "
+                        "(an unsafe sysctl not listed in the kubelet's --allowed-unsafe-sysctls); its controller then "
+                        "creates another pod that is rejected the same way, so such rows pile up. describe names the "
+                        "sysctl"),
+    "OutOfcpu": ("the node had no cpu left when it arrived", "the kubelet rejected the pod: the node did not have "
+                 "enough cpu left when it arrived (describe gives the numbers)"),
+    "OutOfmemory": ("the node had no memory left when it arrived", "the kubelet rejected the pod: the node did not "
+                    "have enough memory left when it arrived (describe gives the numbers)"),
+    "OutOfpods": ("the node runs its maximum number of pods", "the kubelet rejected the pod: the node already runs "
+                  "its maximum number of pods"),
+    "NodeAffinity": ("the node no longer matches its affinity", "the kubelet rejected the pod: the node's labels no "
+                     "longer match its nodeSelector/affinity"),
+    "UnexpectedAdmissionError": ("the kubelet could not admit it", "the kubelet could not admit the pod, often a "
+                                 "device plugin that could not allocate its GPU or device (describe's Message quotes it)"),
+    "DeadlineExceeded": ("ran past activeDeadlineSeconds", "the pod ran past its activeDeadlineSeconds and was stopped"),
+    "Shutdown": ("its node was shut down", "the node was shut down and the pod was stopped with it"),
+    "NodeShutdown": ("its node was shut down", "the node was shut down and the pod was stopped with it"),
+    "Terminated": ("the pod was stopped", "the pod was stopped, often by a node shutdown (describe's Message says why)"),
+    "Failed": ("the pod failed", "the pod failed: its describe says which container and why"),
+}
+_ROW_INIT = {
+    "CrashLoopBackOff": ("an init container exits non-zero again and again",
+                         "an init container exits non-zero again and again, so the pod never starts: its exit code "
+                         "(describe) and its logs say why"),
+    "Error": ("an init container exited non-zero", "an init container exited non-zero, so the pod never started: its "
+              "exit code (describe) and its logs say why"),
+    "OOMKilled": ("an init container went over its memory limit", "an init container was killed for using more "
+                  "memory than its limit"),
+}
+
+
+def row_status_hint(status: str, restarts: Optional[int] = None) -> Optional[tuple]:
+    """(short, long): what a `kubectl get pods` STATUS narrows the cause to, or None when it says nothing more."""
+    s = lambda n: "s" if n != 1 else ""     # noqa: E731
+    if status.startswith("Init:"):
+        rest = status[len("Init:"):]
+        if rest in _ROW_INIT:
+            return _ROW_INIT[rest]
+        if rest.startswith("ExitCode:"):
+            code = rest[len("ExitCode:"):]
+            return (f"an init container exited with code {code}", f"an init container exited with code {code}, so the "
+                    "pod never started: its logs say why")
+        if re.fullmatch(r"\d+/\d+", rest):
+            return (f"init containers not finished ({rest})", f"the init containers have not finished ({rest} done): "
+                    "one is still running or waiting; its logs say for what")
+        hint = _ROW_STATUS.get(rest)
+        return (f"init container: {hint[0]}", f"an init container: {hint[1]}") if hint else None
+    if status.startswith(("ExitCode:", "Signal:")):
+        what = status.replace(":", " ")
+        return (f"a container ended with {what}", f"a container ended with {what} and is not restarted: its logs say why")
+    if status == "Completed" and restarts:
+        return (f"exits with code 0, restarted {restarts} time{s(restarts)}",
+                f"the container exits with code 0 and was restarted {restarts} time{s(restarts)}: in a Deployment, "
+                "StatefulSet or DaemonSet its main process should run forever and ends instead; in a Job it succeeded "
+                "after failed attempts")
+    if status == "Running":
+        if restarts:
+            return (f"not Ready, restarted {restarts} time{s(restarts)}", f"it runs but is not Ready and has restarted "
+                    f"{restarts} time{s(restarts)}: failing probes or a crashing container (describe's Last State and "
+                    "events say which)")
+        return ("runs but not Ready", "it runs but not all its containers are Ready: a failing readiness probe, or "
+                "still starting (describe's events say which)")
+    return _ROW_STATUS.get(status)
+
+
 def _table_row_trouble(ctx: Context, pod):
-    """A `kubectl get pods` row says only STATUS, READY and RESTARTS: anything but a fine row is a symptom."""
+    """A `kubectl get pods` row says only STATUS, READY and RESTARTS: anything but a fine row is a symptom. The STATUS
+    narrows it (row_status_hint); the pod's describe says which."""
     if getattr(pod, "source", "") != "get-pods" or not getattr(pod, "table_status", None):
         return None
     status = str(pod.table_status)
     ready = str(getattr(pod, "table_ready", "") or "")
     full = bool(re.fullmatch(r"(\d+)/\1", ready)) if ready else True
-    if status in _FINE_ROWS and (full or status != "Running"):
+    restarts = pod.restarts_from_table
+    if status in _FINE_ROWS and (full or status != "Running") and not (status == "Completed" and restarts):
         return None
-    describe = ctx.kubectl("describe", "pod", ctx.name)
-    why = "it is Running but not all its containers are Ready" if status == "Running" else f"its STATUS is {status}"
-    return (f"kubectl get pods shows that pod {ctx.name} is in trouble ({why}, READY {ready or '?'}), but a table row "
-            "does not say why: its describe does.", [describe], [pod.table_status])
+    hint = row_status_hint(status, restarts)
+    short = hint[0] if hint else "a table row does not say why"
+    return (short[0].upper() + short[1:] + ".", row_next(ctx, status, restarts), [pod.table_status])
+
+
+def row_next(ctx: Context, status: str, restarts: Optional[int]) -> list:
+    """What to paste for a row: its describe, and the previous logs when a container exits."""
+    nxt = [ctx.kubectl("describe", "pod", ctx.name)]
+    if status in ("CrashLoopBackOff", "Error", "OOMKilled") or (status == "Running" and restarts):
+        nxt.append(ctx.kubectl("logs", ctx.name, "--previous"))
+    elif status.startswith("Init:") and any(w in status for w in ("CrashLoop", "Error", "ExitCode")):
+        nxt.append(ctx.kubectl("logs", ctx.name, "--all-containers", "--previous"))
+    return nxt
 
 
 def _kubelet_error(ctx: Context, c):

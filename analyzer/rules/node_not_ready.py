@@ -38,7 +38,8 @@ def _node_check(ctx):
         hint = "the kubelet reports it not ready"
         fix = ["Read the kubelet's log on the node (journalctl -u kubelet)."]
     fix.append(f"Check: `{ctx.kubectl('get', 'node', name, namespaced=False)}` shows Ready.")
-    yield ctx.finding(META, cause=f"Node {name} is not Ready ({why}): {hint}.", evidence=ctx.evidence(ready.line),
+    who = f"Node {name}" if obj.name else "The node"          # a paste of the condition row alone names no node
+    yield ctx.finding(META, cause=f"{who} is not Ready ({why}): {hint}.", evidence=ctx.evidence(ready.line),
                       fix=fix, commands=[ctx.kubectl("describe", "node", name, namespaced=False)],
                       details={"node": name, "reason": ready.reason, "status": ready.status})
 
@@ -58,16 +59,18 @@ def check(ctx):
     if not (lost or shutdown or stuck or (evs and pod.status not in ("Running",))):
         return
     node = str(getattr(pod, "node", "") or "").split("/")[0] or "<node>"
+    node_word = f"node {node}" if node != "<node>" else "its node"
     if shutdown:
-        cause = f"The pod was stopped because node {node} shut down ({reason}); it stays as a Failed object."
+        cause = f"The pod was stopped because {node_word} shut down ({reason}); it stays as a Failed object."
         fix = ["These pods are harmless leftovers once the node is back: delete them. The controller has made replacements."]
     elif stuck:
-        cause = (f"The pod is stuck Terminating ({pod.terminating}) because its node {node} is not ready: the kubelet "
+        cause = (f"The pod is stuck Terminating ({pod.terminating}) because {node_word.replace('node', 'its node', 1) if node != '<node>' else node_word} is not ready: the kubelet "
                  "cannot confirm the deletion.")
         fix = ["Find out whether the node is really gone (cloud console, `kubectl get node`).",
                "Once the node is confirmed dead, delete the Node object or force-delete the pod so a StatefulSet can replace it."]
     else:
-        cause = f"The pod's node {node} is not ready (NodeNotReady / NodeLost): the pod cannot run there until it comes back."
+        cause = (f"The pod's node{' ' + node if node != '<node>' else ''} is not ready (NodeNotReady / NodeLost): the pod "
+                 "cannot run there until it comes back.")
         fix = ["Investigate the node (kubelet, runtime, network, the machine itself)."]
     fix.append(f"Check: `{ctx.kubectl('get', 'node', node, namespaced=False)}` shows Ready, or the pod is rescheduled elsewhere.")
     cmds = [ctx.kubectl("describe", "node", node, namespaced=False)]

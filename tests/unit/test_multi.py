@@ -49,3 +49,27 @@ def test_a_cause_shared_by_one_object_of_its_kind_is_not_counted():
     """"1 of 1 node: node-pressure." in front of the cause tells the reader nothing."""
     report = analyze(read_fixture(MULTI / "node-diskpressure-plus-pod-evicted-from-it.txt")).to_dict()
     assert report["message"].startswith("Node worker-4 reports DiskPressure"), report["message"]
+
+
+def test_get_pods_rows_are_narrowed_by_status_and_ask_once_per_status():
+    """A `kubectl get pods` table says only STATUS: the verdict stays unknown, but each STATUS says what it narrows the
+    cause to, the WHY column stays short, and rows with the same STATUS ask for one describe, not one each."""
+    report = analyze(read_fixture(MULTI / "unknown-get-pods-five-rows-four-statuses.txt")).to_dict()
+    assert report["verdict"] == "unknown"
+    describes = [n for n in report["next"] if n.startswith("kubectl describe pod")]
+    assert len(describes) == 3, report["next"]            # three troubled STATUS values, not four troubled rows
+    assert "ConfigMap" in report["message"] and "init container" in report["message"], report["message"]
+    rows = {o["name"]: o for o in report["objects"]}
+    assert rows["redis-0"]["verdict"] == "healthy"
+    whys = {o["status"]: o["summary"] for o in report["objects"] if o["verdict"] == "unknown"}
+    assert all(len(w) <= 110 for w in whys.values()), whys
+    assert len(set(whys.values())) == len(whys), "each STATUS must say something of its own"
+    second = rows["api-7c9d8b6f5-8jv4n"]
+    assert second["next"] == [] and "api-7c9d8b6f5-2xkqz" in second["summary"]
+
+
+def test_many_rows_of_one_status_ask_for_a_single_describe():
+    report = analyze(read_fixture(MULTI / "unknown-k8s-1.13-get-pods-sysctlforbidden-rows.txt")).to_dict()
+    assert report["verdict"] == "unknown"
+    assert report["next"] == ["kubectl describe pod web-9c9bc6fff-4fhwq"], report["next"]
+    assert "sysctl" in report["message"]
