@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..crashes import (cname, events_about, is_crashlooping, is_trouble_now, label, last_exit, logs,
                        pod_containers, probe_kills, run_seconds)
 from ..history import mark_explained
-from ..probes import diagnose, probe_events, probe_words, total_failures
+from ..probes import budget, diagnose, probe_events, probe_words, total_failures
 from ..report import Confidence, Severity
 from ..workload_edits import check_step
 from .rule import RuleMeta
@@ -29,13 +29,21 @@ def check(ctx):
         pevents = probe_events(ctx, c, "liveness")
         kills = [k for k in probe_kills(ctx, c) if "startup" not in k.message.lower()]
         if not pevents and not kills:
+            f = _timed_kill(ctx, c)
+            if f is not None:
+                yield f
             continue
         mark_explained(ctx, [p.event for p in pevents] + kills)
         mark_explained(ctx, ctx.container_events(c, "BackOff"))
         ex = last_exit(c)
         # An Events-only paste shows no Restart Count: back-off rows say the container keeps restarting.
         backoff = events_about(ctx, c, "BackOff") if c.state is None else []
-        if not kills and c.restarts == 0 and not backoff:
+        p = c.probes.get("liveness")
+        # Events-only: more failures than the probe's failureThreshold (3 unless the paste says otherwise) means
+        # the kubelet has already killed it at least once, even if the Killing row is not in the paste.
+        over = c.state is None and not kills and not backoff and \
+            total_failures(pevents) >= 2 * ((p.failure if p is not None and p.failure else None) or 3)
+        if not kills and c.restarts == 0 and not backoff and not over:
             continue                       # failing, but below the threshold: not restarted (yet)
         if ex is not None and not kills and (ex.reason == "OOMKilled" or ex.code not in (137, 143, 0, None)):
             continue                       # the app died on its own (OOM, an error exit): another rule explains it
@@ -43,7 +51,6 @@ def check(ctx):
         current = is_trouble_now(c) or (c.restarts >= 2 and _recent(events))
         if not current and c.restarts <= 1:
             continue                       # one restart long ago, Ready now: history
-        p = c.probes.get("liveness")
         ran = run_seconds(ex.state) if ex is not None else None
         if pevents:
             d = diagnose(ctx, c, "liveness", pevents, ran)
@@ -54,10 +61,11 @@ def check(ctx):
         n_kills = sum(max(k.count, 1) for k in kills)
         if c.state is None:
             loop = (f"{n_kills} kill{'s' if n_kills != 1 else ''} in the events" if kills else
-                    "the events show it restarting in back-off" if backoff else "")
+                    "the events show it restarting in back-off" if backoff else
+                    f"{total_failures(pevents)} failures in the events, enough for the kubelet to have killed it" if over else "")
         else:
             loop = f"{c.restarts} restarts" + (", now in CrashLoopBackOff" if is_crashlooping(c) else "")
-        verb = "keeps killing" if max(n_kills, c.restarts) > 1 or backoff else "killed"
+        verb = "keeps killing" if max(n_kills, c.restarts) > 1 or backoff or over else "killed"
         probe = f" ({probe_words(p)})" if p is not None else ""
         cause = (f"The kubelet {verb} {label(c)}{f' ({loop})' if loop else ''} because its liveness probe fails"
                  f"{probe}: {why}. " + ("The restarts come from the probe, not from the app exiting." if kills else
@@ -87,3 +95,42 @@ def check(ctx):
             current=current, severity=None if current else Severity.WARNING,
             details={k: v for k, v in details.items() if v is not None},
         )
+
+
+# Kubernetes' default terminationGracePeriodSeconds: a process that ignores SIGTERM is killed this long after.
+_GRACE = 30
+
+
+def _timed_kill(ctx, c):
+    """A describe without events (they expired): the container was SIGKILLed (exit 137, not OOMKilled) after running
+    just as long as its liveness probe allows (delay + failureThreshold x period, plus the grace period). That is
+    the probe's timing, though the events that would confirm it are gone."""
+    pod = ctx.pod
+    if pod.events_shown or c.state is None or c.restarts == 0 or not is_trouble_now(c):
+        return None
+    ex = last_exit(c)
+    p = c.probes.get("liveness")
+    bud = budget(p)
+    if ex is None or ex.code != 137 or ex.reason == "OOMKilled" or bud is None:
+        return None
+    ran = run_seconds(ex.state)
+    if ran is None or not (bud - (p.period or 10) <= ran <= bud + _GRACE + (p.period or 10) + 15):
+        return None
+    cause = (f"{label(c, True)} was killed with SIGKILL (exit 137, not OOMKilled) after running {int(ran)}s, which is "
+             f"what its liveness probe allows ({probe_words(p)}: about {bud}s, plus up to {_GRACE}s of grace when the app "
+             f"ignores SIGTERM), {c.restarts} restarts so far: most likely the kubelet restarts it because the probe fails. "
+             "The paste has no events to confirm it; the node's OOM killer or a kill -9 at that moment would look the same.")
+    check_txt, check_cmd = check_step(ctx, "Restart Count stops growing and no new Unhealthy/Killing events appear.")
+    events_cmd = ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")
+    return ctx.finding(
+        META, container=cname(c), cause=cause, confidence=Confidence.POSSIBLE,
+        evidence=ctx.evidence(p.line, ex.state.reason, ex.state.exit_code, ex.state.started, ex.state.finished,
+                              c.restart_count),
+        fix=["Read the probe's failures in the events (`Liveness probe failed: …`) to see why it fails, then fix the "
+             "app or the probe (port, path, timeout, initialDelaySeconds).",
+             "If the app is only slow to answer or to start, give it more time: a startupProbe for the start, a larger "
+             "timeoutSeconds or failureThreshold for slow answers.", check_txt],
+        commands=[events_cmd, logs(ctx, c, previous=True), check_cmd],
+        next=[events_cmd, logs(ctx, c, previous=True)],
+        details={"probe": p.text, "ran_seconds": int(ran), "budget_seconds": bud, "restarts": c.restarts},
+    )
