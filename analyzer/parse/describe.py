@@ -116,24 +116,25 @@ _JOINED = re.compile(r"(?<=\S)(" + "|".join(re.escape(lab) for lab in _JOINABLE)
 def split_joined(lines: list) -> list:
     """A lost line break joins two fields: `Namespace:  defaultLabels:   <none>`. Split them
     (both halves keep the pasted line number)."""
-    out = []
-    for ln in lines:
-        if ln.noise or ln.blank or ln.indent > 0 or ":  " not in ln.text:
-            out.append(ln)
-            continue
-        lab = match_label(ln.text)
-        if lab is None or not lab[2] or lab[1] not in DESCRIBE_LABELS:
-            out.append(ln)
-            continue
-        start = lab[3]
-        # The long alternation runs only where a second `label:  value` can start.
-        m = _JOINED.search(ln.text, start + 1) if _GAP_AFTER_COLON.search(ln.text, start + 1) else None
+    out = None                        # a copy only once a line is split
+    for i, ln in enumerate(lines):
+        m = None
+        if not ln.noise and not ln.blank and ln.indent == 0 and ":  " in ln.text:
+            lab = match_label(ln.text)
+            if lab is not None and lab[2] and lab[1] in DESCRIBE_LABELS:
+                start = lab[3]
+                # The long alternation runs only where a second `label:  value` can start.
+                if _GAP_AFTER_COLON.search(ln.text, start + 1):
+                    m = _JOINED.search(ln.text, start + 1)
         if m is None:
-            out.append(ln)
+            if out is not None:
+                out.append(ln)
             continue
+        if out is None:
+            out = list(lines[:i])
         out.append(dataclasses.replace(ln, text=ln.text[: m.start()].rstrip()))
         out.append(dataclasses.replace(ln, text=ln.text[m.start():]))
-    return out
+    return lines if out is None else out
 
 
 def _split_events(lines: list, partial: bool) -> tuple:
@@ -275,11 +276,9 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
     root = build(body)
     _adopt_headless_tables(root)
     node_rows = partial and _adopt_node_condition_rows(root)
-    top = top_map(root)
-    fields = {c.label: Val(c.value, c.line.no) for c in reversed(root.labelled())}
-    fields = dict(reversed(list(fields.items())))
-    labels = set(fields)
-    kind = detect_kind(labels, fields)
+    top = top_map(root)               # label -> its first node
+    labels = set(top)
+    kind = detect_kind(labels, {k: top[k].value for k in ("Kind", "API Version", "Replicas") if k in top})
     hint_kind, hint_name, hint_ns = _hints(cmd)
     if kind == "Unknown" and hint_kind:
         kind = hint_kind
@@ -302,8 +301,8 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
     last = max(([last_body] if last_body is not None else []) + [e.end_line for e in events] +
                ([ev_line.no] if ev_line is not None else []))
     span = (content[0].no, last)
-    name = fields.get("Name")
-    namespace = fields.get("Namespace")
+    name = Val(top["Name"].value, top["Name"].line.no) if "Name" in top else None
+    namespace = Val(top["Namespace"].value, top["Namespace"].line.no) if "Namespace" in top else None
     cmd_line = cmd.line if cmd is not None else 0
     if name is None and hint_name and (not hint_kind or hint_kind == kind):
         name = Val(hint_name, cmd_line)
@@ -325,6 +324,9 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
                                    sections=sections, missing=missing, source=source)
     if name is None and partial:
         name = _named_by_events(kind, events)
+    # Every field's first value, in the order of each label's last appearance (pods keep their own).
+    fields = {c.label: Val(c.value, c.line.no) for c in reversed(root.labelled())}
+    fields = dict(reversed(list(fields.items())))
     base = dict(name=name, namespace=namespace, lines=span, fields=fields, events=events, events_shown=events_shown,
                 sections=sections, missing=missing, source=source)
     if kind in BUILDERS:

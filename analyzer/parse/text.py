@@ -86,7 +86,7 @@ class Line:
         d["noise"] = noise
         d["cmd"] = cmd
         d["last"] = last
-        d["blank"] = not stripped.strip()
+        d["blank"] = not stripped or stripped.isspace()
         d["indent"] = len(text) - len(stripped)
 
     @property
@@ -123,6 +123,8 @@ def split_lines(text: str) -> list:
     parts = text.split("\n")
     if parts and parts[-1] == "" and len(parts) > 1:
         parts.pop()                    # a final newline does not start a new line
+    if "\r" not in text:
+        return parts
     return [p[:-1] if p.endswith("\r") else p for p in parts]
 
 
@@ -198,9 +200,10 @@ def _unwrap(texts: list, width: int) -> tuple:
     return out, last
 
 
-def _quote_prefix(texts: list) -> re.Pattern | None:
+def _quote_prefix(texts: list, nonblank: list | None = None) -> re.Pattern | None:
     """Chat and Markdown quotes prefix every line with "> " (or "│ ", "| ")."""
-    nonblank = [t for t in texts if t.strip()]
+    if nonblank is None:
+        nonblank = [t for t in texts if t.strip()]
     if len(nonblank) < 2:
         return None
     for rx in _QUOTES:
@@ -235,8 +238,9 @@ _LINENO = re.compile(r"^\s{0,6}(\d{1,7})(?:\s?[|│:]\s?|\t)")
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? ")
 
 
-def _line_prefix(texts: list) -> re.Pattern | None:
-    nonblank = [t for t in texts if t.strip()]
+def _line_prefix(texts: list, nonblank: list | None = None) -> re.Pattern | None:
+    if nonblank is None:
+        nonblank = [t for t in texts if t.strip()]
     if len(nonblank) < 3:
         return None
     hits = _mostly(_LINENO, nonblank)
@@ -319,23 +323,23 @@ def classify(text: str) -> tuple:
 def _join_continuations(lines: list) -> None:
     """A command continued with a backslash (PowerShell: a backtick) goes on over the next lines: they
     are part of the command line, and the whole command is kept on its first line."""
-    i = 0
-    while i < len(lines):
-        ln = lines[i]
-        if ln.noise == "prompt" and ln.cmd and ln.cmd.endswith(("\\", "`")):
-            cmd = ln.cmd.rstrip("\\`").rstrip()
-            j = i + 1
-            while j < len(lines):
-                t = lines[j].text.strip()
-                lines[j] = dataclasses.replace(lines[j], noise="prompt", cmd="")
-                cmd += " " + t.rstrip("\\`").rstrip()
-                if not t.endswith(("\\", "`")):
-                    break
-                j += 1
-            lines[i] = dataclasses.replace(ln, cmd=cmd)
-            i = j + 1
+    starts = [i for i, ln in enumerate(lines) if ln.cmd and ln.noise == "prompt" and ln.cmd.endswith(("\\", "`"))]
+    done = -1                          # lines up to here belong to a command already joined
+    for i in starts:
+        if i <= done:
             continue
-        i += 1
+        ln = lines[i]
+        cmd = ln.cmd.rstrip("\\`").rstrip()
+        j = i + 1
+        while j < len(lines):
+            t = lines[j].text.strip()
+            lines[j] = dataclasses.replace(lines[j], noise="prompt", cmd="")
+            cmd += " " + t.rstrip("\\`").rstrip()
+            if not t.endswith(("\\", "`")):
+                break
+            j += 1
+        lines[i] = dataclasses.replace(ln, cmd=cmd)
+        done = j
 
 
 _PANE_LEFT = re.compile(r"^\s*│ ?")
@@ -388,14 +392,17 @@ def clean_lines(text: str) -> list:
     """Stage 0. Returns one `Line` per pasted line."""
     raws = split_lines(text)
     texts = [_clean(r) for r in raws]
-    prefix = _line_prefix(texts)
+    nonblank = [t for t in texts if t.strip()]
+    prefix = _line_prefix(texts, nonblank)
     if prefix is not None:
         texts = [prefix.sub("", t, count=1) for t in texts]
+        nonblank = None
     if "│" in text:                   # cleaning never adds one
         texts, lasts = _unpane(texts)
+        nonblank = None
     else:
         lasts = list(range(len(texts)))
-    quote = _quote_prefix(texts)
+    quote = _quote_prefix(texts, nonblank)
     if quote is not None:
         texts = [quote.sub("", t, count=1) for t in texts]
     width = wrap_width(texts)
