@@ -330,6 +330,9 @@ def _other_kind(ctx: Context):
         return (f"The {obj.kind.lower()} controller does not manage this {obj.kind}: \"{e.message.strip()}\" (its selector "
                 "is empty or selects every pod, so it creates nothing).",
                 [ctx.kubectl("get", obj.kind.lower(), str(obj.name or "<name>"), "-o", "yaml")], [e])
+    idle = _daemonset_on_no_node(ctx)
+    if idle is not None:
+        return idle
     failed_pods = _failed_pods(obj)
     if failed_pods:
         sel = str(obj.fields.get("Selector", "") or "").strip()
@@ -430,3 +433,28 @@ def _failed_pods(obj) -> int:
         return 0
     m = re.search(r"(\d+) Failed", str(obj.fields.get("Pods Status", "") or ""))
     return int(m.group(1)) if m else 0
+
+
+def _daemonset_on_no_node(ctx):
+    """A DaemonSet that should run on no node (`Desired Number of Nodes Scheduled: 0`) and keeps deleting its pods, or
+    has no node selector at all: no node passes its checks (taints, affinity, and before 1.12 the controller's own
+    resource and host-port checks). With a node selector, no matching node yet may be intended."""
+    obj = ctx.obj
+    if obj.kind != "DaemonSet":
+        return None
+    m = re.search(r"^\s*(\d+)", str(obj.fields.get("Desired Number of Nodes Scheduled", "") or ""))
+    if not m or m.group(1) != "0":
+        return None
+    deletes = [e for e in obj.events if e.reason == "SuccessfulDelete"]
+    selector = str(obj.fields.get("Node-Selector", "") or "").strip()
+    if not deletes and selector not in ("", "<none>"):
+        return None
+    name = str(obj.name or "<name>")
+    why = (f" and its controller has been deleting the pods it made ({len(deletes)} SuccessfulDelete event"
+           f"{'s' if len(deletes) != 1 else ''})" if deletes else "")
+    sel = (f"its node selector {selector} matches no node, or " if selector not in ("", "<none>") else "")
+    return (f"DaemonSet {name} runs on no node (Desired Number of Nodes Scheduled: 0){why}: {sel}every node has a taint it "
+            "does not tolerate or fails its affinity; before 1.12 the DaemonSet controller also refused nodes without "
+            "enough free cpu/memory or with its host port taken. The nodes' describe shows which.",
+            [ctx.kubectl("describe", "nodes", namespaced=False), ctx.kubectl("get", "daemonset", name, "-o", "yaml")],
+            [obj.fields.get("Desired Number of Nodes Scheduled")] + deletes[-1:])

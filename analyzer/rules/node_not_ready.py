@@ -25,7 +25,12 @@ def _node_check(ctx):
     name = str(obj.name or "<node>")
     why = f"{ready.reason}: {ready.message}".strip(": ") if ready.reason or ready.message else ready.status
     msg = f"{ready.reason} {ready.message}"
-    if "cni" in msg.lower() or "NetworkPluginNotReady" in msg:
+    taints = " ".join(str(t) for t in getattr(obj, "taints", ()) or ()) or str(obj.fields.get("Taints", "") or "")
+    if "node.cloudprovider.kubernetes.io/shutdown" in taints:
+        hint = "the cloud provider reports its machine is shut down (taint node.cloudprovider.kubernetes.io/shutdown)"
+        fix = ["Start the machine again (cloud console), or delete the Node if it was removed on purpose; pods of "
+               "StatefulSets and pods with attached disks stay stuck until one of the two happens."]
+    elif "cni" in msg.lower() or "NetworkPluginNotReady" in msg:
         hint = "the network (CNI) plugin is not ready on it"
         fix = ["Install or repair the cluster's CNI plugin; check its DaemonSet pod on this node."]
     elif "PLEG" in msg or "runtime" in msg.lower():
