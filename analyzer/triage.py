@@ -292,8 +292,10 @@ def _table_row_trouble(ctx: Context, pod):
 def row_next(ctx: Context, status: str, restarts: Optional[int]) -> list:
     """What to paste for a row: its describe, and the previous logs when a container exits."""
     nxt = [ctx.kubectl("describe", "pod", ctx.name)]
-    if status in ("CrashLoopBackOff", "Error", "OOMKilled") or (status == "Running" and restarts):
+    if status == "CrashLoopBackOff" or (status == "Running" and restarts):
         nxt.append(ctx.kubectl("logs", ctx.name, "--previous"))
+    elif status in ("Error", "OOMKilled") or status.startswith("ExitCode:"):
+        nxt.append(ctx.kubectl("logs", ctx.name))        # a terminated container that is not restarted: its own logs
     elif status.startswith("Init:") and any(w in status for w in ("CrashLoop", "Error", "ExitCode")):
         nxt.append(ctx.kubectl("logs", ctx.name, "--all-containers", "--previous"))
     return nxt
@@ -333,6 +335,9 @@ def _other_kind(ctx: Context):
     idle = _daemonset_on_no_node(ctx)
     if idle is not None:
         return idle
+    job = _job_failing(ctx)
+    if job is not None:
+        return job
     failed_pods = _failed_pods(obj)
     if failed_pods:
         sel = str(obj.fields.get("Selector", "") or "").strip()
@@ -458,3 +463,30 @@ def _daemonset_on_no_node(ctx):
             "enough free cpu/memory or with its host port taken. The nodes' describe shows which.",
             [ctx.kubectl("describe", "nodes", namespaced=False), ctx.kubectl("get", "daemonset", name, "-o", "yaml")],
             [obj.fields.get("Desired Number of Nodes Scheduled")] + deletes[-1:])
+
+
+def _job_failing(ctx):
+    """A Job with failed pods that has not completed, and no BackoffLimitExceeded/DeadlineExceeded in the paste (the
+    job rules' business): it is retrying, or gave up where the paste does not show. Its failed pods say why."""
+    obj = ctx.obj
+    if obj.kind != "Job":
+        return None
+    text = str(obj.fields.get("Pods Statuses", "") or obj.fields.get("Pods Status", "") or "")
+    failed = re.search(r"(\d+) Failed", text)
+    succeeded = re.search(r"(\d+) Succeeded", text)
+    if not failed or failed.group(1) == "0":
+        return None
+    completions = re.match(r"\s*(\d+)", str(obj.fields.get("Completions", "") or ""))
+    want = int(completions.group(1)) if completions else 1
+    if succeeded and int(succeeded.group(1)) >= want:
+        return None                      # it completed after some failed attempts
+    if any(c.type == "Complete" and c.status == "True" for c in obj.conditions):
+        return None
+    name = str(obj.name or "<job>")
+    n = int(failed.group(1))
+    gave_up = any(c.type == "Failed" and c.status == "True" for c in obj.conditions)
+    return (f"{n} pod{'s' if n != 1 else ''} of Job {name} failed ({text.strip()}) and it has not completed"
+            + (" (its Failed condition is set)" if gave_up else "; it retries until its backoffLimit (default 6)")
+            + ". The paste does not show why they failed: a failed pod's exit code and logs do.",
+            [ctx.kubectl("describe", "pods", "-l", f"job-name={name}"), ctx.kubectl("logs", f"job/{name}")],
+            [obj.fields.get("Pods Statuses") or obj.fields.get("Pods Status")])
