@@ -135,9 +135,10 @@ def _explain_by_peers(objs: list, reports: dict) -> None:
         new_rs = str(o.fields.get("NewReplicaSet", "") or "").split()
         if o.kind == "Deployment" and new_rs:
             cands.append(("ReplicaSet", new_rs[0]))
+        owners = {f"{o.kind}/{o.name}"} | ({f"ReplicaSet/{new_rs[0]}"} if o.kind == "Deployment" and new_rs else set())
         for p in objs:
             owner = str(p.fields.get("Controlled By", "") or "")
-            if owner == f"{o.kind}/{o.name}":
+            if owner in owners:
                 cands.append((p.kind, str(p.name or "")))
         for key in cands:
             peer = by_ref.get(key)

@@ -338,6 +338,9 @@ def _other_kind(ctx: Context):
     job = _job_failing(ctx)
     if job is not None:
         return job
+    rollout = _deployment_short(ctx)
+    if rollout is not None:
+        return rollout
     failed_pods = _failed_pods(obj)
     if failed_pods:
         sel = str(obj.fields.get("Selector", "") or "").strip()
@@ -403,6 +406,9 @@ def looks_healthy(obj: KubeObject) -> str:
         if obj.containers and all(c.is_ready for c in obj.containers):
             return "All containers are running and ready."
         return "No problem found in the paste."
+    if obj.kind == "Deployment" and _rollout_in_progress(obj):
+        return ("A rolling update is in progress (Progressing True, the controller scaled a ReplicaSet within the last "
+                "10 minutes); if it stalls, the Deployment reports ProgressDeadlineExceeded.")
     return "No problem found in the paste."
 
 
@@ -490,3 +496,50 @@ def _job_failing(ctx):
             + ". The paste does not show why they failed: a failed pod's exit code and logs do.",
             [ctx.kubectl("describe", "pods", "-l", f"job-name={name}"), ctx.kubectl("logs", f"job/{name}")],
             [obj.fields.get("Pods Statuses") or obj.fields.get("Pods Status")])
+
+
+def _deployment_short(ctx):
+    """A Deployment whose Replicas line shows unavailable pods or an unfinished rollout, with no condition or event that
+    explains it: the paste cannot tell a rollout in progress from a stuck one; the new ReplicaSet's pods can."""
+    obj = ctx.obj
+    if obj.kind != "Deployment":
+        return None
+    m = re.search(r"(\d+) desired \| (\d+) updated \| (\d+) total \| (\d+) available \| (\d+) unavailable",
+                  str(obj.fields.get("Replicas", "") or ""))
+    if not m:
+        return None
+    desired, updated, total, available, unavailable = (int(x) for x in m.groups())
+    if unavailable == 0 and updated >= desired and available >= desired:
+        return None
+    if desired == 0 or _rollout_in_progress(obj):
+        return None
+    name = str(obj.name or "<name>")
+    new_rs = str(obj.fields.get("NewReplicaSet", "") or "").split()
+    rs = new_rs[0] if new_rs and new_rs[0] != "<none>" else ""
+    parts = []
+    if updated < desired:
+        parts.append(f"{updated} of {desired} pods are on the new template")
+    if unavailable:
+        parts.append(f"{unavailable} pod{'s are' if unavailable != 1 else ' is'} unavailable")
+    h = rs.rsplit("-", 1)[-1] if rs and "-" in rs else ""
+    nxt = ([ctx.kubectl("describe", "pods", "-l", f"pod-template-hash={h}")] if h else []) + (
+        [ctx.kubectl("describe", "rs", rs)] if rs else [ctx.kubectl("get", "pods", "-l", str(obj.fields.get("Selector", "")))])
+    if updated >= desired:
+        return (f"Deployment {name} is not at full strength: {' and '.join(parts)}, although every pod is on the current "
+                f"template: a pod of ReplicaSet {rs or '(the new one)'} is failing or not Ready (crash, probes, node, "
+                "scheduling), and its describe says why.", nxt, [obj.fields.get("Replicas")])
+    return (f"Deployment {name} is not at full strength: {' and '.join(parts)}. The paste cannot tell a rollout still in "
+            "progress from a stuck one: if this lasts more than a few minutes, the new ReplicaSet"
+            + (f" {rs}" if rs else "") + "'s pods are failing (image, crash, probes, scheduling), and their describe says "
+            "why.", nxt, [obj.fields.get("Replicas")])
+
+
+def _rollout_in_progress(obj) -> bool:
+    """Progressing True (the new ReplicaSet is being scaled) and the controller acted within the default progress
+    deadline (600s): a normal rolling update; the controller itself flags it (ProgressDeadlineExceeded) if it stalls."""
+    prog = next((c for c in obj.conditions if c.type == "Progressing"), None)
+    if prog is None or prog.status != "True" or prog.reason not in ("ReplicaSetUpdated", "NewReplicaSetCreated",
+                                                                     "FoundNewReplicaSet"):
+        return False
+    ages = [e.last_seen_s for e in obj.events if e.reason == "ScalingReplicaSet" and e.last_seen_s is not None]
+    return bool(ages) and min(ages) < 600
