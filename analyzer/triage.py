@@ -341,6 +341,9 @@ def _other_kind(ctx: Context):
     rollout = _deployment_short(ctx)
     if rollout is not None:
         return rollout
+    short = _controller_short(ctx)
+    if short is not None:
+        return short
     failed_pods = _failed_pods(obj)
     if failed_pods:
         sel = str(obj.fields.get("Selector", "") or "").strip()
@@ -543,3 +546,47 @@ def _rollout_in_progress(obj) -> bool:
         return False
     ages = [e.last_seen_s for e in obj.events if e.reason == "ScalingReplicaSet" and e.last_seen_s is not None]
     return bool(ages) and min(ages) < 600
+
+
+def _controller_short(ctx):
+    """A ReplicaSet, ReplicationController, StatefulSet or DaemonSet that has fewer pods than it wants and whose paste
+    shows no condition or Warning that says why. A refused pod leaves a FailedCreate event; none at all means the
+    events are elsewhere (a describe cut short) or the controller is not acting (kube-controller-manager down)."""
+    obj = ctx.obj
+    f = {k: str(v) for k, v in obj.fields.items()}
+    if obj.kind in ("ReplicaSet", "ReplicationController"):
+        m = re.search(r"(\d+) current / (\d+) desired", f.get("Replicas", ""))
+        have, want = (int(m.group(1)), int(m.group(2))) if m else (None, None)
+    elif obj.kind == "StatefulSet":
+        m = re.search(r"(\d+) desired \| (\d+) total", f.get("Replicas", ""))
+        have, want = (int(m.group(2)), int(m.group(1))) if m else (None, None)
+    elif obj.kind == "DaemonSet":
+        d = re.match(r"\s*(\d+)", f.get("Desired Number of Nodes Scheduled", ""))
+        c = re.match(r"\s*(\d+)", f.get("Current Number of Nodes Scheduled", ""))
+        have, want = (int(c.group(1)), int(d.group(1))) if c and d else (None, None)
+    else:
+        return None
+    if have is None or have >= want:
+        return None
+    if any(e.type == "Warning" for e in obj.events) or any(
+            c.type == "ReplicaFailure" and c.status == "True" for c in obj.conditions):
+        return None                          # the generic path names the warning
+    name = str(obj.name or "<name>")
+    pods = re.search(r"(\d+) Running", f.get("Pods Status", ""))
+    parallel = "Parallel" in f.get("Pod Management Policy", "")
+    if obj.kind == "StatefulSet" and have > 0 and not parallel and pods and int(pods.group(1)) < have:
+        last = f"{name}-{have - 1}" if obj.name else f"<name>-{have - 1}"
+        return (f"{'StatefulSet ' + name if obj.name else 'The StatefulSet'} has {have} of the {want} pods it wants: it "
+                "creates them one at a time (OrderedReady) and waits for each to be Running and Ready before the next, "
+                f"and not all of its pods run ({f.get('Pods Status', '').strip()}). Pod {last} is the one holding it up: "
+                "its describe says why.",
+                [ctx.kubectl("describe", "pod", last)], [obj.fields.get("Replicas"), obj.fields.get("Pods Status")])
+    shown = ("its events are not in the paste" if obj.events_shown is None else
+             "its events show no refusal" if obj.events else "it has no events")
+    who = f"{obj.kind} {name}" if obj.name else f"The {obj.kind}"
+    return (f"{who} has {have} of the {want} pods it wants, and {shown}. When the API server refuses a pod "
+            "(quota, LimitRange, PodSecurity, a webhook, a missing ServiceAccount) the controller records a FailedCreate "
+            "event; when there is none at all, the controller is not acting (is kube-controller-manager running?).",
+            [ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={name}")] if obj.name else
+            [ctx.kubectl("get", "events", "--sort-by=.lastTimestamp")],
+            [obj.fields.get("Replicas") or obj.fields.get("Current Number of Nodes Scheduled")])
