@@ -91,7 +91,7 @@ def test_dialogs_have_no_violations(a11y_page: Page):
     assert axe_violations(page) == [], "the redaction dialog"
 
 
-@pytest.mark.parametrize("url", ["failures/oomkilled/", "failures/node-selector-affinity-mismatch/"])
+@pytest.mark.parametrize("url", ["failures/oomkilled/", "failures/node-selector-affinity-mismatch/", "privacy/"])
 def test_docs_page_has_no_violations(a11y_page: Page, url: str):
     page = a11y_page
     page.goto("/" + url)

@@ -24,7 +24,8 @@ DEPLOYMENT = FIX / "multi" / "deployment-replicaset-and-two-pods-image-not-found
 SCHEDULING = FIX / "rules" / "node-selector-affinity-mismatch" / "eks-1.25-didnt-match-pod-node-affinity-selector.txt"
 UNKNOWN = FIX / "parse" / "k8s-1.9-describe-pod-terminating-expires.txt"
 
-# Records every securitypolicyviolation the document sees (the worker's show up in the console).
+# Records every securitypolicyviolation the document sees. Chromium does not pass a worker's CSP
+# errors to the page's console: test_csp.py watches the worker from inside it.
 CSP_RECORDER = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => {

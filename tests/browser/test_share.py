@@ -406,3 +406,37 @@ def test_names_option_leaves_no_object_name():
     for name in NAMES:
         assert not re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text), name
     assert re.search(r"Successfully assigned name-\d+/name-\d+-6f7c9d8b5-x2w4p to name-\d+\n", text)
+
+
+def test_what_the_privacy_page_says_is_true(tool: Tool, cli, tmp_path):
+    """site/content/privacy.md: its command prints exactly what a share link carries; after a
+    paste, a share and a theme choice, the browser holds no cookie, no session storage, no
+    database, and in local storage the theme choice only; the caches hold the site's files only."""
+    privacy = (ROOT / "site" / "content" / "privacy.md").read_text()
+    command = re.search(r"```sh\n(python3 .+)\n```", privacy).group(1)
+    page = tool.page
+    tool.analyze(PASTE)
+    open_dialog(tool, "share")
+    share_link(page)
+    page.locator("dialog .option input").nth(1).check()
+    expect(page.locator("dialog .size-note").last).to_contain_text("and the redacted paste", timeout=30_000)
+    link = share_link(page)
+    close_dialog(page)
+    printed = subprocess.run(["sh", "-c", command.replace("PASTE-THE-LINK-HERE", link)], capture_output=True,
+                             text=True, timeout=60)
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout) == decode_fragment(link)
+    assert set(json.loads(printed.stdout)) == {"v", "report", "paste"}
+
+    page.locator(".theme-toggle").click()
+    stored = page.evaluate("""async () => ({
+        local: Object.keys(localStorage), session: sessionStorage.length, cookie: document.cookie,
+        databases: indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name) : [],
+        cached: (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)))).flat(),
+    })""")
+    assert stored["local"] == ["kubeclue-theme"] and "kubeclue-theme" in privacy
+    assert stored["session"] == 0 and stored["cookie"] == "" and stored["databases"] == []
+    assert all(url.startswith(tool.base_url + "/") and "#" not in url and "?" not in url for url in stored["cached"])
+    page.locator(".theme-toggle").click()
+    page.locator(".theme-toggle").click()  # Light, Dark, back to Auto: nothing stored
+    assert page.evaluate("Object.keys(localStorage)") == []
