@@ -50,7 +50,8 @@ pyodide.FS.mkdirTree("/tmp/probes");
 config.probes.forEach((path, i) => pyodide.FS.writeFile(`/tmp/probes/${i}.txt`, new Uint8Array(readFileSync(path))));
 // Every analyzer module the page could import, imported now (the page does not unpack the
 // bundle after a restore); the entry points run on a few pastes, so that lazily compiled
-// regular expressions and first-call imports are done too.
+// regular expressions and first-call imports are done too. The pastes stay in the snapshot
+// (_kubeclue_warm, about 100 KB): worker.js runs them again to warm up the browser's code.
 pyodide.runPython(`
 import gc, importlib, os
 importlib.invalidate_caches()
@@ -66,13 +67,17 @@ for top in ("analyzer", "yaml"):
                     pass  # yaml.cyaml: the C extension Pyodide does not have
 import _kubeclue_stdlib  # the worker installs it after the restore
 from analyzer import api
-for path in ["", *(f"/tmp/probes/{n}" for n in sorted(os.listdir("/tmp/probes")))]:
+_kubeclue_warm = []  # the worker analyzes them again in the browser, to warm up its code
+for path in ["", *(f"/tmp/probes/{n}" for n in sorted(os.listdir("/tmp/probes"), key=lambda n: int(n[:-4])))]:
     text = open(path, encoding="utf-8", errors="replace").read() if path else ""
     report = api.analyze_json(text)
     if hasattr(api, "redact_json"):
         api.redact_json(text)
     if hasattr(api, "report_markdown"):
         api.report_markdown(report)
+    if text:
+        _kubeclue_warm.append(text)
+_kubeclue_warm = tuple(_kubeclue_warm)
 del text, report
 gc.collect()
 `);

@@ -7,7 +7,8 @@
 // Hooks the tests and the benchmark read (see tests/browser/):
 //   body[data-runtime]       loading | ready | error
 //   body[data-offline]       "ready" once the service worker controls the site
-//   #results[data-state]     empty | waiting | running | done | error | cancelled
+//   #results[data-state]     empty | waiting | running | rendering | done | error | cancelled
+//                            (rendering: a long report is being put on the page, in slices)
 //   #results[data-verdict]   the report's verdict, once done
 //   #results[data-report]    the exact JSON string the analyzer returned (or the share link held)
 //   #results[data-shared]    "diagnosis" | "paste": the view came from a share link
@@ -28,6 +29,16 @@ const BOX_HEAD_CHARS = 32 * 1024;
 const MAX_CARDS = 200;
 const MAX_OVERVIEW_ROWS = 200;
 const MAX_PASTE_ROWS = 5000;
+// A report is put on the page in slices of a few milliseconds: the verdict, the first findings
+// and the first lines at once, the rest in the next turns, so that the tab keeps answering
+// (and paints the diagnosis first) however large the paste. A report's JSON longer than
+// VIEW_OVER is parsed in the worker, which sends the part the page shows (worker.js shown()).
+const SLICE_MS = 8;
+const FIRST_CARDS = 5;
+const FIRST_ROWS = 80;
+const FIRST_OVERVIEW_ROWS = 20;
+const FIRST_WARNINGS = 50;
+const VIEW_OVER = 256 * 1024;
 const THEME_KEY = "kubeclue-theme"; // theme.js reads it before the first paint
 
 const body = document.body;
@@ -48,6 +59,8 @@ function h(tag, attrs, ...children) {
   return node;
 }
 
+// After the next frame is painted.
+const afterPaint = (fn) => requestAnimationFrame(() => setTimeout(fn, 0));
 const plural = (n, one, many = one + "s") => `${n} ${n === 1 ? one : many}`;
 const objectRef = (o) => `${o.kind}/${o.namespace || "?"}/${o.name || "?"}`; // report.py's ref
 const objectLabel = (o) => `${o.kind}/${o.name || "?"}`;
@@ -134,29 +147,57 @@ function pasteRow(n, text, uses) {
   return h("li", { id: `L${n}`, class: uses ? "ev" : null, "data-line": String(n) }, number, h("span", { class: "lt" }, text));
 }
 
-function renderPaste(text, uses) {
-  const lines = text.split("\n");
-  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop(); // the newline that ends the paste
-  const row = (n) => pasteRow(n, lines[n - 1].endsWith("\r") ? lines[n - 1].slice(0, -1) : lines[n - 1], uses.get(n) || 0);
-  const rows = document.createDocumentFragment();
-  if (lines.length <= MAX_PASTE_ROWS) {
-    for (let n = 1; n <= lines.length; n++) rows.append(row(n));
-    return h("ol", { class: "paste", "aria-label": "The pasted output, line by line" }, rows);
+function pasteLines(text) {
+  // Where each line starts: a paste of 10 MB is 200,000 lines, too many strings to make at once.
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  let count = starts.length;
+  if (count > 1 && starts[count - 1] === text.length) count--; // the newline that ends the paste
+  const line = (n) => {
+    const s = text.slice(starts[n - 1], n < starts.length ? starts[n] - 1 : text.length);
+    return s.endsWith("\r") ? s.slice(0, -1) : s;
+  };
+  return { count, line };
+}
+
+function renderPaste(text, uses, later) {
+  // The first rows now, the others pushed on `later` (functions that append them, in order).
+  const { count, line } = pasteLines(text);
+  let numbers;
+  let label = "The pasted output, line by line";
+  if (count <= MAX_PASTE_ROWS) {
+    numbers = Array.from({ length: count }, (_, i) => i + 1);
+  } else {
+    // Too long to show whole: its first lines, then each evidence line with two lines around it.
+    const keep = new Set();
+    for (let n = 1; n <= 20; n++) keep.add(n);
+    for (const n of [...uses.keys()].sort((a, b) => a - b)) {
+      if (keep.size >= MAX_PASTE_ROWS) break;
+      for (let k = Math.max(1, n - 2); k <= Math.min(count, n + 2); k++) keep.add(k);
+    }
+    numbers = [...keep].filter((k) => k <= count).sort((a, b) => a - b);
+    label = `The lines around the evidence, of ${count} pasted lines`;
   }
-  // Too long to show whole: its first lines, then each evidence line with two lines around it.
-  const keep = new Set();
-  for (let n = 1; n <= 20; n++) keep.add(n);
-  for (const n of [...uses.keys()].sort((a, b) => a - b)) {
-    if (keep.size >= MAX_PASTE_ROWS) break;
-    for (let k = Math.max(1, n - 2); k <= Math.min(lines.length, n + 2); k++) keep.add(k);
-  }
+  const list = h("ol", { class: "paste", "aria-label": label });
   let previous = 0;
-  for (const n of [...keep].filter((k) => k <= lines.length).sort((a, b) => a - b)) {
-    if (n > previous + 1) rows.append(h("li", { class: "gap", "aria-hidden": "true" }, h("span", { class: "ln" }, "⋯"), h("span", { class: "lt" })));
-    rows.append(row(n));
+  const add = (n, offscreen) => {
+    if (n > previous + 1) list.append(skipped(h("li", { class: "gap", "aria-hidden": "true" }, h("span", { class: "ln" }, "⋯"), h("span", { class: "lt" })), offscreen));
+    list.append(skipped(pasteRow(n, line(n), uses.get(n) || 0), offscreen));
     previous = n;
+  };
+  numbers.forEach((n, i) => (i < FIRST_ROWS ? add(n, false) : later.push(() => add(n, true))));
+  return list;
+}
+
+// A paste row or a finding past the first screens is laid out and painted only when it is
+// scrolled to; meanwhile the browser keeps a height for it (a paste line is 12.5px/1.55 in
+// style.css's .paste; a card, once shown, its own).
+function skipped(node, offscreen, height = "19.5px") {
+  if (offscreen) {
+    node.style.contentVisibility = "auto";
+    node.style.containIntrinsicSize = `auto ${height}`;
   }
-  return h("ol", { class: "paste", "aria-label": `The lines around the evidence, of ${lines.length} pasted lines` }, rows);
+  return node;
 }
 
 function renderExcerpt(cards, uses) {
@@ -476,7 +517,7 @@ function startTool() {
         stopTimers();
         ready = true;
         failed = false;
-        performance.mark("kubeclue:ready", { detail: { runtimeMs: msg.runtimeMs, analyzerMs: msg.analyzerMs } });
+        performance.mark("kubeclue:ready", { detail: { runtimeMs: msg.runtimeMs, analyzerMs: msg.analyzerMs, stages: msg.stages } });
         setRuntime("ready", `Ready · Python ${msg.python}, in this tab`);
         registerServiceWorker();
         if (waiting) {
@@ -490,7 +531,7 @@ function startTool() {
         bootFailed(msg.message);
         break;
       case "result":
-        if (current && msg.id === current.id) showReport(current.text, msg.json, msg.ms);
+        if (current && msg.id === current.id) showReport(current.text, msg.json, msg.ms, null, msg.report);
         break;
       case "return":
         calls.get(msg.id)?.resolve(msg.value);
@@ -520,8 +561,12 @@ function startTool() {
   let runningTimer = 0;
 
   function send(request) {
+    renderGen++;
     results.dataset.state = "running";
-    worker.postMessage({ type: "analyze", id: request.id, text: request.text });
+    worker.postMessage({
+      type: "analyze", id: request.id, text: request.text,
+      view: { over: VIEW_OVER, cards: MAX_CARDS, rows: MAX_OVERVIEW_ROWS },
+    });
     clearTimeout(runningTimer);
     // A big paste takes seconds: say so, and let it be stopped.
     runningTimer = setTimeout(() => {
@@ -579,6 +624,7 @@ function startTool() {
   }
 
   function showProblem(state, message) {
+    renderGen++;
     shown = null;
     results.hidden = false;
     results.replaceChildren(h("div", { class: `notice notice-${state}` }, h("p", null, message)));
@@ -661,7 +707,7 @@ function startTool() {
         "No paste at hand? Pick one under ", h("a", { href: "#examples", "data-action": "examples" }, "Try an example"), ".") : null);
   }
 
-  function renderOverview(report, cards) {
+  function renderOverview(report, cards, later) {
     const objects = report.objects || [];
     if (objects.length < 2) return null;
     const groups = (report.groups || []).filter((g) => g.summary);
@@ -671,7 +717,7 @@ function startTool() {
     const firstCard = new Map();
     cards.forEach((c, i) => { if (!firstCard.has(c.o)) firstCard.set(c.o, i); });
     const sevOf = (obj) => obj.findings?.[0]?.severity || (obj.verdict === "unknown" ? "unknown" : "info");
-    const rows = listed.map(({ obj, o }) => {
+    const row = ({ obj, o }) => {
       const f = obj.findings?.[0];
       const sev = sevOf(obj);
       const why = String((f ? obj.summary || f.cause : obj.summary) || "").replace(/`/g, "");
@@ -683,24 +729,26 @@ function startTool() {
         h("td", { class: "status-cell" }, obj.status ? h("span", { class: "status" }, obj.status) : "—"),
         h("td", null, f ? h("code", null, f.class) : obj.verdict),
         h("td", { class: "why", title: why }, h("span", null, why)));
-    });
-    const names = healthy.map(objectLabel);
+    };
+    const tbody = h("tbody", null, listed.slice(0, FIRST_OVERVIEW_ROWS).map(row));
+    for (const item of listed.slice(FIRST_OVERVIEW_ROWS)) later.push(() => tbody.append(row(item)));
+    const names = healthy.slice(0, 7).map(objectLabel);
     return h("section", { class: "overview", "aria-labelledby": "overview-title" },
       h("h2", { id: "overview-title", class: "section-label" }, `${plural(objects.length, "object")} in this paste`),
       groups.length ? h("ul", { class: "groups" }, groups.map((g) =>
         h("li", null, h("span", { class: "sym sym-error", "aria-hidden": "true" }, "✖"), g.summary))) : null,
-      rows.length ? h("div", { class: "table-scroll" }, h("table", { class: "objects" },
+      listed.length ? h("div", { class: "table-scroll" }, h("table", { class: "objects" },
         h("thead", null, h("tr", null, ["Object", "Status", "Diagnosis", "Why"].map((t) => h("th", { scope: "col" }, t)))),
-        h("tbody", null, rows))) : null,
+        tbody)) : null,
       inTrouble.length > listed.length ? h("p", { class: "more-note" },
         `${plural(inTrouble.length - listed.length, "more object")} in trouble not listed here.`) : null,
       healthy.length ? h("p", { class: "healthy-count" },
         h("span", { class: "sym sym-healthy", "aria-hidden": "true" }, "✔"),
         ` ${plural(healthy.length, "healthy object")}, not listed: `,
-        names.slice(0, 6).join(", "), names.length > 6 ? ` and ${names.length - 6} more` : "", ".") : null);
+        names.slice(0, 6).join(", "), healthy.length > 6 ? ` and ${healthy.length - 6} more` : "", ".") : null);
   }
 
-  function renderFindings(report, cards) {
+  function renderFindings(report, cards, more, later) {
     // Identical root causes across objects (report.groups): the first object's card in full,
     // the others folded under it, still in report order.
     const groupOf = new Map(); // object ref -> group
@@ -708,8 +756,10 @@ function startTool() {
     const seen = new Set();
     const column = h("div", { class: "findings" });
     let fold = null;
-    cards.forEach((c, i) => {
-      const node = renderFinding(c.finding, c.obj);
+    // The first cards now; the rest, and what follows them, pushed on `later` in order.
+    const put = (job) => (later.length ? later.push(job) : job());
+    const addCard = (c, i) => {
+      const node = skipped(renderFinding(c.finding, c.obj), i >= FIRST_CARDS && cards.length > 4 * FIRST_CARDS, "320px");
       cardEls[i] = node; // no attribute: the card stays the docs pages' card
       const g = groupOf.get(`${objectRef(c.obj)}\0${c.finding.id}`);
       if (g && seen.has(g)) {
@@ -731,40 +781,50 @@ function startTool() {
         if (i > 0 && !column.querySelector(".also")) column.append(h("h3", { class: "also section-label" }, "Also found"));
         column.append(node);
       }
-    });
-    if (shown?.more) {
-      column.append(h("p", { class: "more-note" }, `${plural(shown.more, "more finding")} not shown: ` +
-        "the page shows the first " + MAX_CARDS + ". Paste fewer objects to see them all."));
+    };
+    cards.forEach((c, i) => (i < FIRST_CARDS ? addCard(c, i) : later.push(() => addCard(c, i))));
+    if (more) {
+      put(() => column.append(h("p", { class: "more-note" }, `${plural(more, "more finding")} not shown: ` +
+        "the page shows the first " + MAX_CARDS + ". Paste fewer objects to see them all.")));
     }
     // Objects in trouble that no finding explains: what to paste next.
     let notes = 0;
     (report.objects || []).forEach((obj, o) => {
       if (obj.verdict !== "unknown" || obj.findings?.length || ++notes > MAX_CARDS) return;
-      column.append(h("section", { class: "object-note", "data-object": String(o), tabindex: "-1" },
+      put(() => column.append(h("section", { class: "object-note", "data-object": String(o), tabindex: "-1" },
         h("p", { class: "object-note-head" }, h("span", { class: "sym sym-unknown", "aria-hidden": "true" }, "?"),
           ` ${obj.kind} ${obj.namespace ? obj.namespace + "/" : ""}${obj.name || "?"}`),
         obj.summary ? h("p", null, rich(obj.summary)) : null,
-        obj.next?.length ? commandList(obj.next) : null));
+        obj.next?.length ? commandList(obj.next) : null)));
     });
     return column;
   }
 
-  function showReport(text, json, ms, shared = null) {
-    const report = JSON.parse(json);
+  let renderGen = 0; // a newer report, notice or request stops the slices of an older report
+
+  function showReport(text, json, ms, shared = null, view = null) {
+    // view: the part of a long report the worker parsed for the page (worker.js shown()).
+    const gen = ++renderGen;
+    clearTimeout(runningTimer);
+    const report = view || JSON.parse(json);
+    let full = view ? null : report;
     const allCards = orderedCards(report);
     const cards = allCards.slice(0, MAX_CARDS);
-    shown = { more: allCards.length - cards.length }; // renderFindings says how many are not shown
     cardEls = [];
     const uses = new Map(); // line -> number of findings that cite it
     for (const { finding } of cards) {
       for (const n of new Set((finding.evidence || []).map((e) => Number(e.line)))) uses.set(n, (uses.get(n) || 0) + 1);
     }
+    // What waits for the next turns, by where it goes: most visible first.
+    const later = { overview: [], findings: [], warnings: [], paste: [] };
     const warnings = report.warnings || [];
+    const warningItem = (w) => h("li", null,
+      w.line ? h("a", { class: "ln", href: `#L${Number(w.line)}` }, `line ${Number(w.line)}`) : null,
+      w.line ? " " : null, w.message);
+    const warningItems = h("ul", null, warnings.slice(0, FIRST_WARNINGS).map(warningItem));
+    for (const w of warnings.slice(FIRST_WARNINGS)) later.warnings.push(() => warningItems.append(warningItem(w)));
     const warningList = warnings.length ? h("details", { class: "warnings" },
-      h("summary", null, `${plural(warnings.length, "line")} kubeclue did not understand`),
-      h("ul", null, warnings.map((w) => h("li", null,
-        w.line ? h("a", { class: "ln", href: `#L${Number(w.line)}` }, `line ${Number(w.line)}`) : null,
-        w.line ? " " : null, w.message)))) : null;
+      h("summary", null, `${plural(warnings.length, "line")} kubeclue did not understand`), warningItems) : null;
 
     const hasText = typeof text === "string";
     const showPaste = report.verdict !== "unrecognized" && (hasText || uses.size);
@@ -772,40 +832,64 @@ function startTool() {
       h("p", { class: "paste-head" },
         hasText ? "Your paste" : "Evidence lines of the paste",
         uses.size ? h("span", { class: "paste-legend" }, h("span", { class: "swatch", "aria-hidden": "true" }), ` ${plural(uses.size, "evidence line")} · select one for its findings`) : null),
-      hasText ? renderPaste(text, uses) : renderExcerpt(cards, uses)) : null;
+      hasText ? renderPaste(text, uses, later.paste) : renderExcerpt(cards, uses)) : null;
 
     results.replaceChildren(...[
       renderVerdict(report, cards, ms, shared, hasText),
-      renderOverview(report, cards),
+      renderOverview(report, cards, later.overview),
       // Findings beside the paste; with none, the paste (for the warnings' line links) below.
       h("div", { class: cards.length ? "results-grid" : "results-single" },
-        h("div", { class: "results-main" }, cards.length ? renderFindings(report, cards) : null, warningList),
+        h("div", { class: "results-main" }, cards.length ? renderFindings(report, cards, allCards.length - cards.length, later.findings) : null, warningList),
         paste),
     ].filter(Boolean));
-    shown = { text: hasText ? text : null, json, report, cards, shared };
-    // The first evidence line is where the keyboard enters the paste's line buttons; the paste
-    // opens a little above the root cause's first evidence line.
-    const firstLine = results.querySelector(".paste button.ln");
-    firstLine?.setAttribute("tabindex", "0");
+    shown = {
+      text: hasText ? text : null, json, cards, shared,
+      get report() {
+        return (full ??= JSON.parse(json)); // the whole report, when it was parsed in the worker
+      },
+    };
     results.hidden = false;
-    const view = results.querySelector(".paste-view");
-    const lead = cards[0]?.finding.evidence?.[0];
-    const leadRow = lead && view?.querySelector(`#L${Number(lead.line)}`);
-    if (leadRow && view.scrollHeight > view.clientHeight) view.scrollTop = Math.max(0, leadRow.offsetTop - 72);
-    results.dataset.verdict = report.verdict;
-    results.dataset.report = json;
-    if (shared) results.dataset.shared = shared;
-    else delete results.dataset.shared;
-    results.dataset.state = "done";
-    const v = verdictHead(report, cards);
-    announce(`Diagnosis: ${v.kicker}. ${v.title}.${cards.length > 1 ? ` ${plural(cards.length, "finding")}.` : ""}`);
     if (firstDiagnosis && !shared) {
       firstDiagnosis = false;
-      performance.mark("kubeclue:first-diagnosis");
+      afterPaint(() => performance.mark("kubeclue:first-diagnosis"));
     }
-    if (results.getBoundingClientRect().top > innerHeight * 0.75) {
-      results.scrollIntoView({ block: "start", behavior: "smooth" });
-    }
+    const jobs = [...later.overview, ...later.findings, ...later.warnings, ...later.paste];
+    if (jobs.length) results.dataset.state = "rendering";
+    inSlices(gen, jobs, () => {
+      // The first evidence line is where the keyboard enters the paste's line buttons; the paste
+      // opens a little above the root cause's first evidence line.
+      const firstLine = results.querySelector(".paste button.ln");
+      firstLine?.setAttribute("tabindex", "0");
+      const view = results.querySelector(".paste-view");
+      const lead = cards[0]?.finding.evidence?.[0];
+      const leadRow = lead && view?.querySelector(`#L${Number(lead.line)}`);
+      if (leadRow && view.scrollHeight > view.clientHeight) view.scrollTop = Math.max(0, leadRow.offsetTop - 72);
+      results.dataset.verdict = report.verdict;
+      results.dataset.report = json;
+      if (shared) results.dataset.shared = shared;
+      else delete results.dataset.shared;
+      results.dataset.state = "done";
+      const v = verdictHead(report, cards);
+      announce(`Diagnosis: ${v.kicker}. ${v.title}.${cards.length > 1 ? ` ${plural(cards.length, "finding")}.` : ""}`);
+      if (results.getBoundingClientRect().top > innerHeight * 0.75) {
+        results.scrollIntoView({ block: "start", behavior: "smooth" });
+      }
+    });
+  }
+
+  // Run jobs (functions), SLICE_MS at a time, then done(); nothing more once renderGen moves on.
+  // Without jobs, done() runs now.
+  function inSlices(gen, jobs, done) {
+    let at = 0;
+    const slice = () => {
+      if (gen !== renderGen) return;
+      const end = performance.now() + SLICE_MS;
+      while (at < jobs.length && performance.now() < end) jobs[at++]();
+      if (at < jobs.length) setTimeout(slice, 0);
+      else done();
+    };
+    if (jobs.length) setTimeout(slice, 0);
+    else done();
   }
 
   // ------------------------------------------------------------ findings <-> paste lines
@@ -1021,6 +1105,7 @@ function startTool() {
     current = null;
     waiting = null;
     shown = null;
+    renderGen++;
     results.replaceChildren();
     results.hidden = true;
     results.dataset.state = "empty";
