@@ -332,6 +332,9 @@ def _other_kind(ctx: Context):
         return (f"The {obj.kind.lower()} controller does not manage this {obj.kind}: \"{e.message.strip()}\" (its selector "
                 "is empty or selects every pod, so it creates nothing).",
                 [ctx.kubectl("get", obj.kind.lower(), str(obj.name or "<name>"), "-o", "yaml")], [e])
+    cron = _cronjob_trouble(ctx)
+    if cron is not None:
+        return cron
     idle = _daemonset_on_no_node(ctx)
     if idle is not None:
         return idle
@@ -590,3 +593,37 @@ def _controller_short(ctx):
             [ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={name}")] if obj.name else
             [ctx.kubectl("get", "events", "--sort-by=.lastTimestamp")],
             [obj.fields.get("Replicas") or obj.fields.get("Current Number of Nodes Scheduled")])
+
+
+def _cronjob_trouble(ctx):
+    """What a CronJob's own events say (cronjob-controller, B.12): its last job failed, too many missed start times,
+    or a job still active under concurrencyPolicy Forbid. No class covers these; the job or the controller says more."""
+    obj = ctx.obj
+    if obj.kind != "CronJob":
+        return None
+    name = str(obj.name or "<name>")
+    who = f"CronJob {name}" if obj.name else "The CronJob"
+    missed = ctx.newest([e for e in obj.events if e.reason in ("FailedNeedsStart", "TooManyMissedTimes")
+                         or "missed start time" in e.message])
+    if missed is not None:
+        return (f"{who} cannot work out which run to start: more than 100 start times were missed (\"{_cut(missed.message)}\"). "
+                "The controller was down or the clock jumped, and with no startingDeadlineSeconds it looks back over "
+                "every missed time: set spec.startingDeadlineSeconds (for example 200) so it only looks back that far.",
+                [ctx.kubectl("get", "cronjob", name, "-o", "yaml")], [missed])
+    seen = [e for e in obj.events if e.reason == "SawCompletedJob"]
+    last = ctx.newest(seen)
+    if last is not None and "status: Failed" in last.message:
+        m = re.search(r"Saw completed job: ([\w.-]+)", last.message)
+        job = m.group(1) if m else "<job>"
+        return (f"The last run of {who if obj.name else 'the CronJob'}, Job {job}, failed. The "
+                "CronJob itself is fine; the Job's pods say why it failed.",
+                [ctx.kubectl("describe", "job", job), ctx.kubectl("describe", "pods", "-l", f"job-name={job}")], [last])
+    active = ctx.newest([e for e in obj.events if e.reason == "JobAlreadyActive"])
+    if active is not None:
+        jobs = str(obj.fields.get("Active Jobs", "") or "").strip()
+        return (f"{who} skips its runs because a job is still active and concurrencyPolicy is Forbid "
+                f"(\"{_cut(active.message)}\"){': ' + jobs if jobs and jobs != '<none>' else ''}. That job hangs or runs "
+                "longer than the schedule's interval; its pods say why.",
+                [ctx.kubectl("describe", "job", jobs.split(",")[0].strip())] if jobs and jobs != "<none>" else
+                [ctx.kubectl("get", "jobs", "-l", f"cronjob={name}")], [active])
+    return None
