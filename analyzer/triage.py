@@ -332,6 +332,9 @@ def _other_kind(ctx: Context):
         return (f"The {obj.kind.lower()} controller does not manage this {obj.kind}: \"{e.message.strip()}\" (its selector "
                 "is empty or selects every pod, so it creates nothing).",
                 [ctx.kubectl("get", obj.kind.lower(), str(obj.name or "<name>"), "-o", "yaml")], [e])
+    net = _node_network_unavailable(ctx)
+    if net is not None:
+        return net
     cron = _cronjob_trouble(ctx)
     if cron is not None:
         return cron
@@ -627,3 +630,32 @@ def _cronjob_trouble(ctx):
                 [ctx.kubectl("describe", "job", jobs.split(",")[0].strip())] if jobs and jobs != "<none>" else
                 [ctx.kubectl("get", "jobs", "-l", f"cronjob={name}")], [active])
     return None
+
+
+def _node_network_unavailable(ctx):
+    """NetworkUnavailable True on a node (the cloud route controller's NoRouteCreated, or a CNI that sets it): the node
+    keeps the network-unavailable taint and its pods cannot reach other nodes. No class covers the node side."""
+    obj = ctx.obj
+    if obj.kind != "Node":
+        return None
+    bad = [c for c in obj.conditions if c.type == "NetworkUnavailable" and c.status == "True"]
+    if not bad:
+        return None
+    c = bad[-1]
+    name = str(obj.name or "")
+    rows = f"{len(bad)} condition rows say" if len(bad) > 1 else ("Node " + name + " reports" if name else "The node reports")
+    why = f" ({c.reason}: {c.message})" if c.reason or c.message else ""
+    route = "route" in f"{c.reason} {c.message}".lower()
+    return (f"{rows} NetworkUnavailable True{why}: "
+            + ("the cloud provider's route controller could not create the pod-network route for "
+               + ("those nodes" if len(bad) > 1 else "the node") if route else "the node's pod network is not set up")
+            + (", so they keep the node.kubernetes.io/network-unavailable taint and their pods" if len(bad) > 1 else
+               ", so it keeps the node.kubernetes.io/network-unavailable taint and its pods")
+            + " cannot reach pods on other nodes. " + ("The controller manager's log says why (route table quota, cloud permissions)."
+                           if route else "The network plugin's pod on that node says why."),
+            ([ctx.kubectl("describe", "node", name, namespaced=False)] if name else
+             [ctx.kubectl("get", "nodes", "-o", "wide", namespaced=False)])
+            + [ctx.kubectl("-n", "kube-system", "logs", "-l", "component=kube-controller-manager", namespaced=False)
+               + " | grep -i route" if route else ctx.kubectl("get", "pods", "-n", "kube-system", "-o", "wide",
+                                                               namespaced=False)],
+            [c.line])
