@@ -223,6 +223,12 @@ def run(parsed: ParseResult, version: str) -> Report:
     report = Report(version=version, format=parsed.format, lines=len(parsed.lines), objects=objects,
                     warnings=warnings, verdict=Verdict.HEALTHY)
     groups = _groups(objects)
+    # A node's own finding is the root cause of the same class on its pods ("the pod's node is not ready"): lead with it.
+    if groups and groups[0]["kind"] == "Pod":
+        node_group = next((g for g in groups if g["kind"] == "Node" and g["class"] == groups[0]["class"]), None)
+        if node_group is not None:
+            groups.remove(node_group)
+            groups.insert(0, node_group)
     if len(objects) > 1:
         report.groups = groups
     if groups:

@@ -366,7 +366,9 @@ def _other_kind(ctx: Context):
         return None
     what = bad_conditions[0] if bad_conditions else ctx.newest(warnings)
     label = f"{what.type} {what.status} {what.reason}".strip() if bad_conditions else what.reason
-    return (f"This {obj.kind} shows trouble ({label}) that kubeclue cannot explain yet.",
+    said = "" if bad_conditions or not what.message.strip() else f": \"{_cut(what.message)}\""
+    who = f"{obj.kind} {obj.name}" if obj.name else f"This {obj.kind}"
+    return (f"{who} shows trouble ({label}{said}) that kubeclue cannot explain yet.",
             [ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={obj.name or '<name>'}")],
             [what.line])
 

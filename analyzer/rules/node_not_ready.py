@@ -20,7 +20,10 @@ META = RuleMeta(
 def _node_check(ctx):
     obj = ctx.obj
     ready = next((c for c in obj.conditions if c.type == "Ready"), None)
-    if ready is None or ready.status == "True":
+    if ready is None:
+        yield from _node_events(ctx)
+        return
+    if ready.status == "True":
         return
     name = str(obj.name or "<node>")
     why = f"{ready.reason}: {ready.message}".strip(": ") if ready.reason or ready.message else ready.status
@@ -47,6 +50,22 @@ def _node_check(ctx):
     yield ctx.finding(META, cause=f"{who} is not Ready ({why}): {hint}.", evidence=ctx.evidence(ready.line),
                       fix=fix, commands=[ctx.kubectl("describe", "node", name, namespaced=False)],
                       details={"node": name, "reason": ready.reason, "status": ready.status})
+
+
+def _node_events(ctx):
+    """A node known only from events (`kubectl get events` rows): NodeNotReady that no NodeReady followed."""
+    e = ctx.newest(ctx.events("NodeNotReady"))
+    if e is None or ctx.superseded(e, "NodeReady"):
+        return
+    name = str(ctx.obj.name or "")
+    who = f"Node {name}" if name else "The node"
+    yield ctx.finding(META, cause=f"{who} went NotReady ({e.message.strip()}) and no NodeReady event follows: its kubelet "
+                                  "stopped reporting (machine down, kubelet or runtime stopped, or network cut).",
+                      evidence=ctx.evidence(e),
+                      fix=["Check the machine and its kubelet (systemctl status kubelet, journalctl -u kubelet).",
+                           f"Check: `{ctx.kubectl('get', 'node', name or '<node>', namespaced=False)}` shows Ready."],
+                      commands=[ctx.kubectl("describe", "node", name or "<node>", namespaced=False)],
+                      next=[ctx.kubectl("describe", "node", name or "<node>", namespaced=False)])
 
 
 def check(ctx):
