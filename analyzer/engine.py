@@ -175,7 +175,7 @@ def _group_rows(objs: list, reports: dict) -> None:
                      and _owner_prefix(str(d.name or "")) == _owner_prefix(name)), None)
         if twin is not None:
             f = reports[id(twin)].findings[0]
-            rep.summary = f"Same STATUS as pod {twin.name}, whose describe shows {f.cls}: likely the same cause."
+            rep.summary = f"Same STATUS as {twin.name}, described: likely the same cause ({f.cls})."
             rep.next = []
             continue
         key = (status, str(o.namespace or ""))

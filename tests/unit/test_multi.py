@@ -73,3 +73,14 @@ def test_many_rows_of_one_status_ask_for_a_single_describe():
     assert report["verdict"] == "unknown"
     assert report["next"] == ["kubectl describe pod web-9c9bc6fff-4fhwq"], report["next"]
     assert "sysctl" in report["message"]
+
+
+def test_rows_like_a_described_pod_point_to_it():
+    """`get pods` plus the describe of one row: the other rows of the same ReplicaSet with the same STATUS are likely
+    the same cause, so they point to the described pod instead of asking for one describe each."""
+    report = analyze(read_fixture(MULTI / "k8s-1.29-get-pods-three-crashlooping-plus-one-describe.txt")).to_dict()
+    assert report["primary"]["object"].endswith("api-7d8f6c5b9-abc12")
+    twins = [o for o in report["objects"] if o["name"] in ("api-7d8f6c5b9-k2m9x", "api-7d8f6c5b9-q7w4p")]
+    assert len(twins) == 2
+    for o in twins:
+        assert "api-7d8f6c5b9-abc12" in o["summary"] and o["next"] == [], o
