@@ -794,6 +794,18 @@ def faq_jsonld(entries: list[tuple[str, str]]) -> str:
     })
 
 
+def breadcrumb_jsonld(base_url: str, trail: list[tuple[str, str]]) -> str:
+    """schema.org BreadcrumbList for [(name, site-relative URL)], the trail the page's crumbs show."""
+    return json_ld({
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": name, "item": base_url + url}
+            for i, (name, url) in enumerate(trail, 1)
+        ],
+    })
+
+
 def link_class_mentions(out: str, classes: set[str]) -> str:
     """'see the node-not-ready page' in a class page's prose -> a link to that page."""
     parts = re.split(r"(<[^>]+>)", out)
@@ -961,6 +973,7 @@ def render_docs(env: jinja2.Environment, common: dict[str, Any], out: "Output", 
             env, "failure.html", **common, root="../../", path=page.url, page_kind="failure", og_type="article",
             page=page, sections=sections, related=related, keyword=search_keyword(page, docs.hubs),
             faq_jsonld=faq_jsonld(faq) if faq else "", example_url=f"examples/{page.cls}.txt",
+            crumbs_jsonld=breadcrumb_jsonld(docs.base_url, [("kubeclue", ""), ("Failures", "failures/"), (page.title, page.url)]),
         )
         out.add(f"{page.url}index.html", html_text_)
 
@@ -978,6 +991,7 @@ def render_docs(env: jinja2.Environment, common: dict[str, Any], out: "Output", 
             env, "hub.html", **common, root="../../", path=hub.url, page_kind="hub", og_type="article",
             hub=hub, intro=text.hubs[hub.slug].html, causes=causes, see_also=see_also, quick_answer=quick,
             description=hub_description(hub, titles),
+            crumbs_jsonld=breadcrumb_jsonld(docs.base_url, [("kubeclue", ""), ("Errors", "errors/"), (hub.status, hub.url)]),
         ))
 
     out.add("errors/index.html", render_page(

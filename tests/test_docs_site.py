@@ -270,7 +270,7 @@ def test_every_class_page_names_its_example():
 @pytest.mark.parametrize("url", ["failures/oomkilled/", "failures/taint-not-tolerated/", "faq/"])
 def test_faq_is_faqpage_json_ld(dist: Path, url: str):
     p = page(dist, url)
-    (block,) = p.jsonld
+    (block,) = [b for b in p.jsonld if json.loads(b)["@type"] == "FAQPage"]
     data = json.loads(block)
     assert data["@type"] == "FAQPage" and data["@context"] == "https://schema.org"
     questions = [q["name"] for q in data["mainEntity"]]
@@ -326,6 +326,26 @@ def test_class_page_titles_lead_with_what_people_search(dist: Path):
     assert title("image-not-found").startswith("manifest unknown: ")
     # A keyword the class title already holds is not repeated.
     assert title("oomkilled").count("OOMKilled") == 1 and title("preempted").startswith("Preempted by")
+
+
+def test_every_page_has_one_h1_and_json_ld_that_parses(dist: Path):
+    for path in html_pages(dist):
+        html = (dist / path).read_text()
+        assert len(re.findall(r"<h1[ >]", html)) == 1, path
+        for block in Page(html).jsonld:
+            data = json.loads(block)
+            if data["@type"] == "BreadcrumbList":  # the crumbs the page shows, as absolute URLs
+                items = data["itemListElement"]
+                assert [i["position"] for i in items] == list(range(1, len(items) + 1)), path
+                assert all(i["item"].startswith(BASE) for i in items), path
+                assert items[-1]["item"] == BASE + path.removesuffix("index.html"), path
+
+
+def test_class_and_hub_pages_carry_their_breadcrumbs(dist: Path):
+    for url, middle in (("failures/oomkilled/", "Failures"), ("errors/crashloopbackoff/", "Errors")):
+        types = {json.loads(b)["@type"]: json.loads(b) for b in page(dist, url).jsonld}
+        names = [i["name"] for i in types["BreadcrumbList"]["itemListElement"]]
+        assert names[:2] == ["kubeclue", middle] and len(names) == 3
 
 
 def test_titles_and_descriptions_are_unique(dist: Path):

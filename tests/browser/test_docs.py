@@ -77,7 +77,7 @@ def test_class_page_has_no_csp_violation_and_json_ld(docs_page: Page):
     page = docs_page
     page.goto("/failures/oomkilled/")
     expect(page.locator("h1")).to_have_text(re.compile("OOMKilled"))
-    assert page.locator('script[type="application/ld+json"]').count() == 1
+    assert page.locator('script[type="application/ld+json"]').count() == 2  # the FAQ and the breadcrumbs
     page.goto("/faq/")
     expect(page.locator("h1")).to_be_visible()
     page.wait_for_timeout(200)
