@@ -50,7 +50,10 @@ def _kind(word: str) -> str:
 def parse_config_error(e: Event) -> Optional[ConfigError]:
     msg = re.sub(r"\s+", " ", e.message)
     mv = _VOLUME.search(msg) or _OLD_VOLUME.search(msg)
-    via = "volume" if (mv or e.reason == "FailedMount") else "env"
+    # Kubelets before 1.5 repeat a volume's error as `FailedSync  Error syncing pod, skipping: configmaps "x" not found`
+    # (an environment reference then read `failed to "StartContainer" … GenerateRunContainerOptions: …`).
+    sync_echo = e.reason == "FailedSync" and re.search(r"Error syncing pod, skipping: (?:configmaps?|secrets?) \"", msg)
+    via = "volume" if (mv or e.reason == "FailedMount" or sync_echo) else "env"
     vol = mv.group("vol") if mv else None
     for sub, rx in _NON_ROOT:
         m = rx.search(msg)

@@ -43,6 +43,7 @@ def check(ctx):
             who = f"{label(c)} reads it{into}" if c is not None else "a container reads it"
             blocked = "so the kubelet cannot create the container (CreateContainerConfigError)"
         cause = f"{obj} exists in {ns} but has no key {key}, and {who}, {blocked}."
+        cause = cause[0].upper() + cause[1:]
         if kind == "ConfigMap":
             show = ctx.kubectl("get", "configmap", name or "<name>", "-o", "jsonpath={.data}")
             add = ctx.kubectl("patch", "configmap", name or "<name>", "--type", "merge", "-p",
