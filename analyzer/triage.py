@@ -417,6 +417,19 @@ def looks_healthy(obj: KubeObject) -> str:
         if obj.containers and all(c.is_ready for c in obj.containers):
             return "All containers are running and ready."
         return "No problem found in the paste."
+    if obj.kind == "Node":
+        ready = next((c for c in obj.conditions if c.type == "Ready"), None)
+        taints = [str(t) for t in getattr(obj, "taints", ()) or ()]
+        if not taints:
+            raw = str(obj.fields.get("Taints", "") or "").strip()
+            taints = [] if raw in ("", "<none>") else [raw]
+        head = (f"Node {obj.name} is Ready" if obj.name else "The node is Ready") if ready is not None and \
+            ready.status == "True" else ("No problem found in the paste" if ready is None else "")
+        if head and taints:
+            return (f"{head}. It carries the taint{'s' if len(taints) > 1 else ''} {', '.join(taints)}: only pods that "
+                    "tolerate it run there.")
+        if head:
+            return head + "."
     if obj.kind == "Deployment" and _rollout_in_progress(obj):
         return ("A rolling update is in progress (Progressing True, the controller scaled a ReplicaSet within the last "
                 "10 minutes); if it stalls, the Deployment reports ProgressDeadlineExceeded.")
