@@ -70,7 +70,7 @@ DESCRIBE_LABELS = KNOWN_LABELS | MULTI_VALUE_LABELS | {
 }
 
 
-@dataclass
+@dataclass(slots=True)          # tens of thousands per big paste
 class Node:
     label: Optional[str]          # None for an item line
     value: str
@@ -109,11 +109,20 @@ class Node:
 
     @property
     def last_line(self) -> int:
-        last = self.line.no
-        if self.more:
-            last = max(last, self.more[-1].no)
-        for c in self.children:
-            last = max(last, c.last_line)
+        """The last pasted line of the field: its own, its continuation lines', its children's."""
+        last = 0
+        todo = [self]
+        while todo:
+            n = todo.pop()
+            no = n.line.no
+            if no > last:
+                last = no
+            if n.more:
+                no = n.more[-1].no
+                if no > last:
+                    last = no
+            if n.children:
+                todo.extend(n.children)
         return last
 
 
