@@ -84,3 +84,12 @@ def test_rows_like_a_described_pod_point_to_it():
     assert len(twins) == 2
     for o in twins:
         assert "api-7d8f6c5b9-abc12" in o["summary"] and o["next"] == [], o
+
+
+def test_a_pasted_node_says_how_much_room_is_left():
+    """Node + Pending pod: the cause uses the node's Allocated resources (requests, not usage) to say what is left."""
+    report = analyze(read_fixture(MULTI / "minikube-1.28-describe-node-plus-pending-pod-insufficient-cpu.txt")).to_dict()
+    assert report["primary"]["class"] == "insufficient-resources"
+    assert "250m of 2 cpu unreserved" in report["message"], report["message"]
+    node = next(o for o in report["objects"] if o["kind"] == "Node")
+    assert node["verdict"] == "healthy"
