@@ -255,10 +255,12 @@ def parse(text: str) -> ParseResult:
         warnings.append(Warning_(no, msg))
 
     repair_start(lines, warnings)
+    table = None                       # (pods, command) of the block just before, a `get pods` table
     for b in segment(lines):
         first_ln = next((ln for ln in b.lines if not ln.noise and not ln.blank), None)
         if first_ln is None:
             continue
+        continue_table = False
         last_ln = next(ln for ln in reversed(b.lines) if not ln.noise and not ln.blank)
         span = (first_ln.no, last_ln.no)
         produced = False
@@ -273,6 +275,11 @@ def parse(text: str) -> ParseResult:
         elif b.kind == "partial":
             obj = build_object(b.lines, warnings, partial=True, cmd=b.cmd)
             if obj is not None:
+                if isinstance(obj, Pod) and obj.name is None and table is not None and len(table[0]) == 1 \
+                        and table[1] is b.cmd:
+                    # A fragment of a describe right under a `get pods` table of one pod is that pod's.
+                    row = table[0][0]
+                    obj = dataclasses.replace(obj, name=row.name, namespace=obj.namespace or row.namespace)
                 result.objects.append(obj)
                 produced = True
             else:
@@ -281,6 +288,8 @@ def parse(text: str) -> ParseResult:
             pods = read_pods(b.lines, warn, b.cmd)
             result.objects.extend(pods)
             produced = bool(pods)
+            table = (pods, b.cmd)
+            continue_table = True
         elif b.kind == "get-events":
             evs = read_events(b.lines, warn, b.cmd)
             table_events.extend(evs)
@@ -296,6 +305,8 @@ def parse(text: str) -> ParseResult:
                                               "kubeclue reads `get pods` and `get events` tables")
         else:
             _prose_warning(b.lines, warnings)
+        if not continue_table:
+            table = None
         fmt = _FORMATS.get(b.kind)
         if produced and fmt:
             formats.append(fmt)

@@ -91,6 +91,10 @@ def detect_kind(labels: set, fields: dict) -> str:
         return "Service"
     if containers:
         return "Pod"
+    if "Image(s)" in labels and labels & {"Node", "Start Time", "IP", "Replication Controllers"}:
+        return "Pod"                  # kubectl <= 1.1 printed a pod's images as Image(s) too
+    if "Node" in labels and labels & {"Start Time", "IP", "Controlled By", "Controllers", "QoS Class", "Status"}:
+        return "Pod"                  # a pod cut before its containers: only a pod names its Node
     if labels & {"Image(s)"} and "current /" not in replicas:
         return "ReplicationController"
     return "Unknown"
@@ -177,6 +181,20 @@ def _adopt_headless_tables(root) -> None:
 
     if "Conditions" not in {c.label for c in root.children}:
         walk(root)
+
+
+# Fields only a workload's describe prints (a flattened one is not rebuilt as a pod).
+_WORKLOAD_FIELDS = {"Pod Template", "StrategyType", "NewReplicaSet", "OldReplicaSets", "Replicas", "Pods Status",
+                    "Pods Statuses", "Desired Number of Nodes Scheduled", "Update Strategy", "Concurrency Policy"}
+
+
+def _workload_fields(lines: list) -> bool:
+    for ln in lines:
+        if not ln.noise and not ln.blank and ln.indent == 0:
+            lab = match_label(ln.text)
+            if lab is not None and lab[1] in _WORKLOAD_FIELDS:
+                return True
+    return False
 
 
 def _node_conditions(node) -> bool:
@@ -271,7 +289,7 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
         events_shown = False          # kubectl 1.2-1.5
 
     body = split_joined(body)
-    if looks_flattened(body):
+    if looks_flattened(body) and not _workload_fields(body):
         body = reindent_pod(body)
     root = build(body)
     _adopt_headless_tables(root)

@@ -194,11 +194,17 @@ def _pod_from_row(row: dict, ln, ns_default: str, ns_line: int) -> Pod:
         "Containers: not named \u2014 a `kubectl get pods` row shows only STATUS, READY and RESTARTS",
         "Events: not in the paste",
     )
+    labels = {}
+    if row.get("LABELS") not in (None, "", "<none>"):          # --show-labels: `app=web,tier=front`
+        for part in row["LABELS"].split(","):
+            key, sep, value = part.partition("=")
+            if sep and key.strip():
+                labels[key.strip()] = value.strip()
     name = row.get("NAME", "")
     if name.startswith(("pod/", "pods/")):
         name = name.partition("/")[2]      # `kubectl get all` (and `-o name`) print kind/name
     return Pod(
-        kind="Pod", name=v(name), namespace=namespace, lines=(no, no),
+        kind="Pod", name=v(name), namespace=namespace, lines=(no, no), labels=labels,
         fields={k: v(c) for k, c in row.items() if c}, sections=("get pods row",), missing=missing, source="get-pods",
         status=v(status) if status in PHASES else None,
         reason=v(status) if status in POD_REASONS and status != "Unknown" else None,

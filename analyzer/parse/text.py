@@ -53,7 +53,7 @@ _STDERR = re.compile(
 # Elisions a person typed into the paste: `...`, `[...]`, `<snip>`, `... (truncated)`.
 _ELISION = re.compile(
     r"^\s*(?:#\s*)?(?:\.{3,}|\[\s*\.{3,}\s*\]|\(\s*\.{3,}\s*\)|<\s*\.{3,}\s*>|\{\s*\.{3,}\s*\}|"
-    r"<\s*snip(?:ped)?\s*>|\[\s*snip(?:ped)?\s*\]|-+\s*snip(?:ped)?\s*-+|"
+    r"<\s*/?\s*snip(?:ped)?\s*>|\[\s*/?\s*snip(?:ped)?\s*\]|-+\s*snip(?:ped)?\s*-+|"
     r"\.{3,}\s*\(?(?:truncated|snipped|omitted|more|cut|trimmed|removed|redacted|etc)\b[^\n]{0,60})\s*$",
     re.IGNORECASE,
 )

@@ -16,6 +16,7 @@ from typing import Optional
 
 from .text import Line
 
+_TABLE_HEADER = re.compile(r"^Type\s+Status\b")
 _LABEL = re.compile(r"^( *)([^\s:/<\[{(\"'=][^:=]{0,60}?):(?:\s+(.*)|)$")
 
 # Fields whose value may run over several raw lines that must not be read as labels:
@@ -145,6 +146,7 @@ def build(lines: list) -> Node:
     root = Node(None, "", Line(0, "", ""), -1, 0)
     stack = [root]
     raw_parents = 0                        # nodes on the stack labelled Command or Args
+    table = None                           # a Conditions node whose flattened rows follow
     prev: Optional[Node] = None
     raw_owner: Optional[Node] = None      # a Message whose following lines belong to it
 
@@ -182,6 +184,7 @@ def build(lines: list) -> Node:
             continue
 
         if lab is not None:
+            table = None
             indent, label, value, value_col = lab
             while stack[-1].indent >= indent:
                 if stack.pop().label in RAW_CHILD_LABELS:
@@ -205,6 +208,20 @@ def build(lines: list) -> Node:
         if prev is not None and prev.label is not None and prev.value and ind == 0:
             # A line wrapped by the terminal or the chat window continues at column 0.
             prev.more.append(ln)
+            continue
+        if ind == 0 and table is not None:
+            item = Node(None, text.strip(), ln, ind, ind)
+            table.children.append(item)   # the next row of a table flattened to column 0
+            prev = item
+            continue
+        if ind == 0 and prev is not None and prev.label == "Conditions" and not prev.value and not prev.children \
+                and _TABLE_HEADER.match(text):
+            # A describe flattened to column 0 (a blog's copy): `Conditions:`, then its table
+            # `Type Status Reason` and rows at column 0 too. They are the table's, up to the next field.
+            table = prev
+            item = Node(None, text.strip(), ln, ind, ind)
+            table.children.append(item)
+            prev = item
             continue
         while len(stack) > 1 and stack[-1].indent >= ind:
             if stack.pop().label in RAW_CHILD_LABELS:

@@ -532,3 +532,59 @@ def test_a_state_block_pasted_at_column_0_belongs_to_the_state():
     (c,) = pod.containers
     assert (str(c.state.state), str(c.state.reason), str(c.state.exit_code)) == ("Terminated", "StartError", "128")
     assert c.state.message.startswith("failed to create containerd task") and pod.reason is None
+
+
+def test_closing_snip_line_ends_an_event_row():
+    text = ("Events:\n  Warning  FailedNeedsStart  2m (x9 over 20m)  cronjob-controller  Too many missed start time.\n"
+            "</snip>\n")
+    (obj,) = parse(text).objects
+    assert obj.events[0].message == "Too many missed start time." and parse(text).lines[2].noise == "elision"
+
+
+@pytest.mark.parametrize("text", [
+    # kubectl <= 1.1: a pod's images were printed as Image(s), its owner as Replication Controllers
+    "Name:               web-3y127\nNamespace:          deis\nImage(s):           quay.io/deis/web:v2\n"
+    "Node:               10.0.0.1/10.0.0.1\nStatus:             Running\nIP:             10.2.80.219\n"
+    "Replication Controllers:    web (1/1 replicas created)\n",
+    # kubectl 1.6, cut before its containers
+    "Name:\t\tpgset-0\nNamespace:\tsite\nNode:\t\tip-10-0-10-98/10.0.10.98\nStart Time:\tFri, 02 Jun 2017 23:32:44 -0300\n"
+    "Status:\t\tRunning\nControllers:\tStatefulSet/pgset\n",
+])
+def test_pods_without_a_containers_section_are_pods(text):
+    (pod,) = parse(text).objects
+    assert pod.kind == "Pod" and str(pod.status) == "Running"
+
+
+def test_get_pods_show_labels_fill_the_labels():
+    text = ("NAME        READY     STATUS    RESTARTS   AGE       LABELS\n"
+            "web-0       1/1       Running   0          6m        app=web,pod-template-hash=3826495708\n")
+    (pod,) = parse(text).objects
+    assert pod.labels == {"app": "web", "pod-template-hash": "3826495708"}
+
+
+def test_a_fragment_under_a_table_of_one_pod_is_that_pod():
+    text = ("kubectl get pods\nNAME                  READY   STATUS      RESTARTS      AGE\n"
+            "tax-74464f6b98-2kj6g  0/1     OOMKilled   4 (57s ago)   2m40s\n\n"
+            "    Last State:     Terminated\n      Reason:       OOMKilled\n")
+    (pod,) = parse(text).objects
+    assert str(pod.name) == "tax-74464f6b98-2kj6g" and pod.table_status == "OOMKilled"
+    assert str(pod.containers[0].last_state.reason) == "OOMKilled"
+
+
+def test_a_fragment_under_a_table_of_two_pods_stays_unnamed():
+    text = ("NAME     READY   STATUS      RESTARTS   AGE\nweb-0    0/1     OOMKilled   4          2m\n"
+            "web-1    1/1     Running     0          2m\n\n    Last State:     Terminated\n      Reason:       OOMKilled\n")
+    names = sorted(str(o.name) for o in parse(text).objects)
+    assert names == ["None", "web-0", "web-1"]
+
+
+def test_a_deployment_flattened_to_column_0_is_a_deployment():
+    text = ("Name: nginx\nNamespace: default\nSelector: app=nginx\n"
+            "Replicas: 1 desired | 1 updated | 1 total | 0 available | 1 unavailable\nStrategyType: RollingUpdate\n"
+            "Pod Template:\nLabels: app=nginx\nContainers:\nnginx:\nImage: nginx\nConditions:\nType Status Reason\n"
+            "---- ------ ------\nAvailable False MinimumReplicasUnavailable\nProgressing False ProgressDeadlineExceeded\n"
+            "NewReplicaSet: nginx-5869d7778c (1/1 replicas created)\n")
+    (dep,) = parse(text).objects
+    assert dep.kind == "Deployment"
+    assert [(c.type, c.status, c.reason) for c in dep.conditions] == [
+        ("Available", "False", "MinimumReplicasUnavailable"), ("Progressing", "False", "ProgressDeadlineExceeded")]
