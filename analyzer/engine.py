@@ -135,6 +135,10 @@ def _explain_by_peers(objs: list, reports: dict) -> None:
         new_rs = str(o.fields.get("NewReplicaSet", "") or "").split()
         if o.kind == "Deployment" and new_rs:
             cands.append(("ReplicaSet", new_rs[0]))
+        if o.kind == "StatefulSet" and o.name:
+            # its claims are named <template>-<statefulset>-<ordinal>
+            cands += [("PersistentVolumeClaim", str(p.name)) for p in objs if p.kind == "PersistentVolumeClaim"
+                      and re.search(rf"-{re.escape(str(o.name))}-\d+$", str(p.name or ""))]
         owners = {f"{o.kind}/{o.name}"} | ({f"ReplicaSet/{new_rs[0]}"} if o.kind == "Deployment" and new_rs else set())
         for p in objs:
             owner = str(p.fields.get("Controlled By", "") or "")

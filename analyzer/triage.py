@@ -587,7 +587,20 @@ def _controller_short(ctx):
         have, want = (int(c.group(1)), int(d.group(1))) if c and d else (None, None)
     else:
         return None
-    if have is None or have >= want:
+    if have is None:
+        return None
+    waiting = re.search(r"(\d+) Waiting", f.get("Pods Status", ""))
+    if have >= want and obj.kind in ("StatefulSet", "DaemonSet") and waiting and int(waiting.group(1)) > 0 \
+            and not any(e.type == "Warning" for e in obj.events):
+        n = int(waiting.group(1))
+        name = str(obj.name or "<name>")
+        first = f"{name}-0" if obj.kind == "StatefulSet" and obj.name else None
+        return (f"{n} pod{'s' if n != 1 else ''} of {obj.kind} {name} {'are' if n != 1 else 'is'} Waiting (not started: "
+                "a claim not bound yet, an image pull, a crash loop, a missing ConfigMap/Secret). If it lasts more than "
+                "a minute or two, the pod's describe says why.",
+                [ctx.kubectl("describe", "pod", first)] if first else
+                [ctx.kubectl("describe", "pods", "-l", f.get("Selector", "").strip())], [obj.fields.get("Pods Status")])
+    if have >= want:
         return None
     if any(e.type == "Warning" for e in obj.events) or any(
             c.type == "ReplicaFailure" and c.status == "True" for c in obj.conditions):

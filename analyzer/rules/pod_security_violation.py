@@ -38,12 +38,38 @@ def check(ctx):
                    "to allow it (SecurityContextDeny is deprecated; Pod Security admission replaces it)."]
             cmds = [ctx.kubectl("get", "pods", "-o", "yaml") + f" | grep -n -i '{d['field']}'"]
         elif r.sub == "psp":
-            cause = "No PodSecurityPolicy admits the pod (or its ServiceAccount may not use one)."
+            said = _policy_reasons(r.text)
+            cause = ("No PodSecurityPolicy admits the pod (or its ServiceAccount may not use one)"
+                     + (": " + "; ".join(said) if said else "") + ".")
             fix = ["Grant the ServiceAccount `use` on a suitable PSP, or change the pod spec to fit one (PSP was removed in 1.25)."]
             cmds = [ctx.kubectl("get", "psp", namespaced=False)]
         else:
-            cause = "No OpenShift SecurityContextConstraint admits the pod (it wants root, a fixed UID or host access)."
+            said = _policy_reasons(r.text)
+            cause = ("No OpenShift SecurityContextConstraint admits the pod (it wants root, a fixed UID or host access)"
+                     + (": " + "; ".join(said) if said else "") + ".").replace("access).:", "access):")
             fix = ["Use an image that runs as an arbitrary UID, or grant the ServiceAccount a suitable SCC (`oc adm policy add-scc-to-user`)."]
             cmds = [ctx.kubectl("get", "scc", namespaced=False)]
         fix.append("Check: the FailedCreate events stop and the new pods appear.")
         yield ctx.finding(META, cause=cause, evidence=ctx.evidence(r.event), fix=fix, commands=cmds, details=dict(d))
+
+
+def _policy_reasons(text: str) -> list:
+    """The field errors a PSP/SCC refusal lists in `[...]`: `spec.volumes[0]: Invalid value: "hostPath": hostPath
+    volumes are not allowed to be used` -> `spec.volumes[0]: hostPath volumes are not allowed to be used`; each once."""
+    m = re.search(r"(?:security policy|security context constraint)(?: with [^:]*)?:\s*\[(.*)\]\s*$", text, re.S)
+    if not m:
+        return []
+    out = []
+    # Items are joined by ", " (newer) or a bare space (older kubectl) before the next field path.
+    parts = re.split(r",?\s+(?=(?:\.?spec|metadata|provider\s)[\w.\[\]]*[:\s])", m.group(1))
+    merged: list = []
+    for part in parts:                       # `provider restricted:` introduces the item that follows it
+        if merged and merged[-1].rstrip().endswith(":"):
+            merged[-1] = merged[-1].rstrip() + " " + part
+        else:
+            merged.append(part)
+    for part in merged:
+        part = re.sub(r':\s*Invalid value:\s*(?:"[^"]*"|\S+):', ":", part.strip()).strip().rstrip(".")
+        if part and part not in out:
+            out.append(part)
+    return out[:5]
