@@ -469,6 +469,7 @@ _MESSAGE_NAMES = re.compile(
     r"|(?:Created|Deleted) pod: ([a-z0-9][a-z0-9.-]*)"
     r"|Scaled (?:up|down) replica set ([a-z0-9][a-z0-9.-]*)"
     r"|\bNode ([a-z0-9][a-z0-9.-]*) (?:status is now|event)"
+    r"|\b(?:create|delete) (?:Pod|Claim) ([a-z0-9][a-z0-9.-]*) (?:Pod [a-z0-9][a-z0-9.-]* )?in StatefulSet ([a-z0-9][a-z0-9.-]*)"
     r"|(?<![\w/.-])(?:pod|replicaset|deployment|statefulset|daemonset|job|cronjob|node|persistentvolumeclaim|"
     r"service|configmap|secret)/([a-z0-9][a-z0-9.-]*)(?=[ \t])")
 
@@ -556,15 +557,18 @@ _KIND_WORDS = ("pod", "pods", "svc", "service", "services", "deployment", "deplo
                "configmaps", "cm", "secret", "secrets", "pvc", "persistentvolumeclaim", "persistentvolumeclaims",
                "serviceaccount", "serviceaccounts", "sa", "endpoints", "ingress", "ingresses", "rc",
                "replicationcontroller", "po")
-_PLAIN_BEFORE = "(?:" + "|".join(
-    [r"(?<=[{\"'=,])", r"(?<=-n)", r"(?<=-n )", r"(?<=-c )", r"(?<=container )", r"(?<=containers )", r"(?<=kubelet, )", r"(?<=kube-proxy, )", r"(?<={kubelet )", r"(?<=--namespace )", r"(?<=--container )", r"(?<=container: )",
-     r"(?<=Container )", r"(?<=Node )", r"(?<=Pod )", r"(?<=\.apps )", r"(?<=name: )", r"(?<=namespace: )", r"(?<=assigned )"]
+_PLAIN_BEFORE = re.compile("(?:" + "|".join(
+    [r"[{\"'=,]", r"-n", r"-n ", r"-c ", r"container ", r"containers ", r"kubelet, ", r"kube-proxy, ", r"\{kubelet ",
+     r"--namespace ", r"--container ", r"container: ", r"Container ", r"Node ", r"Pod ", r"\.apps ", r"name: ",
+     r"namespace: ", r"assigned ", r"StatefulSet ", r"ReplicaSet ", r"DaemonSet ", r"Deployment ", r"CronJob ",
+     r"replica set "]
     # `pod web`, `describe svc web`, `deployment/web`, `ReplicaSet/web`, `/namespaces/shop/pods/web`
-    + [f"(?<={k} )" for k in _KIND_WORDS]
-    + [f"(?<=[ \t(]{k}/)" for k in _KIND_WORDS] + [f"(?<=^{k}/)" for k in _KIND_WORDS]
-    + [f"(?<=/{k}/)" for k in _KIND_WORDS]
-    + [f"(?<={k}/)" for k in ("ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Node",
-                               "Pod", "Service", "Namespace")]) + ")"
+    + [f"{k} " for k in _KIND_WORDS]
+    + [f"(?:^|[ \t(/]){k}/" for k in _KIND_WORDS]
+    + [f"{k}/" for k in ("ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Node",
+                         "Pod", "Service", "Namespace")]) + r")\Z", re.MULTILINE)
+_WORD = re.compile(r"(?<![a-z])[a-z]+(?![a-z])")
+_NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9.-])[a-z0-9][a-z0-9.-]*")
 # A generated suffix after a name (`web-5d8f9c6b5-xq5ml`, `db-0`, `wiki-3861457702-2zj8t`): the
 # name with it is a name wherever it appears, even a one-word name.
 # An Event's name adds a dot and a hex stamp: `web-5d8f9c6b5-xq5ml.17a8b9c0d1e2f3a4`, `web.17a8b9c0d1e2f3a4`.
@@ -625,45 +629,76 @@ def _names_pass(text: str, names: set, t: _Table) -> str:
         return "|".join(re.escape(n) for n in sorted(ns, key=lambda n: (-len(n), n)))
 
     def name(m: re.Match) -> str:
-        s, start, end = m.string, m.start(), m.end()
+        return name_at(m.string, m.start(), m.end())
+
+    def name_at(s: str, start: int, end: int) -> str:
+        """The placeholder for the name at s[start:end], or the text itself where it is no name."""
+        word = s[start:end]
         nxt = s[end:end + 2]
         if _in_placeholder(s, start) or (nxt == '":' and not s[max(0, start - 12):start - 1].endswith(
                 ("container ", "pod ", "Container ", "init container "))):
-            return m.group(0)        # a JSON key (not `failed to start container "web": ...`)
+            return word        # a JSON key (not `failed to start container "web": ...`)
         if nxt[:1] in (":", "@") and s[start - 1:start] == "/" and nxt[1:2].isalnum():
             # An image `registry/<account>/web:1.2`: its repository is the workload's name, unless
             # the image is a public one (`bitnami/redis:7`, `quay.io/prometheus/node-exporter`).
             org = s[s.rfind("/", max(0, start - 80), start - 1) + 1:start - 1]
             if org in _PUBLIC_ORGS or org in ("quay.io", "docker.io", "ghcr.io", "gcr.io", "registry.k8s.io"):
-                return m.group(0)
-            return t.get("name", m.group(0))
+                return word
+            return t.get("name", word)
         if nxt[:1] == "." and _EVENT_HASH.match(s, end):
-            return t.get("name", m.group(0))            # an Event's name: the object's, then a hash
+            return t.get("name", word)            # an Event's name: the object's, then a hash
         if nxt[:1] == ":" and re.match(r":\d{1,5}(?![\w.])", s[end:end + 7]) and s[start - 1:start] != "/":
-            return t.get("name", m.group(0))            # a host and port: `db-0:5432`
+            return t.get("name", word)            # a host and port: `db-0:5432`
         if nxt[:1] == ":" and _TAINT_EFFECT.match(s, end):
-            return t.get("name", m.group(0))            # a taint's value: `dedicated=payments:NoSchedule`
-        if nxt[:1] == ":" and not m.group(0).isalpha() and s[start - 1:start] in (" ", "\t", '"') and \
+            return t.get("name", word)            # a taint's value: `dedicated=payments:NoSchedule`
+        if nxt[:1] == ":" and not word.isalpha() and s[start - 1:start] in (" ", "\t", '"') and \
                 re.match(r":[\w.-]+(?=[\s\"]|$)", s[end:end + 130]):
-            return t.get("name", m.group(0))            # a local image named after the workload: `shop-api:latest`
+            return t.get("name", word)            # a local image named after the workload: `shop-api:latest`
         if nxt[:1] in ("=", "@") or (nxt[:1] in (":", ".") and nxt[1:2].isalnum()):
-            return m.group(0)        # a label key, an image tag or digest, a longer dotted name
-        return t.get("name", m.group(0))
+            return word        # a label key, an image tag or digest, a longer dotted name
+        return t.get("name", word)
 
-    # A name with a dash, a digit or a dot is a name wherever it appears, generated suffix or not.
-    spread = [n for n in names if not n.isalpha()]
+    # A name with a dash, a digit or a dot is a name wherever it appears, generated suffix or not:
+    # each token of name characters, cut at its longest prefix that is a name (`web-1` in
+    # `web-1-7d9f8c6b5`, `web-1.17a8b9c0d1e2f3a4`). `_` separates too: kubelet's `web-1_shop(uid)`.
+    # (A scan and set lookups: an alternation of thousands of names would cost seconds a MB.)
+    spread = {n for n in names if not n.isalpha()}
     if spread:
-        # (`_` separates too: kubelet's `web-1_shop(uid)`, docker's `k8s_web_web-1_shop_...`)
-        text = (re.compile(r"(?<![A-Za-z0-9.-])(?:" + alt(spread) + r")(?![A-Za-z0-9])")).sub(name, text)
-    plain = [n for n in names if n.isalpha()]
+        longest = max(map(len, spread))
+
+        def spread_token(m: re.Match) -> str:
+            tok, s, start = m.group(0), m.string, m.start()
+            cuts = [i for i, ch in enumerate(tok) if ch in "-." and i] + [len(tok)]
+            for cut in reversed(cuts):
+                if cut <= longest and tok[:cut] in spread and not s[start + cut:start + cut + 1].isalnum():
+                    return name_at(s, start, start + cut) + tok[cut:]
+            return tok
+
+        text = _NAME_TOKEN.sub(spread_token, text)
+    plain = {n for n in names if n.isalpha()}
     if plain:
-        a = alt(plain)
-        # ...and before a slash (`shop/web-1`), and after the underscore of kubelet's `pod_namespace(uid)`.
-        rx = re.compile(r"(?:" + _PLAIN_BEFORE + r"|(?<![\w./-])(?=(?:" + a + r")/)|(?<=_)(?=(?:" + a + r")\()"
-                        r"|(?<=[\w.>-]/)(?=(?:" + a + r")[:@]\w)"
-                        r"|^(?=(?:" + a + r")(?:[ \t]{2}|\t)))"      # the NAME column of `kubectl get`      # an image's repository: see name()
-                        r"(?:" + a + r")(?![\w-])", re.MULTILINE)
-        text = rx.sub(name, text)
+        def plain_word(m: re.Match) -> str:
+            w, s, start, end = m.group(0), m.string, m.start(), m.end()
+            if w[:1] == "n" and w[1:] in plain and s[start - 1:start] == "-" and not s[end:end + 1].isalnum():
+                return "n" + name_at(s, start + 1, end)       # `kubectl -nshop`
+            if w not in plain or s[start - 1:start].isdigit() or s[end:end + 1].isdigit():
+                return w
+            before, nxt = s[max(0, start - 40):start], s[end:end + 1]
+            line_start = start == 0 or s[start - 1] == "\n"
+            if nxt in ("(",) and s[start - 1:start] == "_":
+                return name_at(s, start, end)                   # kubelet's `pod_namespace(uid)`
+            if nxt in (":", "@") and re.search(r"[\w.>-]/\Z", before) and s[end + 1:end + 2].isalnum():
+                return name_at(s, start, end)                   # an image's repository: see name_at
+            if nxt == "_" or nxt == "-" or nxt.isalnum():
+                return w
+            if _PLAIN_BEFORE.search(before) or \
+                    (nxt == "/" and not re.search(r"[\w./-]\Z", before)) or \
+                    (line_start and re.match(r"[ \t]{2}|\t", s[end:end + 2])):   # the NAME column of `kubectl get`
+                return name_at(s, start, end)
+            return w
+
+        text = _WORD.sub(plain_word, text)
+        a = alt(sorted(plain))
         text = re.compile(r"(?<![A-Za-z0-9.-])(?:" + a + r")(?=" + _SUFFIXES + ")").sub(name, text)
     return text
 
