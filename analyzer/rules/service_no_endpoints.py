@@ -50,6 +50,12 @@ def check(ctx):
             cause = (f"Service {name} selects {len(matching)} pod{'s' if len(matching) != 1 else ''} in this paste, but "
                      f"{'they are' if len(unready) == len(matching) else f'{len(unready)} of them are'} not Ready, so "
                      f"{'none is' if len(unready) == len(matching) else 'those are not'} an endpoint.")
+        elif all(_ready(p) is True for p in matching):
+            n = len(matching)
+            cause = (f"Service {name} has no endpoints although {n} pod{'s' if n != 1 else ''} in this paste carr"
+                     + ("y" if n != 1 else "ies") + f" its selector {sel} and {'are' if n != 1 else 'is'} Ready: the "
+                     "endpoints controller (kube-controller-manager) has not listed them, the pods have no IP yet, or the "
+                     "Service was just created; `kubectl get endpointslices` shows what the controller sees.")
         else:
             cause = (f"Service {name} has no endpoints although {len(matching)} pod{'s' if len(matching) != 1 else ''} in "
                      "this paste carr" + ("y" if len(matching) != 1 else "ies") + f" its selector {sel}; the paste does "
