@@ -68,6 +68,10 @@ def check(ctx):
         parts.append(f"the kubelet refused to start it because {('node ' + node) if node else 'its node'} already had "
                      f"{cond.group(1)} when the pod arrived (the node's pressure, not this pod's usage)")
     th = _THRESHOLD.search(msg)
+    row = getattr(pod, "source", "") == "get-pods" and not msg.strip()
+    if row:
+        yield from _row(ctx, pod)
+        return
     cause = "The pod was evicted: " + ("; ".join(parts) if parts else msg.strip() or "the node was under pressure")
     cause = cause.rstrip(". ") + "."
     if th:
@@ -88,3 +92,24 @@ def check(ctx):
                                                                 *evs[-1:]),
                       fix=fix, commands=cmds,
                       details={"resource": resource, "containers": [{"name": n, "using": u, "request": r} for n, u, r in hogs]})
+
+
+def _row(ctx, pod):
+    """A `kubectl get pods` row with STATUS Evicted: the class is certain, the resource is not (node memory or disk
+    pressure, or the pod over its own ephemeral-storage limit): the pod's describe Message says which. When another
+    pod of the same controller runs in the table, the eviction is history: the replacement is up."""
+    name = str(pod.name or "")
+    prefix = name.rsplit("-", 1)[0] if "-" in name else name
+    replaced = any(o is not pod and o.kind == "Pod" and str(o.name or "").startswith(prefix + "-")
+                   and str(getattr(o, "table_status", "") or "") == "Running" for o in ctx.others)
+    cause = ("The kubelet evicted the pod (STATUS Evicted); a table row does not say for which resource (node memory or "
+             "disk pressure, or the pod over its ephemeral-storage limit): its describe's Message does."
+             + (" Another pod of the same controller is Running: the eviction is history, the replacement is up."
+                if replaced else ""))
+    describe = ctx.kubectl("describe", "pod", name)
+    yield ctx.finding(META, cause=cause, evidence=ctx.evidence(getattr(pod, "table_status", None)),
+                      fix=["Read the eviction Message in the pod's describe: it names the resource and the container "
+                           "that used the most.",
+                           "Evicted pods stay as Failed objects and are not restarted; the controller has created a "
+                           "replacement. Clean them up."],
+                      commands=[describe], next=[describe], current=not replaced)
