@@ -302,8 +302,8 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
         kind = hint_kind
     if kind == "ReplicaSet" and hint_kind == "ReplicationController":
         kind = hint_kind
-    if kind == "Unknown" and partial and _node_conditions(top.get("Conditions")):
-        kind = "Node"                 # a node's Conditions table (or rows of it) pasted alone
+    if kind == "Unknown" and _node_conditions(top.get("Conditions")):
+        kind = "Node"                 # a node's Conditions table (or rows of it), a node cut short
     if kind == "Unknown" and partial:
         kind = _kind_from_events(events) or ("Pod" if any(_CONTAINER_FIELD.match(ln.text) for ln in body) else "")
         if not kind:

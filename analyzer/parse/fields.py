@@ -130,6 +130,31 @@ def split_at(text: str, cols: list) -> Optional[list]:
     return cells
 
 
+_WRAPPED_NODE_ROW = re.compile(rf"^ (?P<rest>\S.*?)\s{{2,}}(?P<row>(?:Ready|MemoryPressure|DiskPressure|PIDPressure|"
+                               rf"NetworkUnavailable|OutOfDisk)\s+(?:True|False|Unknown)\s+{_TIME}.*)$")
+
+
+def _unreflow(items: list):
+    """-> (item, row text, continuation texts) per row. A node's Conditions table reflowed by an
+    issue tracker, each message's end moved to the start of the next line with one space before
+    it (` has sufficient memory available  DiskPressure  False  <time> ...`): the piece before the
+    next row goes back to its message."""
+    rows = []
+    for item in items:
+        text = item.line.text
+        if item.indent == 1 and rows and item.label is None:
+            m = _WRAPPED_NODE_ROW.match(text)
+            if m:
+                rows[-1][2].append(m.group("rest").strip())
+                rows.append((item, "  " + m.group("row"), []))
+                continue
+            if not NODE_CONDITION_ROW.match(text) and NODE_CONDITION_ROW.match(rows[-1][1]):
+                rows[-1][2].append(text.strip())
+                continue
+        rows.append((item, text, [m.text.strip() for m in item.more]))
+    return rows
+
+
 def conditions(node: Optional[Node]) -> tuple:
     """A `Conditions:` table (Deployment, ReplicaSet, Node, PVC, pod): by the header's columns
     when aligned; else by the token grammar Type Status [times] Reason Message."""
@@ -138,8 +163,7 @@ def conditions(node: Optional[Node]) -> tuple:
     out = []
     cols = None
     names = None
-    for item in node.children:
-        text = item.line.text
+    for item, text, more in _unreflow(node.children):
         stripped = text.strip()
         if not stripped or _RULE.match(stripped):
             continue
@@ -152,7 +176,7 @@ def conditions(node: Optional[Node]) -> tuple:
         if row is not None and names is not None and len(row) == len(names) >= 2 and row[0] and " " not in row[0] \
                 and row[1] in ("True", "False", "Unknown", ""):
             d = dict(zip(names, row))
-            more = " ".join(m.text.strip() for m in item.more)
+            more = " ".join(more)
             msg = (d.get("Message", "") + (" " + more if more else "")).strip()
             out.append(Condition(d.get("Type", ""), d.get("Status", ""), d.get("Reason", ""), msg, item.line.no,
                                  d.get("LastTransitionTime", "")))
@@ -180,7 +204,7 @@ def conditions(node: Optional[Node]) -> tuple:
         else:
             reason = cells[0] if cells else ""
             message = " ".join(cells[1:])
-        more = " ".join(m.text.strip() for m in item.more)
+        more = " ".join(more)
         if more:
             message = (message + " " + more).strip()
         out.append(Condition(ctype, status, reason, message, item.line.no, transition))

@@ -588,3 +588,20 @@ def test_a_deployment_flattened_to_column_0_is_a_deployment():
     assert dep.kind == "Deployment"
     assert [(c.type, c.status, c.reason) for c in dep.conditions] == [
         ("Available", "False", "MinimumReplicasUnavailable"), ("Progressing", "False", "ProgressDeadlineExceeded")]
+
+
+def test_node_conditions_reflowed_by_an_issue_tracker():
+    t1, t2 = "Wed, 11 Dec 2019 14:51:24 +0800", "Mon, 09 Dec 2019 18:30:57 +0800"
+    text = ("Name:               node4\nRoles:              <none>\nConditions:\n"
+            "  Type             Status  LastHeartbeatTime                 LastTransitionTime                Reason"
+            "                       Message\n"
+            "  ----             ------  -----------------                 ------------------                ------"
+            "                       -------\n"
+            f"  MemoryPressure   False   {t1}   {t2}   KubeletHasSufficientMemory   kubelet\n"
+            f" has sufficient memory available  Ready            True    {t1}   {t2}   KubeletReady                 kubelet\n"
+            " is posting ready status\nAddresses:\n  InternalIP:  10.0.0.4\n")
+    (node,) = parse(text).objects
+    assert [(c.type, c.status, c.message) for c in node.conditions] == [
+        ("MemoryPressure", "False", "kubelet has sufficient memory available"),
+        ("Ready", "True", "kubelet is posting ready status")]
+    assert node.ready.line == 7
