@@ -357,7 +357,8 @@ def _other_kind(ctx: Context):
         return (f"{failed_pods} pod{'s' if failed_pods > 1 else ''} of this {obj.kind} {'have' if failed_pods > 1 else 'has'} "
                 "Failed, and the paste does not show why: the failed pod's own describe does.",
                 [pods_cmd], [obj.fields.get("Pods Status")])
-    bad_conditions = [c for c in obj.conditions if (c.type in ("Available", "Ready", "Progressing") and c.status != "True")
+    bad_conditions = [c for c in obj.conditions if (c.type in ("Available", "Ready", "Progressing") and c.status != "True"
+                                                    and c.reason != "DeploymentPaused")
                       or (c.type in ("ReplicaFailure", "MemoryPressure", "DiskPressure", "PIDPressure") and c.status == "True")]
     warnings = [e for e in obj.events if e.type == "Warning"]
     if not bad_conditions and _status_fine(obj):
@@ -430,6 +431,9 @@ def looks_healthy(obj: KubeObject) -> str:
                     "tolerate it run there.")
         if head:
             return head + "."
+    if obj.kind == "Deployment" and _paused(obj):
+        return ("The Deployment's rollout is paused (Progressing Unknown DeploymentPaused): it makes no change until "
+                "`kubectl rollout resume`.")
     if obj.kind == "Deployment" and _rollout_in_progress(obj):
         return ("A rolling update is in progress (Progressing True, the controller scaled a ReplicaSet within the last "
                 "10 minutes); if it stalls, the Deployment reports ProgressDeadlineExceeded.")
@@ -535,7 +539,7 @@ def _deployment_short(ctx):
     desired, updated, total, available, unavailable = (int(x) for x in m.groups())
     if unavailable == 0 and updated >= desired and available >= desired:
         return None
-    if desired == 0 or _rollout_in_progress(obj):
+    if desired == 0 or _rollout_in_progress(obj) or _paused(obj):
         return None
     name = str(obj.name or "<name>")
     new_rs = str(obj.fields.get("NewReplicaSet", "") or "").split()
@@ -687,3 +691,7 @@ def _node_network_unavailable(ctx):
                + " | grep -i route" if route else ctx.kubectl("get", "pods", "-n", "kube-system", "-o", "wide",
                                                                namespaced=False)],
             [c.line])
+
+
+def _paused(obj) -> bool:
+    return any(c.type == "Progressing" and c.reason == "DeploymentPaused" for c in obj.conditions)
