@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..imageref import parse_image
 from ..pull_errors import finding_for, missing_pull_secrets, pull_cases
 from ..report import Severity
+from ..workload_edits import node_name
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -36,9 +37,15 @@ def check(ctx):
         ref = parse_image(case.image)
         c = case.container
         host = ref.registry if ref.explicit_registry else "Docker Hub"
+        google_registry = ref.registry.endswith("gcr.io") or ref.registry.endswith("pkg.dev")
+        # A GKE node (its name says so) pulls from Google registries with its own service account.
+        google = google_registry and (node_name(ctx) or "").startswith("gke-")
         if case.confidence == "confirmed":
             if "anonymous token" in case.error or "no basic auth credentials" in case.error:
                 why = "the node sent no credentials at all"
+            elif google:
+                why = ("the node's Google service account has no read permission on the repository (Artifact Registry "
+                       "answers the same for a repository that does not exist)")
             else:
                 why = "the credentials were missing, wrong or expired"
             cause = f"{host} refused to serve {ref.display} to the node: {why}."
@@ -57,7 +64,12 @@ def check(ctx):
                    "ecr:BatchGetImage, e.g. AmazonEC2ContainerRegistryReadOnly); `no basic auth credentials` means the "
                    "kubelet had no ECR credentials at all (role, credential provider, or a cross-account repository).",
                    "Or use a pull secret — ECR tokens expire after 12 hours, so it has to be refreshed."]
-        elif ref.registry.endswith("gcr.io") or ref.registry.endswith("pkg.dev"):
+        elif google:
+            fix = ["Grant the nodes' Google service account roles/artifactregistry.reader on the repository (GKE nodes pull "
+                   "from gcr.io and pkg.dev with it; no pull secret is needed). A repository in another project needs the "
+                   "grant there.",
+                   "Check the path too: Artifact Registry gives the same answer for a repository that does not exist."]
+        elif google_registry:
             fix = [secret, "Artifact Registry / GCR tokens live about an hour: grant the node's service account "
                            "roles/artifactregistry.reader instead of a static token."]
         else:
@@ -65,9 +77,27 @@ def check(ctx):
                            "server must match the image host exactly."]
         if case.confidence == "confirmed" and ".dkr.ecr." not in ref.registry:
             fix.append(f"Check the name too: {host} may answer a repository that does not exist with the same words.")
+        commands = [f"docker pull {ref.display}  # from a machine logged in to {host}: does the image exist?",
+                    *secret_commands(ctx, ref, "regcred")]
+        if google_registry:
+            # GKE nodes pull with their own Google service account: the fix is IAM, not a pull secret.
+            parts = ref.repository.split("/")
+            project = parts[0] if parts and parts[0] else "<project>"
+            if ref.registry.endswith("pkg.dev") and len(parts) >= 2:
+                location = ref.registry.split("-docker.pkg.dev")[0]
+                commands = [f"gcloud artifacts repositories add-iam-policy-binding {parts[1]} --project={project} "
+                            f"--location={location} --member=serviceAccount:<node-service-account> "
+                            "--role=roles/artifactregistry.reader"]
+            else:
+                commands = [f"gcloud projects add-iam-policy-binding {project} --member=serviceAccount:<node-service-account> "
+                            "--role=roles/artifactregistry.reader  # gcr.io is served by Artifact Registry (or "
+                            "roles/storage.objectViewer on the legacy Container Registry bucket)"]
+            commands.append("gcloud container node-pools describe <pool> --cluster=<cluster> "
+                            "--format='value(config.serviceAccount)'  # the nodes' service account")
+            if not google:
+                commands = [*secret_commands(ctx, ref, "regcred"), *(f"{c}  # on GKE" for c in commands)]
         yield finding_for(
             ctx, META, case, cause=cause,
             fix=fix,
-            commands=[f"docker pull {ref.display}  # from a machine logged in to {host}: does the image exist?",
-                      *secret_commands(ctx, ref, "regcred")],
+            commands=commands,
         )
