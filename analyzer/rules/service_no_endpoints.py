@@ -59,7 +59,8 @@ def check(ctx):
         else:
             cause = (f"Service {name} has no endpoints although {len(matching)} pod{'s' if len(matching) != 1 else ''} in "
                      "this paste carr" + ("y" if len(matching) != 1 else "ies") + f" its selector {sel}; the paste does "
-                     "not show them Ready (only Ready pods with an IP become endpoints).")
+                     f"not show {'them' if len(matching) != 1 else 'it'} Ready (only Ready pods with an IP become "
+                     "endpoints).")
     elif known:
         near = known[0]
         diff = [f"{k}={v} (pod has {k}={labels[id(near)].get(k, '<missing>')})" for k, v in want.items()
