@@ -296,8 +296,7 @@ def row_next(ctx: Context, status: str, restarts: Optional[int]) -> list:
         nxt.append(ctx.kubectl("logs", ctx.name, "--previous"))
     elif status in ("Error", "OOMKilled") or status.startswith("ExitCode:"):
         nxt.append(ctx.kubectl("logs", ctx.name))        # a terminated container that is not restarted: its own logs
-    elif status.startswith("Init:") and any(w in status for w in ("CrashLoop", "Error", "ExitCode")):
-        nxt.append(ctx.kubectl("logs", ctx.name, "--all-containers", "--previous"))
+    # An init container's logs need its name (-c), which a row does not give: its describe names it.
     return nxt
 
 
