@@ -313,7 +313,7 @@ _IPV6 = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(
 _KEEP_IPS = frozenset({"0.0.0.0", "127.0.0.1", "255.255.255.255", "169.254.169.254", "::", "::1"})
 _HOSTISH = re.compile(r"(?<![\w.-])[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){1,20}(?![\w-]|\.[\w-])")
 _IP_NODE = re.compile(r"(?<![\w.-])(?:ip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}"
-                      r"|gke-[a-z0-9-]{1,80}-[0-9a-f]{8}-[a-z0-9]{4}"          # GKE: gke-<cluster>-<pool>-<hash>-<id>
+                      r"|gke-[a-z0-9-]{1,80}?-[0-9a-f]{7,8}-(?:node-)?[a-z0-9]{4}"   # GKE: gke-<cluster>-<pool>-<hash>-<id>
                       r"|aks-[a-z0-9]{1,12}-\d{8}-vmss[0-9a-z]{6})(?![\w-])")   # AKS: aks-<pool>-<id>-vmss<n>
 # Credentials some tools take as a bare option: `redis-cli -a PASS`, `docker login -u me -p PASS`,
 # `curl -u user:PASS`.
@@ -459,7 +459,8 @@ def _accounts(text: str) -> set:
 
 _NAME_FIELDS = re.compile(
     r"^[ \t]*(?:Name|Namespace|Node|Service Account|Hostname|ClaimName|SecretName|ConfigMapName|"
-    r"Controlled By|NewReplicaSet|OldReplicaSets|HolderIdentity):[ \t]+([^\s(]+)", re.MULTILINE)
+    r"Controlled By|Controllers|Replication Controllers|NewReplicaSet|OldReplicaSets|HolderIdentity):[ \t]+([^\s(]+)",
+    re.MULTILINE)
 _REF_NAMES = re.compile(r"(?:in secret|of config map) '([^']+)'")
 # Names the events say even when no field does (a `kubectl get events` table, a bare message):
 # `Successfully assigned shop/web-1 to node-1`, `Created pod: web-1`, `Scaled up replica set
@@ -493,6 +494,7 @@ _GENERATED = re.compile(r"-(?:[bcdfghjklmnpqrstvwxz2456789]{5,10}|\d+)$")
 # `web.shop.svc`, and a pod's own name under a headless service: `db-0.db.shop.svc.cluster.local`.
 _DNS_SVC = re.compile(r"(?<![\w.-])(?:([a-z0-9][a-z0-9-]*)\.)?([a-z0-9][a-z0-9-]*)\.([a-z0-9][a-z0-9-]*)\.svc(?![\w-])")
 _EVENT_HASH = re.compile(r"\.[0-9a-f]{12,17}(?![\w.-])")       # an Event's name: `web-5d8f-xq5ml.17a8b9c0d1e2f3a4`
+_OLD_POD_SUFFIX = re.compile(r"(.+-(?:\d{6,10}|[bcdfghjklmnpqrstvwxz2456789]{6,10}))-[a-z0-9]{5}")
 _NAME_OK = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]")
 _NAME_PLACEHOLDER = re.compile(r"name-\d+(?:-\S*)?")      # a paste redacted before
 
@@ -526,6 +528,9 @@ def _names(lines: list) -> set:
             n = next((p for p in n.split("/") if _NAME_OK.fullmatch(p) and not _IPV4.fullmatch(p)), "")
         if n.startswith("<") or not _NAME_OK.fullmatch(n) or _NAME_PLACEHOLDER.match(n):
             continue
+        old = _OLD_POD_SUFFIX.fullmatch(n)
+        if old:
+            n = old.group(1)              # kubectl before 1.8: `web-2119924379-2efjx`, vowels in the suffix
         while "." not in n:
             m = _GENERATED.search(n)
             if not m or m.start() < 2 or n[: m.start()] in _STOP_BASES:
@@ -538,7 +543,7 @@ def _names(lines: list) -> set:
 
 _NAME_VALUE = re.compile(
     r"^([ \t]*(?:- )?(?:Name|Namespace|Node|Service Account|Hostname|ClaimName|SecretName|ConfigMapName|"
-    r"Controlled By|NewReplicaSet|OldReplicaSets|name|namespace|nodeName|serviceAccountName|serviceAccount|"
+    r"Controlled By|Controllers|Replication Controllers|NewReplicaSet|OldReplicaSets|name|namespace|nodeName|serviceAccountName|serviceAccount|"
     r"claimName|secretName|hostname|host|HolderIdentity|ExternalID):[ \t]+)([^\s(]+)", re.MULTILINE)
 _TAINT_EFFECT = re.compile(r":(?:NoSchedule|PreferNoSchedule|NoExecute)(?![\w])")
 # An env value taken from the pod itself: `POD_NAMESPACE:  shop (v1:metadata.namespace)`.
@@ -573,12 +578,16 @@ _NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9.-])[a-z0-9][a-z0-9.-]*")
 # name with it is a name wherever it appears, even a one-word name.
 # An Event's name adds a dot and a hex stamp: `web-5d8f9c6b5-xq5ml.17a8b9c0d1e2f3a4`, `web.17a8b9c0d1e2f3a4`.
 _SUFFIXES = r"(?:(?:(?:-(?:[bcdfghjklmnpqrstvwxz2456789]{5,10}|\d{1,10}))+-?|-(?=[\s\"',]|$))(?![A-Za-z0-9-]|\.\d)" \
+            r"|-(?:[bcdfghjklmnpqrstvwxz2456789]{6,10}|\d{6,10})-[a-z0-9]{5}(?![A-Za-z0-9-]|\.\d)" \
             r"|(?:-(?:[bcdfghjklmnpqrstvwxz2456789]{5,10}|\d{1,10}))*\.[0-9a-f]{12,17}(?![\w.-]))"
 
 
 def _names_pass(text: str, names: set, t: _Table) -> str:
     def one(n: str) -> str:
         base = n
+        old = _OLD_POD_SUFFIX.fullmatch(n)
+        if old and n not in names:
+            base = old.group(1)
         while base not in names:
             m = _GENERATED.search(base)
             if not m or m.start() < 2:

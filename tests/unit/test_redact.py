@@ -509,3 +509,41 @@ def test_object_names_in_a_paste_of_thousands_of_pods_stay_linear():
     small, big = cpu(many(2**19 // unit)), cpu(many(2**20 // unit))
     assert big < 4, f"{big:.1f}s for 1 MB"
     assert big < 3 * small + 0.2, f"grows faster than linearly: {small:.2f}s, {big:.2f}s"
+
+
+OLD_KUBECTL = """\
+$ kubectl describe po elasticsearch-attiy
+Name:                           elasticsearch-attiy
+Namespace:                      default
+Image(s):                       eu.gcr.io/foo-prod/foo_elasticsearch:latest
+Node:                           gke-small-cluster-7834f89-node-wke5/10.210.0.1
+Labels:                         name=elasticsearch
+Status:                         Running
+IP:                             10.180.1.11
+Replication Controllers:        elasticsearch (2/2 replicas created)
+Containers:
+  elasticsearch:
+    Image:              eu.gcr.io/foo-prod/foo_elasticsearch:latest
+Events:
+  FirstSeen     LastSeen        Count   From                                            SubobjectPath                           Reason          Message
+  1h            1h              1       {scheduler }                                                                            Scheduled       Successfully assigned elasticsearch-attiy to gke-small-cluster-7834f89-node-wke5
+  1h            1m              25      {kubelet gke-small-cluster-7834f89-node-wke5}   spec.containers{elasticsearch}          BackOff         Back-off restarting failed docker container
+Name:		backend-staging-2119924379-2efjx
+Namespace:	default
+Node:		gke-yumo-infrastructure-default-pool-98f30fbb-dayh/10.132.0.3
+Controllers:	ReplicaSet/backend-staging-2119924379
+"""
+
+
+def test_old_kubectl_forms():
+    """kubectl 1.1 to 1.7 (kubernetes/kubernetes#17460, #33336): GKE node names of both eras are
+    hosts; `Replication Controllers:` and `Controllers:` name objects; a pod suffix with vowels."""
+    out = redact(OLD_KUBECTL).text
+    for gone in ("small-cluster", "yumo-infrastructure", "foo-prod", "10.210.0.1"):
+        assert gone not in out, gone
+    named = redact(OLD_KUBECTL, names=True).text
+    for gone in ("elasticsearch ", "elasticsearch}", "=elasticsearch", "backend-staging"):
+        assert gone not in named, gone
+    assert re.search(r"^Controllers:\tReplicaSet/(name-\d+)-2119924379$", named, re.M)
+    owner = re.search(r"ReplicaSet/(name-\d+)-", named).group(1)
+    assert f"Name:\t\t{owner}-2119924379-2efjx" in named, "the pod reads as its ReplicaSet's"
