@@ -40,6 +40,11 @@ _PROMPT_PREFIX = re.compile(
     r"[\w.-]+:\S+\s+[\w.-]+[$#]\s"
     r")"
 )
+# A line classify() reads as output with no pattern to try: it does not start like klog or
+# kubectl's stderr, its first character starts no fence, elision, decoration or prompt, and it
+# holds no prompt character (a `>` only in `>>` or after `C:\`; checked apart).
+_PLAIN = re.compile(r"^(?![IWEF]\d|Warning: |Error|No resources found|error: |Unable to connect|The connection to|"
+                    r"Flag --)\s*[A-Za-z0-9/\"'][^$%#❯➜→»`]*$")
 # Every prompt above holds one of these characters, and a prompt alone ends with one.
 _PROMPT_CHAR = re.compile(r"[$%#>❯➜]")
 _PROMPT_END = frozenset("$#%>❯➜→»")
@@ -418,7 +423,12 @@ def clean_lines(text: str) -> list:
             continue
         if "`" in t:
             t = _unquote_inline(t)
-        noise, cmd, out = classify(t)
+        if _PLAIN.match(t) and "kubectl" not in t and "oc " not in t and "k " not in t and \
+                (">" not in t or (">>" not in t and ":\\" not in t)):
+            noise = cmd = ""           # what classify() says of it, without asking (most lines)
+            out = t
+        else:
+            noise, cmd, out = classify(t)
         if "**" in out and not noise:
             out = _unbold_event_row(out)
         lines.append(Line(i + 1, out, raw, noise, cmd, lasts[i] + 1 if lasts[i] != i else 0))
