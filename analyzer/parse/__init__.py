@@ -301,6 +301,8 @@ def parse(text: str) -> ParseResult:
         elif b.kind == "get-table":
             header = first_ln.text.split()
             what = b.cmd.kind if b.cmd is not None and b.cmd.verb == "get" and b.cmd.kind else "other resources"
+            if what == "Pod":
+                what = "other resources"     # `kubectl get pod,svc,rc`: the tables after the pods
             _prose_warning(b.lines, warnings, f"a `kubectl get` table of {what} (columns {', '.join(header[:4])}...): "
                                               "kubeclue reads `get pods` and `get events` tables")
         else:

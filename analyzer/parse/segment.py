@@ -276,9 +276,10 @@ def segment(lines: list) -> list:
                                 j = k
                                 continue
                             break
-                        if PODS_HEADER.match(lines[j].text) or EVENTS_HEADER.match(lines[j].text) or \
-                                _NAME.match(lines[j].text):
-                            break
+                        nt = lines[j].text
+                        if nt.startswith(_HEADER_STARTS) and (PODS_HEADER.match(nt) or EVENTS_HEADER.match(nt) or
+                                                              OTHER_HEADER.match(nt)) or _NAME.match(nt):
+                            break            # the next table (`kubectl get pod,svc,rc`) or a describe
                         j += 1
                     blocks.append(Block(kind, lines[i:j], cmd))
                     i = j

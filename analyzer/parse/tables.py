@@ -27,7 +27,7 @@ EVENTS_HEADER = re.compile(
     r"FIRSTSEEN\s+LASTSEEN\s+COUNT\s+NAME\s+KIND\s+SUBOBJECT\s+(?:TYPE\s+)?REASON\s+SOURCE\s+MESSAGE)\b"
 )
 # Any other `kubectl get` table: upper-case column names, NAME (or NAMESPACE) first.
-OTHER_HEADER = re.compile(r"^(?:NAMESPACE\s+)?NAME\s{2,}[A-Z][A-Z0-9()-]*(?:\s+[A-Z][A-Z0-9()/-]*)*\s*$")
+OTHER_HEADER = re.compile(r"^(?:NAMESPACE\s+)?NAME\s{2,}[A-Z][A-Z0-9_()-]*(?:\s+[A-Z][A-Z0-9_()/-]*)*\s*$")
 
 _POD_ROW = re.compile(
     rf"^(?:(?P<ns>\S+)\s+)?(?P<name>\S+)\s+(?P<ready>\d+/\d+)\s+(?P<status>\S.*?)\s+"

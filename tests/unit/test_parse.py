@@ -605,3 +605,15 @@ def test_node_conditions_reflowed_by_an_issue_tracker():
         ("MemoryPressure", "False", "kubelet has sufficient memory available"),
         ("Ready", "True", "kubelet is posting ready status")]
     assert node.ready.line == 7
+
+
+def test_each_table_of_a_get_with_several_kinds_is_its_own():
+    text = ("# kubectl get pod,svc,rc\nNAME                     READY     STATUS    RESTARTS   AGE\n"
+            "nginx-4ovgh   1/1       Running   0          4m\n"
+            "NAME         CLUSTER_IP      EXTERNAL_IP   PORT(S)   SELECTOR    AGE\n"
+            "nginx        10.254.181.17   nodes         80/TCP    app=nginx   4m\n"
+            "NAME               DESIRED   CURRENT   AGE\nnginx-controller   2         2         4m\n")
+    r = parse(text)
+    assert [str(o.name) for o in r.objects] == ["nginx-4ovgh"]
+    assert [(k, a, b) for k, a, b in r.blocks] == [("get-pods", 2, 3), ("get-table", 4, 5), ("get-table", 6, 7)]
+    assert not any("not a row" in w.message for w in r.warnings)
