@@ -45,6 +45,7 @@ _FIELDPATH = re.compile(r"^spec\.(?:containers|initContainers|ephemeralContainer
 _COMBINED = "(combined from similar events): "
 # Lines that continue a message after a blank line inside the table (real newlines).
 _MULTILINE_CONT = re.compile(r"^\s*(?:Mounting (?:command|arguments):|Output:|body:|errors?:|denied:|unauthorized:)")
+_DUR_PART = re.compile(r"(\d+)([smhdy])")
 _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "y": 365 * 86400}
 
 
@@ -53,7 +54,7 @@ def duration_seconds(text: str) -> Optional[int]:
     if not text or text.startswith("<"):
         return None
     total = 0
-    for num, unit in re.findall(r"(\d+)([smhdy])", text):
+    for num, unit in _DUR_PART.findall(text):
         total += int(num) * _UNIT[unit]
     return total
 

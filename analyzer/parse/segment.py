@@ -211,6 +211,11 @@ def segment(lines: list) -> list:
     n = len(lines)
     while i < n:
         ln = lines[i]
+        if ln.indent and cur is not None and not ln.noise and not ln.cmd and not ln.blank:
+            cur.lines.append(ln)         # an indented line inside a block (most lines): nothing starts there
+            prev_blank = False
+            i += 1
+            continue
         if ln.noise in ("prompt", "fence"):
             close()
             if ln.cmd:
