@@ -6,7 +6,9 @@ placeholders: the same value gets the same placeholder everywhere (`<secret-1>`,
 
 What is replaced, and what is kept on purpose:
 
-* Literal environment values (describe's `NAME:  value` under `Environment:`) become
+* Literal environment values (describe's `NAME:  value` under `Environment:`; the `name:` and
+  `value:` lines of `kubectl get pod -o yaml|json`, in either order, block scalars too; the
+  kubelet's `EnvVar{Name:X,Value:Y,}`; the JSON of last-applied annotations) become
   `<secret-N>` when the name says secret (PASSWORD, TOKEN, KEY...), `<value-N>` otherwise.
   Kept: `<set to the key ...>` references and `(v1:...)` field references (they name where a
   value comes from, not the value), and values that identify nothing: numbers up to 8 digits,
@@ -281,6 +283,80 @@ def _line_pass(lines: list, t: _Table) -> None:
         if mysql or _MYSQL.search(lines[i]):
             lines[i] = _MYSQL_P.sub(lambda m: "-p" + (m.group(1) if _PLACEHOLDER.fullmatch(m.group(1))
                                                        else t.secret(m.group(1))), lines[i])
+
+
+# --- env entries of `kubectl get pod -o yaml|json`: name and value on lines of their own ---------
+
+_ITEM_KEY = re.compile(r"^([ \t]*)(- )?([\"']?)(name|value)\3[ \t]*:[ \t]*(.*?)[ \t]*$")
+_BLOCK_SCALAR = re.compile(r"[|>][+-]?")
+
+
+def _item_key(line: str):
+    """-> (key column, is the item's first line, key, value) of a `name:`/`value:` line, or None."""
+    m = _ITEM_KEY.match(line)
+    if not m:
+        return None
+    col = _indent(line) + (2 if m.group(2) else 0)
+    return col, bool(m.group(2)), m.group(4), m.group(5)
+
+
+def _env_items(lines: list, t: _Table) -> None:
+    """`- name: DB_PASSWORD` / `value: ...` (either order), and JSON's `"name": ...,` / `"value": ...`
+    on separate lines: the value is redacted as an env value of that name."""
+    for i, line in enumerate(lines):
+        if "value" not in line:
+            continue
+        here = _item_key(line)
+        if not here or here[2] != "value":
+            continue
+        col, first, _, raw = here
+        name = None
+        for j in range(i - 1, max(-1, i - 8), -1):          # the item's lines before this one
+            k = _item_key(lines[j])
+            if k and k[0] == col and k[2] == "name":
+                name = k[3]
+                break
+            if (k and k[1] and k[0] == col) or _indent(lines[j]) < col or first:
+                break
+        if name is None:
+            for j in range(i + 1, min(len(lines), i + 8)):  # ...and after it
+                k = _item_key(lines[j])
+                if _indent(lines[j]) < col or (k and k[1]):
+                    break
+                if k and k[0] == col and k[2] == "name":
+                    name = k[3]
+                    break
+        if name is None:
+            continue
+        name = name.rstrip(",").strip("\"'")
+        comma = "," if raw.endswith(",") else ""
+        value = raw[:-1].rstrip() if comma else raw
+        quote = value[0] if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" else ""
+        inner = value[1:-1] if quote else value
+        if not inner or inner[:1] in "{[" or _PLACEHOLDER.fullmatch(inner):
+            continue
+        if _BLOCK_SCALAR.fullmatch(inner):                # `value: |` and the lines under it
+            block = []
+            for j in range(i + 1, len(lines)):
+                if lines[j].strip() and _indent(lines[j]) <= col:
+                    break
+                block.append(j)
+            body = "\n".join(lines[j].strip() for j in block)
+            if not body.strip() or _PLACEHOLDER.fullmatch(body.strip()) or _harmless(body):
+                continue
+            ph = t.secret(body, "secret" if _secret_key(name) else "value")
+            for j in block:
+                if lines[j].strip():
+                    lines[j] = lines[j][: len(lines[j]) - len(lines[j].lstrip())] + ph
+            continue
+        if quote == '"':
+            inner = inner.replace('\\"', '"')
+        new = _env_value(name, inner, t)
+        if new != inner:
+            lines[i] = line[: len(line) - len(raw)] + quote + new + quote + comma
+
+
+_GO_ENV = re.compile(r"EnvVar\{Name:([\w.-]{1,200}),Value:([^,{}\n]*),")
 
 
 # --- the text passes --------------------------------------------------------------------
@@ -746,6 +822,8 @@ def redact(text: str, *, names: bool = False) -> Redacted:
         t.reserve("name", n)         # a name that is also an env value or an account keeps one placeholder
     accounts = _accounts(text)
     _line_pass(lines, t)
+    if "value" in text:
+        _env_items(lines, t)
     text = "\n".join(ln + e for ln, e in zip(lines, ends))
 
     def pem(m: re.Match) -> str:
@@ -795,6 +873,10 @@ def redact(text: str, *, names: bool = False) -> Redacted:
             return m.group(0)
         return f"\"{m.group(1)}\"{m.group(2)}\"{t.secret(m.group(3))}\""
 
+    def go_env(m: re.Match) -> str:
+        new = _env_value(m.group(1), m.group(2), t) if m.group(2) else m.group(2)
+        return f"EnvVar{{Name:{m.group(1)},Value:{new},"
+
     def json_env(m: re.Match) -> str:
         new = _env_value(m.group(1), m.group(2), t)
         return m.group(0) if new == m.group(2) else m.group(0)[: m.start(2) - m.start(0)] + new + "\""
@@ -823,6 +905,8 @@ def redact(text: str, *, names: bool = False) -> Redacted:
     text = _TOKENS.sub(token, text)
     if _BEARER_HINT.search(text):
         text = _BEARER.sub(bearer, text)
+    if "EnvVar{" in text:
+        text = _GO_ENV.sub(go_env, text)
     if '"' in text:
         if '"value"' in text:
             text = _JSON_ENV.sub(json_env, text)

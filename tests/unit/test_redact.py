@@ -547,3 +547,58 @@ def test_old_kubectl_forms():
     assert re.search(r"^Controllers:\tReplicaSet/(name-\d+)-2119924379$", named, re.M)
     owner = re.search(r"ReplicaSet/(name-\d+)-", named).group(1)
     assert f"Name:\t\t{owner}-2119924379-2efjx" in named, "the pod reads as its ReplicaSet's"
+
+
+POD_YAML = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-5d8f9c6b5-xq5ml
+  namespace: shop
+spec:
+  containers:
+  - env:
+    - name: DB_PASSWORD
+      value: Sup3rS3cretPw
+    - name: FEATURE_FLAGS
+      value: "checkout-v2,fast-refunds"
+    - name: PORT
+      value: "8080"
+    - value: t0ken-first-0rder
+      name: API_TOKEN
+    - name: LICENSE
+      value: |
+        ACME-LICENSE-7731-XQ
+        issued-to-acme-corp
+    - name: FROM_SECRET
+      valueFrom:
+        secretKeyRef:
+          key: password
+          name: db
+    image: ghcr.io/acme/web:1.0
+    name: web
+    ports:
+    - name: http
+      containerPort: 8080
+"""
+
+
+def test_env_values_of_get_pod_yaml_json_and_kubelets_go_form():
+    """`kubectl get pod -o yaml` (name and value on their own lines, either order, block scalars),
+    `-o json` on several lines, and the kubelet's `EnvVar{Name:..,Value:..,}` in messages."""
+    pod_json = json.dumps({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "web", "env": [
+        {"name": "DB_PASSWORD", "value": "Sup3rS3cretPw"}, {"name": "LEVEL", "value": "debug"}]}]}}, indent=2)
+    go = ("  Warning  Failed  kubelet  spec: EnvVar{Name:SFTP_PWD,Value:0000002055d10074a798bff4f14f,ValueFrom:nil,},"
+          "EnvVar{Name:SFTP_USER,Value:ftpvrpv8,ValueFrom:nil,},EnvVar{Name:LOG_LEVEL,Value:info,ValueFrom:nil,}\n")
+    out = redact(POD_YAML + pod_json + "\n" + go).text
+    for gone in ("Sup3rS3cretPw", "checkout-v2", "t0ken-first-0rder", "ACME-LICENSE", "acme-corp",
+                 "0000002055d10074a798bff4f14f", "ftpvrpv8"):
+        assert gone not in out, gone
+    for kept in ('value: "8080"', '"value": "debug"', "Value:info,", "key: password", "containerPort: 8080"):
+        assert kept in out, kept
+    ph = re.search(r"name: DB_PASSWORD\n      value: (<secret-\d+>)\n", out).group(1)
+    assert f'"value": "{ph}"' in out, "the same password in YAML and JSON, the same placeholder"
+    assert re.search(r"value: \|\n        (<value-\d+>)\n        \1\n", out)
+    assert redact(out).text == out
+    # Still the same pod to the analyzer.
+    assert _classes(analyze(redact(POD_YAML).text).to_dict()) == _classes(analyze(POD_YAML).to_dict())
