@@ -356,6 +356,24 @@ def _env_items(lines: list, t: _Table) -> None:
             lines[i] = line[: len(line) - len(raw)] + quote + new + quote + comma
 
 
+_LIST_FLAG = re.compile(r"^[ \t]*(?:- )?([\"']?)(--?[A-Za-z][\w.-]*)\1,?[ \t]*$")
+_LIST_VALUE = re.compile(r"^([ \t]*(?:- )?)([\"']?)([^\s\"'-][^\"']*?)\2(,?[ \t]*)$")
+# `["--api-key", "VALUE"]`: a credential flag and its value as items of one list.
+_INLINE_FLAG = re.compile(r"([\"'])(--?[A-Za-z][\w.-]{0,100})\1([ \t]*,[ \t]*)([\"'])([^\"'\s-][^\"'\n]{0,4096}?)\4")
+
+
+def _list_flags(lines: list, t: _Table) -> None:
+    """A credential flag as one item of a YAML or JSON list and its value as the next item:
+    `- --token` / `- VALUE`, `"--client-secret",` / `"VALUE"`."""
+    for i in range(len(lines) - 1):
+        m = _LIST_FLAG.match(lines[i])
+        if not m or not _secret_key(m.group(2)):
+            continue
+        nxt = _LIST_VALUE.match(lines[i + 1])
+        if nxt and not _harmless(nxt.group(3)) and not _PLACEHOLDER.fullmatch(nxt.group(3)):
+            lines[i + 1] = nxt.group(1) + nxt.group(2) + t.secret(nxt.group(3)) + nxt.group(2) + nxt.group(4)
+
+
 _GO_ENV = re.compile(r"EnvVar\{Name:([\w.-]{1,200}),Value:([^,{}\n]*),")
 
 
@@ -824,6 +842,8 @@ def redact(text: str, *, names: bool = False) -> Redacted:
     _line_pass(lines, t)
     if "value" in text:
         _env_items(lines, t)
+    if "-" in text:
+        _list_flags(lines, t)
     text = "\n".join(ln + e for ln, e in zip(lines, ends))
 
     def pem(m: re.Match) -> str:
@@ -905,6 +925,11 @@ def redact(text: str, *, names: bool = False) -> Redacted:
     text = _TOKENS.sub(token, text)
     if _BEARER_HINT.search(text):
         text = _BEARER.sub(bearer, text)
+    def inline_flag(m: re.Match) -> str:
+        if not _secret_key(m.group(2)) or _harmless(m.group(5)) or _PLACEHOLDER.fullmatch(m.group(5)):
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}{m.group(1)}{m.group(3)}{m.group(4)}{t.secret(m.group(5))}{m.group(4)}"
+
     if "EnvVar{" in text:
         text = _GO_ENV.sub(go_env, text)
     if '"' in text:
@@ -930,6 +955,8 @@ def redact(text: str, *, names: bool = False) -> Redacted:
             out_lines.append(ln)
         text = "\n".join(out_lines)
     text = _FLAG_SPACE.sub(flag_space, text)
+    if "-" in text and ("\"," in text or "'," in text):
+        text = _INLINE_FLAG.sub(inline_flag, text)
     text = _YAML_LINE.sub(yaml_line, text)
     if "x-" in text or "X-" in text:
         text = _HEADER.sub(header, text)

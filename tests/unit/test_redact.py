@@ -602,3 +602,13 @@ def test_env_values_of_get_pod_yaml_json_and_kubelets_go_form():
     assert redact(out).text == out
     # Still the same pod to the analyzer.
     assert _classes(analyze(redact(POD_YAML).text).to_dict()) == _classes(analyze(POD_YAML).to_dict())
+
+
+def test_a_credential_flag_and_its_value_as_list_items():
+    text = ('    args:\n    - --token\n    - s3cr3tT0kenValue\n    - --verbose\n'
+            '    command: ["/app", "--api-key", "k3yV4lu3xyz123", "--port", "8080"]\n'
+            '  "args": [\n    "--client-secret",\n    "cl13ntS3cretV4l"\n  ]\n')
+    out = redact(text).text
+    for gone in ("s3cr3tT0kenValue", "k3yV4lu3xyz123", "cl13ntS3cretV4l"):
+        assert gone not in out, gone
+    assert '"--port", "8080"' in out and "- --verbose" in out and out.count("\n") == text.count("\n")
