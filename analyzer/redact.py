@@ -588,6 +588,13 @@ _GENERATED = re.compile(r"-(?:[bcdfghjklmnpqrstvwxz2456789]{5,10}|\d+)$")
 # `web.shop.svc`, and a pod's own name under a headless service: `db-0.db.shop.svc.cluster.local`.
 _DNS_SVC = re.compile(r"(?<![\w.-])(?:([a-z0-9][a-z0-9-]*)\.)?([a-z0-9][a-z0-9-]*)\.([a-z0-9][a-z0-9-]*)\.svc(?![\w-])")
 _EVENT_HASH = re.compile(r"\.[0-9a-f]{12,17}(?![\w.-])")       # an Event's name: `web-5d8f-xq5ml.17a8b9c0d1e2f3a4`
+# The names of `kubectl get -o yaml|json`: metadata, owner references, containers, volumes' sources.
+_YAML_NAMES = re.compile(r"^[ \t]*(?:- )?([\"']?)(?:name|namespace|nodeName|serviceAccountName|serviceAccount|claimName|"
+                         r"secretName|generateName|hostname)\1[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9.-]*)[\"']?,?[ \t]*$",
+                         re.MULTILINE)
+# Port and volume names that every chart uses: no one is identified by them.
+_COMMON_ITEM_NAMES = frozenset("""http https http-metrics metrics grpc health healthz tcp udp dns dns-tcp data
+    config tmp cache logs certs tls token""".split())
 _OLD_POD_SUFFIX = re.compile(r"(.+-(?:\d{6,10}|[bcdfghjklmnpqrstvwxz2456789]{6,10}))-[a-z0-9]{5}")
 _NAME_OK = re.compile(r"[a-z0-9][a-z0-9.-]*[a-z0-9]")
 _NAME_PLACEHOLDER = re.compile(r"name-\d+(?:-\S*)?")      # a paste redacted before
@@ -597,6 +604,8 @@ def _names(lines: list) -> set:
     text = "\n".join(lines)
     raw = [m.group(1) for m in _NAME_FIELDS.finditer(text)] + [m.group(1) for m in _REF_NAMES.finditer(text)]
     raw += [g for m in _MESSAGE_NAMES.finditer(text) for g in m.groups() if g]
+    if "ame" in text:
+        raw += [m.group(2).rstrip("-") for m in _YAML_NAMES.finditer(text) if m.group(2) not in _COMMON_ITEM_NAMES]
     if "describe" in text or " get " in text or "logs" in text or "-n" in text:
         raw += [g for m in _command_names().finditer(text) for g in m.groups() if g]
     base = -1
@@ -645,6 +654,7 @@ _FIELD_NAME = re.compile(r"(?<=[ \t])([a-z0-9][a-z0-9.-]*)(?=[ \t]+\(v1:(?:metad
                          r"spec\.nodeName|spec\.serviceAccountName)\))")
 # A URL's path: `postgres://<host-1>:5432/payments`, `https://api.acme.dev/v1/shop/orders`.
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s\"'<>]*(?:<[a-z]+-\d+>[^\s\"'<>]*)*")
+_STATUS_LIST = re.compile(r"(containers with (?:unready|incomplete|unknown) status: \[)([a-z0-9 .-]*)\]")
 _ASSIGNED = re.compile(r"(Successfully assigned )([a-z0-9][a-z0-9./-]*)( to )([a-z0-9][a-z0-9.-]*[a-z0-9])")
 _HEADER_NAME = re.compile(r"^([ \t]+)([a-z][a-z0-9.-]*)(:[ \t]*)$", re.MULTILINE)
 _ENV_FROM_NAME = re.compile(r"^([ \t]+)([a-z0-9][a-z0-9.-]*)([ \t]+(?:ConfigMap|Secret)[ \t]+Optional:)", re.MULTILINE)
@@ -714,6 +724,7 @@ def _names_pass(text: str, names: set, t: _Table) -> str:
         return text
 
     # Where the paste says a name: field values, container headers, envFrom sources, the scheduler's message.
+    text = _STATUS_LIST.sub(lambda m: m.group(1) + " ".join(one(w) for w in m.group(2).split(" ")) + "]", text)
     text = _ASSIGNED.sub(lambda m: m.group(1) + "/".join(one(p) for p in m.group(2).split("/")) + m.group(3)
                          + one(m.group(4)), text)
     text = _NAME_VALUE.sub(lambda m: m.group(1) + "/".join(one(p) for p in m.group(2).split("/")), text)

@@ -415,14 +415,17 @@ def test_a_name_is_replaced_in_every_form():
 
 
 def test_names_leave_no_trace_in_any_fixture():
-    """Every fixture redacted with names=True: a name from a Name:/Namespace:/Node: field that has a
+    """Every fixture redacted with names=True: a name from a Name:/Namespace:/Node: field (or the
+    name:/namespace:/nodeName: of YAML and JSON) that has a
     dash or a digit (distinctive: `billing-api`, `web-0`, `node-7`) survives nowhere, except as the
     repository of a public image (quay.io/prometheus/node-exporter)."""
-    field = re.compile(r"^(?:Name|Namespace|Node):[ \t]+([a-z0-9][a-z0-9.-]*[a-z0-9])(?:/\S+)?[ \t]*$", re.M)
+    field = re.compile(r"^(?:Name|Namespace|Node):[ \t]+([a-z0-9][a-z0-9.-]*[a-z0-9])(?:/\S+)?[ \t]*$"
+                       r"|^[ \t]*\"?(?:name|namespace|nodeName)\"?:[ \t]*\"?([a-z0-9][a-z0-9.-]*[a-z0-9])\"?,?[ \t]*$", re.M)
     leaks = []
     for path in CORPUS:
         text = read_fixture(path)
-        names = {n for n in field.findall(text) if not n.isalpha()} - {"kube-system", "kube-public", "kube-node-lease"}
+        names = {n for pair in field.findall(text) for n in pair if n and not n.isalpha()} - \
+            {"kube-system", "kube-public", "kube-node-lease", "http-metrics", "dns-tcp"}
         if not names:
             continue
         out = redact(text, names=True).text
@@ -600,6 +603,9 @@ def test_env_values_of_get_pod_yaml_json_and_kubelets_go_form():
     assert f'"value": "{ph}"' in out, "the same password in YAML and JSON, the same placeholder"
     assert re.search(r"value: \|\n        (<value-\d+>)\n        \1\n", out)
     assert redact(out).text == out
+    named = redact(POD_YAML + pod_json + "\n", names=True).text
+    assert re.search(r"^  name: name-\d+-5d8f9c6b5-xq5ml\n  namespace: name-\d+$", named, re.M), named[:200]
+    assert "shop" not in named and "name: db\n" not in named and "name: web\n" not in named
     # Still the same pod to the analyzer.
     assert _classes(analyze(redact(POD_YAML).text).to_dict()) == _classes(analyze(POD_YAML).to_dict())
 
