@@ -56,7 +56,7 @@ def test_every_class_has_a_complete_page(dist: Path, cls: str):
     ids = re.findall(r'<section class="doc-section" id="([^"]+)"', html)
     required = [build.slugify(t) for t in build.REQUIRED_SECTIONS]
     assert ids[:len(required) + 1] == [required[0], "what-it-looks-like", *required[1:]]
-    # The example is the analyzer's own output on the class's first fixture.
+    # The example is the analyzer's own output on the fixture the page names (else its first one).
     assert f'data-finding-class="{cls}"' in html
     assert 'class="ev"' in html
 
