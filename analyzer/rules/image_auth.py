@@ -79,6 +79,15 @@ def check(ctx):
             fix.append(f"Check the name too: {host} may answer a repository that does not exist with the same words.")
         commands = [f"docker pull {ref.display}  # from a machine logged in to {host}: does the image exist?",
                     *secret_commands(ctx, ref, "regcred")]
+        if ".dkr.ecr." in ref.registry:
+            # EKS nodes pull from ECR with their instance role: the fix is IAM, a pull secret is the stopgap.
+            region = ref.registry.split(".dkr.ecr.")[1].split(".")[0]
+            commands = ["aws iam attach-role-policy --role-name <node-instance-role> "
+                        "--policy-arn arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+                        ctx.kubectl("create", "secret", "docker-registry", "regcred", f"--docker-server={ref.registry}",
+                                    "--docker-username=AWS")
+                        + f' --docker-password="$(aws ecr get-login-password --region {region})"  # expires after 12 hours',
+                        secret_commands(ctx, ref, "regcred")[1]]
         if google_registry:
             # GKE nodes pull with their own Google service account: the fix is IAM, not a pull secret.
             parts = ref.repository.split("/")

@@ -27,6 +27,10 @@ _KNOWN = (
      re.compile(r"connection is unauthorized|Unauthorized", re.I)),
     ("apiserver", "the CNI plugin cannot reach the API server's service IP (kube-proxy or routing broken)",
      re.compile(r"dial tcp 10\.\d+\.\d+\.\d+:443: i/o timeout|https://10\.\d+\.\d+\.\d+:443", re.I)),
+    # The AWS VPC CNI's own wording: ipamd had no free secondary IP on the node's ENIs.
+    ("vpc-ip-exhausted", "the AWS VPC CNI has no free IP for the pod on this node: the instance type's ENI/IP limit is "
+     "reached or the subnet has run out of free addresses",
+     re.compile(r"add cmd: failed to assign an IP address to container", re.I)),
     ("ip-exhausted", "the node has run out of pod IP addresses",
      re.compile(r"no IP addresses available|failed to assign an IP address|failed to allocate for range", re.I)),
     ("cni-binary", "the CNI plugin binaries are not installed on the node",
@@ -49,6 +53,7 @@ _FIX = {
     "calico-node": "Check the calico-node pod on this node (`kubectl -n kube-system get pods -o wide | grep calico-node`).",
     "cni-unauthorized": "Restart the CNI DaemonSet pod on the node so it refreshes its token.",
     "apiserver": "Fix kube-proxy on the node (the service IP of the API server must be reachable).",
+    "vpc-ip-exhausted": "Check the subnet's free IPv4 addresses and the aws-node (ipamd) logs on that node; enable prefix delegation (ENABLE_PREFIX_DELEGATION=true on the aws-node DaemonSet), add subnets, or use instance types with more ENI capacity; keep maxPods within what the instance can address.",
     "ip-exhausted": "Free leaked IP reservations (/var/lib/cni/networks/<net>/ on the node) or enlarge the pod CIDR / subnet; lower maxPods.",
     "cni-binary": "Install the CNI plugins (containernetworking-plugins) into the runtime's bin_dir (/opt/cni/bin).",
     "cni-config": "Install the cluster's CNI plugin, or fix its DaemonSet pod on this node; the node is usually NotReady too.",
