@@ -97,7 +97,10 @@ class Line:
     @property
     def display(self) -> str:
         """The pasted line fit to show as evidence: control codes gone, trailing spaces gone."""
-        return _CONTROL.sub("", _ANSI.sub("", self.raw)).rstrip()
+        raw = self.raw
+        if raw.isascii() and raw.isprintable() and "^[" not in raw:
+            return raw.rstrip()        # nothing to remove (most lines; the rules ask often)
+        return _CONTROL.sub("", _ANSI.sub("", raw)).rstrip()
 
 
 def decode(data: bytes) -> str:
