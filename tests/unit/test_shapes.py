@@ -1,0 +1,111 @@
+"""The shapes people really paste: terminal wraps, prompts, chat and Markdown quoting, CRLF/UTF-16, line numbers,
+timestamps, cut pastes, several commands, YAML/JSON, events tables, consoles. Every paste in tests/fixtures/shapes/
+must give the verdict, primary class and primary object its SOURCES.md row states, plus the row's extra checks."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analyzer import analyze
+from tests.conftest import FIXTURES, read_fixture
+
+SHAPES = FIXTURES / "shapes"
+_ROW = re.compile(r"^\| `([^`]+\.txt)` \|(.*)$", re.M)
+
+
+def _cells(rest: str) -> list[str]:
+    """The cells after the file name; `\\|` inside a cell is text, not a separator."""
+    return [c.strip() for c in re.split(r"(?<!\\)\|", rest)][:-1]
+
+
+def _rows():
+    if not (SHAPES / "SOURCES.md").exists():
+        return []
+    rows = []
+    for name, rest in _ROW.findall((SHAPES / "SOURCES.md").read_text(encoding="utf-8")):
+        cells = _cells(rest)          # source, shape, era, verdict, class, object, checks, diagnosis
+        verdict, cls, obj, checks = cells[3], cells[4], cells[5], cells[6]
+        rows.append((name, verdict, None if cls == "—" else cls, None if obj == "—" else obj,
+                     re.findall(r"`([^`]+)`", checks)))
+    return rows
+
+
+ROWS = _rows()
+
+# Known parser bugs (/tmp/kc/parse-bugs.md, "field tester p7"). strict: when the parser is fixed the row passes, the
+# test reports XPASS as a failure, and the marker below must be removed.
+KNOWN = {
+    "slack-collapsed-spaces-doks-1.24-nextjs-exits-0.txt":
+        "parse-bugs p7: with every run of spaces collapsed, Last State's Reason/Exit Code are not read (BackOff only)",
+    "ts-prefix-doks-1.20-evicted-memory.txt":
+        "parse-bugs p7: a `| ts` prefix (`Nov 24 21:03:11 `) on every line makes the paste unrecognized",
+    "email-quote-k8s-1.10-job-backofflimit.txt":
+        "parse-bugs p7: e-mail quoting `>> ` on every line makes the paste unrecognized",
+    "cat-n-docker-harbor-project-not-found.txt":
+        "parse-bugs p7: `cat -n` line numbers: only the event messages are read, the pod is unnamed",
+    "pastebin-numbered-containerd-oomkilled-limits.txt":
+        "parse-bugs p7: `1. ` line numbers: the describe is lost, only a BackOff event is read",
+    "wrap80-eks-1.29-node-memorypressure.txt":
+        "parse-bugs p7: a Node condition message hard-wrapped at 80 columns is dropped",
+    "cut-top-midline-containerd-exit-255.txt":
+        "parse-bugs p7: a paste starting mid-line (` ID:  registry…`) makes `ID` a container name",
+    "two-describes-dup-paste-iks-1.13-secret.txt":
+        "parse-bugs p7: the same describe pasted twice counts as two pods",
+    "get-pod-json-errimagepull-harbor-project-not-found.txt":
+        "parse-bugs p7: state.waiting.message of -o json/yaml is not used as the registry's answer",
+    "openshift-console-copy-crashloop-completed.txt":
+        "parse-bugs p7: the OpenShift web console's label/value lines are unrecognized",
+    "json-fragment-laststate-137-error.txt":
+        "parse-bugs p7: a lastState fragment of -o json is unrecognized",
+    "kubedog-tree-failedmount-secret-not-found.txt":
+        "parse-bugs p7: the kubedog tree row names the pod, the report leaves it unnamed",
+    "prompt-get-pods-md-emphasis-errimagepull.txt":
+        "parse-bugs p7: Markdown emphasis around a STATUS cell is kept (`**_**ErrImagePull**_**`)",
+    "md-bold-lines-k8s-1.29-active-deadline.txt":
+        "parse-bugs p7: `**Status: Failed**` / `**Reason: DeadlineExceeded**` lines in bold are not read (STATUS ExitCode:137)",
+    "get-pods-wide-watch-misaligned-rows.txt":
+        "parse-bugs p7: `get pods -w` rows of the same pod are counted as separate pods",
+    # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
+    "events-rows-no-header-all-namespaces-healthy.txt":
+        "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
+    "openshift-3.6-events-alpha-age-format-crashloop.txt":
+        "diagnosis (p7 report): BackOff + FailedSync CrashLoopBackOff followed by Pulled is called healthy",
+}
+
+
+def _param(row):
+    reason = KNOWN.get(row[0])
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(*row, id=row[0], marks=marks)
+
+
+def test_every_paste_has_a_row_and_every_row_a_paste():
+    pastes = {p.name for p in SHAPES.glob("*.txt")}
+    named = {r[0] for r in ROWS}
+    assert pastes == named, (pastes - named, named - pastes)
+    assert len(ROWS) >= 40
+    assert set(KNOWN) <= named, set(KNOWN) - named
+
+
+@pytest.mark.parametrize("name,verdict,cls,obj,checks", [_param(r) for r in ROWS])
+def test_shape_is_read_as_a_senior_sre_reads_it(name, verdict, cls, obj, checks):
+    report = analyze(read_fixture(SHAPES / name)).to_dict()
+    primary = report.get("primary") or {}
+    assert report["verdict"] == verdict, report["message"]
+    assert primary.get("class") == cls, report["message"]
+    assert primary.get("object") == obj, (primary, report["message"])
+    for check in checks:
+        key, _, want = check.partition("=")
+        if key == "objects":
+            assert len(report["objects"]) == int(want), [(o["kind"], o["name"]) for o in report["objects"]]
+        elif key == "status":
+            assert want in {o["status"] for o in report["objects"]}, [o["status"] for o in report["objects"]]
+        elif key == "says":
+            assert want in report["message"], report["message"]
+        elif key == "not":
+            assert want not in report["message"], report["message"]
+        elif key == "next":
+            assert any(want in n for n in report["next"]), report["next"]
+        else:
+            raise AssertionError(f"unknown check {check!r} in SOURCES.md")
