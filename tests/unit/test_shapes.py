@@ -66,6 +66,15 @@ KNOWN = {
         "parse-bugs p7: `**Status: Failed**` / `**Reason: DeadlineExceeded**` lines in bold are not read (STATUS ExitCode:137)",
     "get-pods-wide-watch-misaligned-rows.txt":
         "parse-bugs p7: `get pods -w` rows of the same pod are counted as separate pods",
+    "k8s-1.1-get-po-then-wrapped-command-describe-cut.txt":
+        "parse-bugs p7: a describe cut before its containers' state replaces its get-pods row (CrashLoopBackOff, 25 "
+        "restarts) and the pod becomes healthy",
+    "go-template-laststate-map-oomkilled.txt":
+        "parse-bugs p7: go-template `map[terminated:map[… reason:OOMKilled]]` output is not read; a quoted prose "
+        "\"Back-off restarting failed container\" is read as an event",
+    "k8s-1.1-get-events-rows-backoff-then-kubectl-log.txt":
+        "parse-bugs p7: 1.1 `get events` rows without header: the pod is unnamed and the Backoff rows are not a crash "
+        "loop (verdict healthy)",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
@@ -107,5 +116,10 @@ def test_shape_is_read_as_a_senior_sre_reads_it(name, verdict, cls, obj, checks)
             assert want not in report["message"], report["message"]
         elif key == "next":
             assert any(want in n for n in report["next"]), report["next"]
+        elif key == "name":
+            assert want in {o["name"] for o in report["objects"]}, [o["name"] for o in report["objects"]]
+        elif key == "objverdict":
+            who, _, v = want.partition(":")
+            assert [o["verdict"] for o in report["objects"] if o["name"] == who] == [v], report["objects"]
         else:
             raise AssertionError(f"unknown check {check!r} in SOURCES.md")
