@@ -75,6 +75,10 @@ KNOWN = {
     "k8s-1.1-get-events-rows-backoff-then-kubectl-log.txt":
         "parse-bugs p7: 1.1 `get events` rows without header: the pod is unnamed and the Backoff rows are not a crash "
         "loop (verdict healthy)",
+    "html-escaped-k8s-1.35-envfrom-configmap.txt":
+        "parse-bugs p7: HTML entities (`&quot;`) are not decoded, so `configmap &quot;gatus&quot; not found` is unknown",
+    "describe-and-yaml-same-pod-oomkilled.txt":
+        "parse-bugs p7: the same pod pasted as describe and as -o yaml counts as two pods",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
