@@ -79,6 +79,8 @@ KNOWN = {
         "parse-bugs p7: HTML entities (`&quot;`) are not decoded, so `configmap &quot;gatus&quot; not found` is unknown",
     "describe-and-yaml-same-pod-oomkilled.txt":
         "parse-bugs p7: the same pod pasted as describe and as -o yaml counts as two pods",
+    "web-reflowed-one-line-describe-healthy.txt":
+        "parse-bugs p7: a describe reflowed onto one line names the pod with the whole rest of the line",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
