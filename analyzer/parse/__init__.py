@@ -59,7 +59,9 @@ def _prose_warning(lines: list, warnings: list, what: str = "not kubectl output"
 def _trim_trailing_prose(chunk: list, warnings: list) -> list:
     """Text a person typed after the output ("any ideas?") follows a blank line and does not look
     like describe output. (Inside Events, the events reader finds it itself.)"""
-    if any(ln.indent == 0 and ln.text.startswith("Events:") and EVENTS.match(ln.text) for ln in chunk if not ln.noise):
+    # (From the end: the Events line, when there is one, is near it.)
+    if any(ln.indent == 0 and ln.text.startswith("Events:") and EVENTS.match(ln.text)
+           for ln in reversed(chunk) if not ln.noise):
         return chunk
     idx = len(chunk)
     for i in range(len(chunk) - 1, 0, -1):

@@ -123,7 +123,7 @@ def split_joined(lines: list) -> list:
     out = None                        # a copy only once a line is split
     for i, ln in enumerate(lines):
         m = None
-        if not ln.noise and not ln.blank and ln.indent == 0 and ":  " in ln.text:
+        if ln.indent == 0 and not ln.noise and not ln.blank and ":  " in ln.text:
             lab = match_label(ln.text)
             if lab is not None and lab[2] and lab[1] in DESCRIBE_LABELS:
                 start = lab[3]
