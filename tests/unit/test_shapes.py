@@ -81,6 +81,8 @@ KNOWN = {
         "parse-bugs p7: the same pod pasted as describe and as -o yaml counts as two pods",
     "web-reflowed-one-line-describe-healthy.txt":
         "parse-bugs p7: a describe reflowed onto one line names the pod with the whole rest of the line",
+    "unknown-bat-statefulset-waiting-on-pod-0.txt":
+        "parse-bugs p7: `bat` numbering of a short StatefulSet describe makes it unrecognized",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
