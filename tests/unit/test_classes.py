@@ -144,3 +144,12 @@ def test_sandbox_failure_names_the_node_from_the_scheduled_event():
         "unauthorized: Unauthorized\n")
     f = next(f for f in _findings(analyze(paste).to_dict()) if f["class"] == "sandbox-network-failure")
     assert "work01" in f["cause"] and any("describe node work01" in c for c in f["commands"])
+
+
+def test_every_missing_image_of_an_events_only_paste_is_named():
+    paste = _EVENTS_HEAD + "".join(
+        f'  Warning  Failed     {age} (x2 over 3m)     kubelet            Failed to pull image "acme/{name}:c0ffee": rpc error: '
+        'code = Unknown desc = Error response from daemon: manifest for acme/{name}:c0ffee not found: manifest unknown: '
+        'manifest unknown\n'.replace("{name}", name) for age, name in (("1m", "logger"), ("2m", "uploader")))
+    causes = " ".join(f["cause"] for f in _findings(analyze(paste).to_dict()) if f["class"] == "image-not-found")
+    assert "acme/logger" in causes and "acme/uploader" in causes, causes
