@@ -83,6 +83,24 @@ KNOWN = {
         "parse-bugs p7: a describe reflowed onto one line names the pod with the whole rest of the line",
     "unknown-bat-statefulset-waiting-on-pod-0.txt":
         "parse-bugs p7: `bat` numbering of a short StatefulSet describe makes it unrecognized",
+    "wrap80-get-events-pull-secret-missing.txt":
+        "parse-bugs p7: a `get events` table hard-wrapped at 80 columns is unrecognized",
+    "wrap120-k8s-1.13-node-pleg-not-healthy.txt":
+        "parse-bugs p7: Node Conditions rows wrapped at 120 (message on the next line) lose Ready False: healthy",
+    "slack-collapsed-spaces-eks-1.30-runasuser-0.txt":
+        "parse-bugs p7: single-spaced (Slack) describe: CreateContainerConfigError + runAsUser event read as healthy",
+    "slack-stripped-k8s-1.13-node-pleg-not-healthy.txt":
+        "parse-bugs p7: single-spaced Node Conditions rows at column 0 lose Ready False: healthy",
+    "tabs-tail-containerd-busybox-wrongtag.txt":
+        "parse-bugs p7: TAB-separated event rows without header: the pull error is not read (`Failed` unexplained)",
+    "k9s-box-aks-1.15-get-events-evicted.txt":
+        "parse-bugs p7: `get events` rows inside a k9s frame are unrecognized",
+    "wrap80-k8s-1.10-oldtable-node-cordoned-and-full.txt":
+        "parse-bugs p7: a 1.10 events table wrapped at 80 columns: the FailedScheduling message is cut (unexplained)",
+    "wrap120-eks-1.27-sts-webhook-timeout-events-only.txt":
+        "parse-bugs p7: a FailedCreate message wrapped at 120 columns is not rejoined (webhook not recognised)",
+    "slack-stripped-aks-1.21-sts-quota.txt":
+        "parse-bugs p7: single-spaced StatefulSet describe: its FailedCreate quota event is not read",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
