@@ -101,6 +101,10 @@ KNOWN = {
         "parse-bugs p7: a FailedCreate message wrapped at 120 columns is not rejoined (webhook not recognised)",
     "slack-stripped-aks-1.21-sts-quota.txt":
         "parse-bugs p7: single-spaced StatefulSet describe: its FailedCreate quota event is not read",
+    "oc-get-pods-w-bold-header-crashloop.txt":
+        "parse-bugs p7: a get pods header in Markdown bold (`**NAME … AGE**`) makes the table unrecognized",
+    "get-pods-A-rows-no-header-kube-ovn-crashloop.txt":
+        "parse-bugs p7: `get pods -A` rows without their header line are unrecognized",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
