@@ -37,74 +37,74 @@ ROWS = _rows()
 # test reports XPASS as a failure, and the marker below must be removed.
 KNOWN = {
     "slack-collapsed-spaces-doks-1.24-nextjs-exits-0.txt":
-        "parse-bugs p7: with every run of spaces collapsed, Last State's Reason/Exit Code are not read (BackOff only)",
+        "parse-bugs p7-5: with every run of spaces collapsed, Last State's Reason/Exit Code are not read (BackOff only)",
     "ts-prefix-doks-1.20-evicted-memory.txt":
-        "parse-bugs p7: a `| ts` prefix (`Nov 24 21:03:11 `) on every line makes the paste unrecognized",
+        "parse-bugs p7-1: a `| ts` prefix (`Nov 24 21:03:11 `) on every line makes the paste unrecognized",
     "email-quote-k8s-1.10-job-backofflimit.txt":
-        "parse-bugs p7: e-mail quoting `>> ` on every line makes the paste unrecognized",
+        "parse-bugs p7-2: e-mail quoting `>> ` on every line makes the paste unrecognized",
     "cat-n-docker-harbor-project-not-found.txt":
-        "parse-bugs p7: `cat -n` line numbers: only the event messages are read, the pod is unnamed",
+        "parse-bugs p7-4: `cat -n` line numbers: only the event messages are read, the pod is unnamed",
     "pastebin-numbered-containerd-oomkilled-limits.txt":
-        "parse-bugs p7: `1. ` line numbers: the describe is lost, only a BackOff event is read",
+        "parse-bugs p7-3: `1. ` line numbers: the describe is lost, only a BackOff event is read",
     "wrap80-eks-1.29-node-memorypressure.txt":
-        "parse-bugs p7: a Node condition message hard-wrapped at 80 columns is dropped",
+        "parse-bugs p7-9: a Node condition message hard-wrapped at 80 columns is dropped",
     "cut-top-midline-containerd-exit-255.txt":
-        "parse-bugs p7: a paste starting mid-line (` ID:  registry…`) makes `ID` a container name",
+        "parse-bugs p7-7: a paste starting mid-line (` ID:  registry…`) makes `ID` a container name",
     "two-describes-dup-paste-iks-1.13-secret.txt":
-        "parse-bugs p7: the same describe pasted twice counts as two pods",
+        "parse-bugs p7-8: the same describe pasted twice counts as two pods",
     "get-pod-json-errimagepull-harbor-project-not-found.txt":
-        "parse-bugs p7: state.waiting.message of -o json/yaml is not used as the registry's answer",
+        "parse-bugs p7-10: state.waiting.message of -o json/yaml is not used as the registry's answer",
     "openshift-console-copy-crashloop-completed.txt":
-        "parse-bugs p7: the OpenShift web console's label/value lines are unrecognized",
+        "parse-bugs p7-12: the OpenShift web console's label/value lines are unrecognized",
     "json-fragment-laststate-137-error.txt":
-        "parse-bugs p7: a lastState fragment of -o json is unrecognized",
+        "parse-bugs p7-11: a lastState fragment of -o json is unrecognized",
     "kubedog-tree-failedmount-secret-not-found.txt":
-        "parse-bugs p7: the kubedog tree row names the pod, the report leaves it unnamed",
+        "parse-bugs p7-13: the kubedog tree row names the pod, the report leaves it unnamed",
     "prompt-get-pods-md-emphasis-errimagepull.txt":
-        "parse-bugs p7: Markdown emphasis around a STATUS cell is kept (`**_**ErrImagePull**_**`)",
+        "parse-bugs p7-14: Markdown emphasis around a STATUS cell is kept (`**_**ErrImagePull**_**`)",
     "md-bold-lines-k8s-1.29-active-deadline.txt":
-        "parse-bugs p7: `**Status: Failed**` / `**Reason: DeadlineExceeded**` lines in bold are not read (STATUS ExitCode:137)",
+        "parse-bugs p7-6: `**Status: Failed**` / `**Reason: DeadlineExceeded**` lines in bold are not read (STATUS ExitCode:137)",
     "get-pods-wide-watch-misaligned-rows.txt":
-        "parse-bugs p7: `get pods -w` rows of the same pod are counted as separate pods",
+        "parse-bugs p7-15: `get pods -w` rows of the same pod are counted as separate pods",
     "k8s-1.1-get-po-then-wrapped-command-describe-cut.txt":
-        "parse-bugs p7: a describe cut before its containers' state replaces its get-pods row (CrashLoopBackOff, 25 "
+        "parse-bugs p7-16: a describe cut before its containers' state replaces its get-pods row (CrashLoopBackOff, 25 "
         "restarts) and the pod becomes healthy",
     "go-template-laststate-map-oomkilled.txt":
-        "parse-bugs p7: go-template `map[terminated:map[… reason:OOMKilled]]` output is not read; a quoted prose "
+        "parse-bugs p7-17: go-template `map[terminated:map[… reason:OOMKilled]]` output is not read; a quoted prose "
         "\"Back-off restarting failed container\" is read as an event",
     "k8s-1.1-get-events-rows-backoff-then-kubectl-log.txt":
-        "parse-bugs p7: 1.1 `get events` rows without header: the pod is unnamed and the Backoff rows are not a crash "
+        "parse-bugs p7-18: 1.1 `get events` rows without header: the pod is unnamed and the Backoff rows are not a crash "
         "loop (verdict healthy)",
     "html-escaped-k8s-1.35-envfrom-configmap.txt":
-        "parse-bugs p7: HTML entities (`&quot;`) are not decoded, so `configmap &quot;gatus&quot; not found` is unknown",
+        "parse-bugs p7-19: HTML entities (`&quot;`) are not decoded, so `configmap &quot;gatus&quot; not found` is unknown",
     "describe-and-yaml-same-pod-oomkilled.txt":
-        "parse-bugs p7: the same pod pasted as describe and as -o yaml counts as two pods",
+        "parse-bugs p7-20: the same pod pasted as describe and as -o yaml counts as two pods",
     "web-reflowed-one-line-describe-healthy.txt":
-        "parse-bugs p7: a describe reflowed onto one line names the pod with the whole rest of the line",
+        "parse-bugs p7-21: a describe reflowed onto one line names the pod with the whole rest of the line",
     "unknown-bat-statefulset-waiting-on-pod-0.txt":
-        "parse-bugs p7: `bat` numbering of a short StatefulSet describe makes it unrecognized",
+        "parse-bugs p7-22: `bat` numbering of a short StatefulSet describe makes it unrecognized",
     "wrap80-get-events-pull-secret-missing.txt":
-        "parse-bugs p7: a `get events` table hard-wrapped at 80 columns is unrecognized",
+        "parse-bugs p7-26: a `get events` table hard-wrapped at 80 columns is unrecognized",
     "wrap120-k8s-1.13-node-pleg-not-healthy.txt":
-        "parse-bugs p7: Node Conditions rows wrapped at 120 (message on the next line) lose Ready False: healthy",
+        "parse-bugs p7-23: Node Conditions rows wrapped at 120 (message on the next line) lose Ready False: healthy",
     "slack-collapsed-spaces-eks-1.30-runasuser-0.txt":
-        "parse-bugs p7: single-spaced (Slack) describe: CreateContainerConfigError + runAsUser event read as healthy",
+        "parse-bugs p7-25: single-spaced (Slack) describe: CreateContainerConfigError + runAsUser event read as healthy",
     "slack-stripped-k8s-1.13-node-pleg-not-healthy.txt":
-        "parse-bugs p7: single-spaced Node Conditions rows at column 0 lose Ready False: healthy",
+        "parse-bugs p7-24: single-spaced Node Conditions rows at column 0 lose Ready False: healthy",
     "tabs-tail-containerd-busybox-wrongtag.txt":
-        "parse-bugs p7: TAB-separated event rows without header: the pull error is not read (`Failed` unexplained)",
+        "parse-bugs p7-27: TAB-separated event rows without header: the pull error is not read (`Failed` unexplained)",
     "k9s-box-aks-1.15-get-events-evicted.txt":
-        "parse-bugs p7: `get events` rows inside a k9s frame are unrecognized",
+        "parse-bugs p7-28: `get events` rows inside a k9s frame are unrecognized",
     "wrap80-k8s-1.10-oldtable-node-cordoned-and-full.txt":
-        "parse-bugs p7: a 1.10 events table wrapped at 80 columns: the FailedScheduling message is cut (unexplained)",
+        "parse-bugs p7-29: a 1.10 events table wrapped at 80 columns: the FailedScheduling message is cut (unexplained)",
     "wrap120-eks-1.27-sts-webhook-timeout-events-only.txt":
-        "parse-bugs p7: a FailedCreate message wrapped at 120 columns is not rejoined (webhook not recognised)",
+        "parse-bugs p7-30: a FailedCreate message wrapped at 120 columns is not rejoined (webhook not recognised)",
     "slack-stripped-aks-1.21-sts-quota.txt":
-        "parse-bugs p7: single-spaced StatefulSet describe: its FailedCreate quota event is not read",
+        "parse-bugs p7-31: single-spaced StatefulSet describe: its FailedCreate quota event is not read",
     "oc-get-pods-w-bold-header-crashloop.txt":
-        "parse-bugs p7: a get pods header in Markdown bold (`**NAME … AGE**`) makes the table unrecognized",
+        "parse-bugs p7-32: a get pods header in Markdown bold (`**NAME … AGE**`) makes the table unrecognized",
     "get-pods-A-rows-no-header-kube-ovn-crashloop.txt":
-        "parse-bugs p7: `get pods -A` rows without their header line are unrecognized",
+        "parse-bugs p7-33: `get pods -A` rows without their header line are unrecognized",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
