@@ -105,6 +105,8 @@ KNOWN = {
         "parse-bugs p7-32: a get pods header in Markdown bold (`**NAME … AGE**`) makes the table unrecognized",
     "get-pods-A-rows-no-header-kube-ovn-crashloop.txt":
         "parse-bugs p7-33: `get pods -A` rows without their header line are unrecognized",
+    "prose-only-question-crashloop-oomkilled-words.txt":
+        "parse-bugs p7-34: a kubelet message quoted inside a prose sentence is read as a BackOff event",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
