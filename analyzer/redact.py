@@ -417,6 +417,13 @@ _USER_PASS = re.compile(r"(?<![\w-])((?:-u|--user)[ \t]+['\"]?[^\s:'\"]+:)([^\s'
 _SPACED_ASSIGN = re.compile(r"(?<![\w.-])([A-Za-z_][\w.-]{0,100})([ \t]+=[ \t]*|[ \t]*=[ \t]+)([^\s'\"<>]+)")
 _WEBHOOK = re.compile(r"((?:hooks\.slack\.com/services|discord(?:app)?\.com/api/webhooks|outlook\.office\.com/webhook)/)"
                       r"([\w/@-]{10,})")
+# Cloud accounts in resource names: an ARN's account (the same placeholder as the account in an
+# ECR host) and its IAM principal; a GCP project; an Azure subscription or tenant.
+_ARN = re.compile(r"\b(arn:aws[\w-]*:[\w-]*:[\w-]*:)(\d{12})(:(?:role|user|assumed-role|instance-profile|group|policy)/)?"
+                  r"((?(3)[\w+=,.@/-]{1,200}))")
+_GCP_PROJECT = re.compile(r"(?<![\w-])(projects/)([a-z][a-z0-9-]{4,28}[a-z0-9])(?=/|\b)")
+_AZURE_IDS = re.compile(r"(?i)\b((?:subscriptions?|tenants?|tenant[ _-]?id)[/ :=]+)"
+                        r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")
 _AZURE_ACCOUNT = re.compile(r"(?<![\w-])(AccountName=)([a-z0-9]{3,24})(?![\w])")
 
 # Top-level domains a host name in a paste ends with: the common public ones and the suffixes
@@ -648,6 +655,7 @@ _NAME_VALUE = re.compile(
     r"^([ \t]*(?:- )?(?:Name|Namespace|Node|Service Account|Hostname|ClaimName|SecretName|ConfigMapName|"
     r"Controlled By|Controllers|Replication Controllers|NewReplicaSet|OldReplicaSets|name|namespace|nodeName|serviceAccountName|serviceAccount|"
     r"claimName|secretName|hostname|host|HolderIdentity|ExternalID):[ \t]+)([^\s(]+)", re.MULTILINE)
+_FILE_EXT = re.compile(r"\.(?:ya?ml|json|txt|log|out|conf|env|sh)(?![\w.-])")
 _TAINT_EFFECT = re.compile(r":(?:NoSchedule|PreferNoSchedule|NoExecute)(?![\w])")
 # An env value taken from the pod itself: `POD_NAMESPACE:  shop (v1:metadata.namespace)`.
 _FIELD_NAME = re.compile(r"(?<=[ \t])([a-z0-9][a-z0-9.-]*)(?=[ \t]+\(v1:(?:metadata\.name|metadata\.namespace|"
@@ -759,6 +767,8 @@ def _names_pass(text: str, names: set, t: _Table) -> str:
             if org in _PUBLIC_ORGS or org in ("quay.io", "docker.io", "ghcr.io", "gcr.io", "registry.k8s.io"):
                 return word
             return t.get("name", word)
+        if nxt[:1] == "." and _FILE_EXT.match(s, end):
+            return t.get("name", word)                  # a manifest named after it: `web.yaml`
         if nxt[:1] == "." and _EVENT_HASH.match(s, end):
             return t.get("name", word)            # an Event's name: the object's, then a hash
         if nxt[:1] == ":" and re.match(r":\d{1,5}(?![\w.])", s[end:end + 7]) and s[start - 1:start] != "/":
@@ -840,8 +850,52 @@ def _realign(orig: str, new: str) -> str:
 # --- the whole thing ----------------------------------------------------------------------
 
 
+def _wrapped_groups(raw_lines: list) -> list:
+    """The lines a terminal hard-wrapped (the parser's own test), as (first, last) index pairs."""
+    if not any(len(ln) >= 60 for ln in raw_lines) or any("\u2502" in ln for ln in raw_lines):
+        return []                 # (a k9s pane's frame is the parser's to take off, not a wrap)
+    from .parse.text import _clean, clean_lines, wrap_width
+
+    plain = [ln[:-1] if ln.endswith("\r") else ln for ln in raw_lines]
+    if not wrap_width([_clean(ln) for ln in plain]):
+        return []
+    groups = []
+    for line in clean_lines("\n".join(plain)):
+        if line.last > line.no:
+            first, last = line.no - 1, line.last - 1
+            if "".join(plain[first:last + 1]).rstrip() != line.text.rstrip():
+                return []         # a prefix (a quote, a prompt) on the wrapped lines: left as they are
+            groups.append((first, last))
+    return groups
+
+
 def redact(text: str, *, names: bool = False) -> Redacted:
-    """Replace secrets and identifying values with consistent placeholders (see the module doc)."""
+    """Replace secrets and identifying values with consistent placeholders (see the module doc).
+
+    A paste a terminal hard-wrapped is redacted line by logical line (a value cut in two by the
+    wrap is still found). When a wrapped line changes, the paste is given back unwrapped, the
+    continuation lines left empty: a placeholder is rarely as long as its value, and lines of
+    other lengths would no longer read as wrapped. The line count, and the line each logical
+    line starts on, stay."""
+    raw_lines = text.split("\n")
+    groups = _wrapped_groups(raw_lines)
+    if not groups:
+        return _redact(text, names)
+    logical = list(raw_lines)
+    for first, last in groups:
+        cr = "\r" if raw_lines[first].endswith("\r") else ""
+        logical[first] = "".join(ln[:-1] if ln.endswith("\r") else ln for ln in raw_lines[first:last + 1]) + cr
+        for k in range(first + 1, last + 1):
+            logical[k] = "\r" if raw_lines[k].endswith("\r") else ""
+    done = _redact("\n".join(logical), names)
+    out = done.text.split("\n")
+    if all(out[first] == logical[first] for first, _ in groups):
+        for first, last in groups:                  # no wrapped line changed: the paste as it was
+            out[first:last + 1] = raw_lines[first:last + 1]
+    return Redacted("\n".join(out), done.replacements)
+
+
+def _redact(text: str, names: bool) -> Redacted:
     t = _Table()
     raw_lines = text.split("\n")
     ends = ["\r" if ln.endswith("\r") else "" for ln in raw_lines]
@@ -952,6 +1006,14 @@ def redact(text: str, *, names: bool = False) -> Redacted:
         text = _SPACED_ASSIGN.sub(spaced, text)
         if "AccountName=" in text:
             text = _AZURE_ACCOUNT.sub(lambda m: m.group(1) + t.get("account", m.group(2)), text)
+    if "arn:aws" in text:
+        text = _ARN.sub(lambda m: m.group(1) + t.get("account", m.group(2)) + (m.group(3) or "")
+                        + (t.get("value", m.group(4)) if m.group(3) and m.group(4) and not _PLACEHOLDER.fullmatch(m.group(4))
+                           else m.group(4)), text)
+    if "projects/" in text:
+        text = _GCP_PROJECT.sub(lambda m: m.group(1) + t.get("account", m.group(2)), text)
+    if "ubscription" in text or "enant" in text:
+        text = _AZURE_IDS.sub(lambda m: m.group(1) + t.get("account", m.group(2).lower()), text)
     if "/webhook" in text or "hooks.slack.com" in text:
         text = _WEBHOOK.sub(keep_or_secret, text)
     if "redis-cli" in text or " login" in text or "-u" in text or "--user" in text:

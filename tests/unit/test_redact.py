@@ -469,6 +469,13 @@ def test_names_leave_no_trace_in_any_fixture():
     ("  Normal   Pulling  kubelet, gke-prod-default-pool-3f2a1b4c-x9k2  pulling image \"nginx\"\n", "gke-prod"),
     ("  Normal   Pulling  kubelet, aks-nodepool1-12345678-vmss000003  pulling image \"nginx\"\n", "12345678"),
     ("  External Name:  billing.c9x2kq7v1abc.eu-west-1.rds.amazonaws.com\n", "c9x2kq7v1abc"),
+    ("Annotations:  eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/acme-prod-web\n", "123456789012"),
+    ("Annotations:  eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/acme-prod-web\n", "acme-prod-web"),
+    ("  Warning  Failed  kubelet  User: arn:aws:sts::123456789012:assumed-role/eks-nodes/i-0abc123def4567890 is not "
+     "authorized to perform: ecr:BatchGetImage\n", "i-0abc123def4567890"),
+    ("  Warning  Failed  kubelet  projects/acme-prod-123456/locations/us-central1/keyRings/ring\n", "acme-prod-123456"),
+    ("  Warning  FailedAttachVolume  kubelet  /subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg\n",
+     "11111111-2222"),
     ("  Warning  Failed  kubelet  Get \"https://[fd00:10:96::1]:443/apis\": dial tcp [fd00:10:96::1]:443: i/o timeout\n",
      "fd00:10:96::1"),
     ("  IP:  2001:0db8:85a3:0000:0000:8a2e:0370:7334\n", "8a2e"),
@@ -479,6 +486,17 @@ def test_more_secrets_people_paste(text, secret):
     assert secret not in r.text, r.text
     assert r.text.count("\n") == text.count("\n")
     assert redact(r.text).text == r.text
+
+
+def test_a_cloud_account_gets_one_placeholder_in_every_form():
+    text = ("    Image:  123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0\n"
+            "  Warning  Failed  kubelet  on resource: arn:aws:ecr:us-east-1:123456789012:repository/web\n"
+            "    Image:  us-docker.pkg.dev/acme-prod-123456/apps/web:1.0\n"
+            "  Warning  Failed  kubelet  projects/acme-prod-123456/locations/us-central1\n")
+    out = redact(text).text
+    aws = re.search(r"(<account-\d+>)\.dkr\.ecr", out).group(1)
+    gcp = re.search(r"pkg\.dev/(<account-\d+>)/apps", out).group(1)
+    assert f":us-east-1:{aws}:repository/web" in out and f"projects/{gcp}/locations" in out and aws != gcp
 
 
 def test_public_endpoints_stay():
@@ -618,3 +636,23 @@ def test_a_credential_flag_and_its_value_as_list_items():
     for gone in ("s3cr3tT0kenValue", "k3yV4lu3xyz123", "cl13ntS3cretV4l"):
         assert gone not in out, gone
     assert '"--port", "8080"' in out and "- --verbose" in out and out.count("\n") == text.count("\n")
+
+
+def test_a_paste_a_terminal_wrapped():
+    """A paste hard-wrapped at 80 columns: a secret cut in two by the wrap is still found, and
+    the paste comes back unwrapped (continuation lines empty), with the same line count, each
+    logical line on the line it started on, and the same diagnosis."""
+    wrapped = []
+    for line in PASTE.split("\n"):
+        wrapped += [line[i:i + 80] for i in range(0, len(line), 80)] or [""]
+    text = "\n".join(wrapped)
+    assert sum(len(ln) == 80 for ln in wrapped) >= 2
+    out = redact(text).text
+    assert len(out.split("\n")) == len(text.split("\n"))
+    for secret in SECRETS + ["Sup3rS3cretPw", "10.0.7.23"]:
+        assert secret not in out.replace("\n", ""), secret
+    before, after = analyze(text).to_dict(), analyze(out).to_dict()
+    assert _classes(after) == _classes(before)
+    first = lambda r: [f["evidence"][0]["line"] for o in r["objects"] for f in o["findings"]]
+    assert first(after) == first(before), "each finding still starts on the same line"
+    assert redact(out).text == out
