@@ -60,7 +60,9 @@ What is replaced, and what is kept on purpose:
 
 Never changed: the number of lines (the page highlights evidence by line number), line
 endings, the columns of kubectl's tables (a column after a placeholder is put back where it
-started, since the Events table is read by position), and anything else. Pure,
+started, since the Events table is read by position), and anything else. (A paste a terminal
+hard-wrapped is the exception: when anything in it is replaced it comes back unwrapped, each
+logical line on the line it started on and its continuation lines empty; see `redact`.) Pure,
 deterministic, idempotent (a redacted paste redacts to itself); every pattern is linear in
 the input.
 """
