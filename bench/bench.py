@@ -368,6 +368,13 @@ def report(results: dict) -> None:
             f"{kind} " + ", ".join(f"{k.removesuffix('Ms')} {cell([r.get(k) for r in tool[kind]])}" for k in stages)
             for kind in ("cold", "warm")))
 
+    names = [k for k in ("loader", "wasm", "stdlib-bytes", "stdlib", "snapshot-bytes", "snapshot", "checked", "instantiated", "start")
+             if k in (tool["cold"][0].get("stages") or {})]
+    if names:
+        print("  worker: ready at, ms from the boot message: " + "; ".join(
+            f"{kind} " + ", ".join(f"{k} {cell([(r.get('stages') or {}).get(k) for r in tool[kind]])}" for k in names)
+            for kind in ("cold", "warm")))
+
     if results["analysis"]:
         print("\nanalysis of pastes of many pods, ms: median (min-max)")
         print(f"{'paste':>10} {'CPython':>18} {'page: Python':>18} {'page: to painted':>18} {'page ms/MB':>11}"

@@ -20,10 +20,11 @@ const BOOT_TIMEOUT_MS = 30_000; // past this, call it a failure (a late start st
 const MAX_FILE_BYTES = 20 * 1024 * 1024; // a dropped file larger than this is not a kubectl paste
 const MAX_PASTE_CHARS = 20 * 1024 * 1024; // analyzer.MAX_BYTES: it refuses more, so it is not sent
 const RUNNING_NOTICE_MS = 400; // an analysis still running after this shows a Cancel button
+const SW_DELAY_MS = 2000; // after the start, unless the first diagnosis is painted sooner
 // A textarea holding megabytes freezes the tab for seconds at each change: a longer paste is
 // held in memory, and the box shows its first lines.
 const BOX_MAX_CHARS = 512 * 1024;
-const BOX_HEAD_CHARS = 32 * 1024;
+const BOX_HEAD_CHARS = 8 * 1024; // a hundred lines or so: a textarea lays out 32 KB in ~60 ms
 // A report of thousands of objects would build a DOM the tab cannot carry: past these, the page
 // shows the first findings and objects, and only the paste's lines around their evidence.
 const MAX_CARDS = 200;
@@ -43,6 +44,21 @@ const THEME_KEY = "kubeclue-theme"; // theme.js reads it before the first paint
 
 const body = document.body;
 const ROOT = body.dataset.root || "./";
+
+// The tool's worker, started before anything else on the page runs: Python's start is what a
+// first visit waits for. startTool() takes it over.
+function bootWorker() {
+  const worker = new Worker(body.dataset.worker, { type: "module" });
+  worker.postMessage({
+    type: "boot",
+    indexURL: new URL(body.dataset.pyodide, location.href).href,
+    bundleURL: new URL(body.dataset.bundle, location.href).href,
+    // Served from the service worker's cache: what the server says now does not matter.
+    cached: Boolean(navigator.serviceWorker?.controller),
+  });
+  return worker;
+}
+let earlyWorker = body.dataset.page === "tool" && body.dataset.worker ? bootWorker() : null;
 const SYMBOL = { error: "✖", warning: "▲", info: "ℹ", healthy: "✔", unknown: "?", unrecognized: "?" };
 
 // ---------------------------------------------------------------- small DOM helpers
@@ -456,20 +472,14 @@ function startTool() {
     failed = false;
     delete runtime.dataset.slow;
     setRuntime("loading", "Starting the Python runtime…");
-    worker = new Worker(body.dataset.worker, { type: "module" });
+    worker = earlyWorker || bootWorker();
+    earlyWorker = null;
     worker.onmessage = (event) => onMessage(event.data);
     worker.onerror = (event) => {
       event.preventDefault();
       const why = event.message ? `: ${event.message}` : "";
       bootFailed(ready ? `The analysis worker stopped${why}. Press Retry to start it again.` : `The analysis worker could not start${why}.`);
     };
-    worker.postMessage({
-      type: "boot",
-      indexURL: new URL(body.dataset.pyodide, location.href).href,
-      bundleURL: new URL(body.dataset.bundle, location.href).href,
-      // Served from the service worker's cache: what the server says now does not matter.
-      cached: Boolean(navigator.serviceWorker?.controller),
-    });
     timers = [
       setTimeout(() => {
         runtime.dataset.slow = "1";
@@ -519,7 +529,9 @@ function startTool() {
         failed = false;
         performance.mark("kubeclue:ready", { detail: { runtimeMs: msg.runtimeMs, analyzerMs: msg.analyzerMs, stages: msg.stages } });
         setRuntime("ready", `Ready · Python ${msg.python}, in this tab`);
-        registerServiceWorker();
+        // The service worker downloads the whole site for offline use: not while the first
+        // paste is analyzed and shown (it registers once that is painted), nor at the start.
+        setTimeout(registerServiceWorker, SW_DELAY_MS);
         if (waiting) {
           const request = waiting;
           waiting = null;
@@ -560,13 +572,21 @@ function startTool() {
 
   let runningTimer = 0;
 
-  function send(request) {
-    renderGen++;
-    results.dataset.state = "running";
+  function post(request) {
+    // To the worker at once, even while it starts: it analyzes the paste the moment Python is
+    // up (a newer paste made meanwhile replaces it), without waiting for the page to hear so.
+    if (request.worker === worker) return;
+    request.worker = worker;
     worker.postMessage({
       type: "analyze", id: request.id, text: request.text,
       view: { over: VIEW_OVER, cards: MAX_CARDS, rows: MAX_OVERVIEW_ROWS },
     });
+  }
+
+  function send(request) {
+    renderGen++;
+    results.dataset.state = "running";
+    post(request);
     clearTimeout(runningTimer);
     // A big paste takes seconds: say so, and let it be stopped.
     runningTimer = setTimeout(() => {
@@ -618,6 +638,7 @@ function startTool() {
     } else if (!ready) {
       waiting = current;
       showProblem("waiting", "Your paste will be analyzed as soon as the Python runtime is ready.");
+      post(current);
     } else {
       send(current);
     }
@@ -851,7 +872,10 @@ function startTool() {
     results.hidden = false;
     if (firstDiagnosis && !shared) {
       firstDiagnosis = false;
-      afterPaint(() => performance.mark("kubeclue:first-diagnosis"));
+      afterPaint(() => {
+        performance.mark("kubeclue:first-diagnosis");
+        registerServiceWorker();
+      });
     }
     const jobs = [...later.overview, ...later.findings, ...later.warnings, ...later.paste];
     if (jobs.length) results.dataset.state = "rendering";

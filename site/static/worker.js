@@ -21,8 +21,12 @@ let bootMessage = null; // to start again after Python died
 let running = null; // the running Pyodide
 let api = null; // analyzer.api, for "call"
 
+let newest = null; // the id of the latest paste: an older one still waiting for the start is skipped
+let lastBusy = 0; // when the worker last answered the page
+
 self.onmessage = (event) => {
   const msg = event.data;
+  if (msg.type === "analyze") newest = msg.id;
   if (msg.type === "boot" && !booting) {
     bootMessage = msg;
     booting = boot(msg).catch((error) => {
@@ -36,6 +40,7 @@ self.onmessage = (event) => {
 };
 
 class BootError extends Error {}
+let mark = () => {}; // mark(name): a stage of the start is done (boot() sets it)
 const NEVER = new Promise(() => {});
 
 // Filled in by build.py (site/build/runtime.py) with what this build ships beside the runtime:
@@ -55,8 +60,9 @@ async function boot({ indexURL, bundleURL, cached }) {
   const t0 = performance.now();
   // When each part of the start was done, ms from the boot message (make bench prints them).
   const stages = {};
+  mark = (name) => (stages[name] ??= Math.round(performance.now() - t0));
   const stage = (name) => (value) => {
-    stages[name] ??= Math.round(performance.now() - t0);
+    mark(name);
     return value;
   };
   self.postMessage({ type: "stage", stage: "runtime" });
@@ -116,6 +122,7 @@ async function boot({ indexURL, bundleURL, cached }) {
     analyzerMs: Math.round(t2 - t1), // unpack and import the analyzer, one warm-up call
     stages, // loader, wasm, stdlib, snapshot: downloaded (and compiled, checked); start: Python up
   });
+  lastBusy = performance.now(); // the warm-up lets a paste that waited for the start go first
   warmUp(started.warm);
 }
 
@@ -200,13 +207,16 @@ warm
 `;
 const WARM_MS = 1500; // of analysis at most
 const WARM_ROUNDS = 2; // each paste at most this many times
+const QUIET_MS = 300; // it starts this long after the worker last answered the page
 
 async function warmUp(warm) {
   const me = running;
   const turn = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
-  await turn(50); // a paste made while Python started comes first
   let spent = 0;
   for (let i = 0; running === me && spent < WARM_MS; i++) {
+    // Not while the page shows an answer (its rendering wants the CPU too).
+    for (let quiet; (quiet = lastBusy + QUIET_MS - performance.now()) > 0;) await turn(quiet);
+    if (running !== me) break;
     const t = performance.now();
     let n;
     try {
@@ -239,7 +249,10 @@ async function withRuntime(indexURL, wasm, served, checks, load) {
   WebAssembly.instantiateStreaming = async (_response, imports) => {
     await checked;
     const module = await wasm;
-    return { module, instance: await WebAssembly.instantiate(module, imports) };
+    mark("checked");
+    const instance = await WebAssembly.instantiate(module, imports);
+    mark("instantiated");
+    return { module, instance };
   };
   try {
     return await Promise.race([load(), checked.then(() => NEVER), wasm.then(() => NEVER)]);
@@ -289,6 +302,7 @@ function checkedFile(url) {
   const bytes = cachedOrDownloaded(url, async (response) => {
     if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
     const buffer = await response.arrayBuffer();
+    mark(`${name.split(".")[0]}-bytes`);
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
     const actual = Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
     if (actual !== name.match(/\.([0-9a-f]{12})\.[a-z]+$/)?.[1]) {
@@ -360,6 +374,7 @@ async function fetchBytes(url, what) {
 async function analyze({ id, text, view }) {
   try {
     await booting;
+    if (id !== newest) return; // the page has a newer paste, and ignores this one's answer
     if (!analyzeJson) throw new Error("the analyzer did not start");
     const t0 = performance.now();
     const json = analyzeJson(text);
@@ -377,6 +392,8 @@ async function analyze({ id, text, view }) {
     } else {
       self.postMessage({ type: "error", id, message });
     }
+  } finally {
+    lastBusy = performance.now();
   }
 }
 
@@ -445,5 +462,7 @@ async function call({ id, fn, args }) {
     }
   } catch (error) {
     self.postMessage({ type: "error", id, message: error.message || String(error) });
+  } finally {
+    lastBusy = performance.now();
   }
 }
