@@ -107,6 +107,9 @@ KNOWN = {
         "parse-bugs p7-33: `get pods -A` rows without their header line are unrecognized",
     "prose-only-question-crashloop-oomkilled-words.txt":
         "parse-bugs p7-34: a kubelet message quoted inside a prose sentence is read as a BackOff event",
+    "gcp-console-2016-copy-then-describe-cut.txt":
+        "parse-bugs p7-35: the Cloud Console copy (Waiting / Reason: CrashLoopBackOff, 7 restarts) is ignored and the "
+        "cut describe is called healthy",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
