@@ -110,6 +110,15 @@ KNOWN = {
     "gcp-console-2016-copy-then-describe-cut.txt":
         "parse-bugs p7-35: the Cloud Console copy (Waiting / Reason: CrashLoopBackOff, 7 restarts) is ignored and the "
         "cut describe is called healthy",
+    "wrap120-k8s-1.15-local-pv-pinned-node-vs-selector.txt":
+        "parse-bugs p7-36: a FailedScheduling message wrapped at 120 columns loses `volume node affinity conflict`: "
+        "wrong class (node-selector-affinity-mismatch)",
+    "k9s-box-gke-1.3-get-events-timeout-token-volume.txt":
+        "parse-bugs p7-37: 1.3 `get events` rows in a k9s frame: FailedMount not read, healthy",
+    "conhost-padded-containerd-ghcr-401-wrapped.txt":
+        "parse-bugs p7-38: a wrapped event message whose continuation rows carry trailing padding is not rejoined",
+    "mdquote-k8s-1.20-get-events-anti-affinity.txt":
+        "parse-bugs p7-39: quoted `get events` rows (`> 11s Warning … pod/nmap`) lose the object name",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
