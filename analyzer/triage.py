@@ -6,7 +6,7 @@ import re
 
 from typing import Optional
 
-from .crashes import is_trouble_now, last_exit
+from .crashes import is_trouble_now, known, last_exit, logs
 from .history import CONTAINER_REASONS, explained, settled
 from .model import KubeObject, Pod
 from .rules.rule import PULL_WAITING, Context, kind_word
@@ -47,7 +47,13 @@ def pod_status(pod: Pod) -> str:
         return "Terminating"
     if status == "Running" and pod.containers and not all(c.is_ready for c in pod.containers):
         return "Running (not ready)"
-    return status or "Unknown"
+    # A describe fragment without State or Status: lines (merged with its `get pods` row) has the row's STATUS.
+    return status or str(getattr(pod, "table_status", None) or "") or "Unknown"
+
+
+def _nm(c, capital: bool = False) -> str:
+    """A container's name in prose; `the container` when the paste does not name it."""
+    return str(c.name) if known(c) else ("The container" if capital else "the container")
 
 
 def unexplained(ctx: Context) -> Optional[tuple]:
@@ -71,7 +77,7 @@ def unexplained(ctx: Context) -> Optional[tuple]:
         waiting_msg = ctx.kubectl("get", "pod", ctx.name, "-o",
                                   f"jsonpath={{.status.{'initContainerStatuses' if c.init else 'containerStatuses'}[?(@.name==\"{c.name}\")].state.waiting.message}}")
         if s.state == "Waiting" and reason in PULL_WAITING:
-            what = f"The image {c.image} of {c.name}" if c.image else f"The image of {c.name}"
+            what = f"The image {c.image} of {_nm(c)}" if c.image else f"The image of {_nm(c)}"
             return (f"{what} cannot be pulled ({reason}), but the paste does not show the "
                     f"registry's answer.{ev_note}", [waiting_msg, events_cmd], [s.reason, c.image])
         if s.state == "Waiting" and reason in ("CreateContainerConfigError", "CreateContainerError", "RunContainerError"):
@@ -79,27 +85,27 @@ def unexplained(ctx: Context) -> Optional[tuple]:
             if said is not None and "services have not yet been read" in said.message:
                 return (_SERVICES_RACE, [events_cmd, yaml_cmd], [s.reason, said])
             if said is not None:
-                return (f"{c.name} cannot be created ({reason}). The kubelet says: \"{_cut(said.message)}\" — kubeclue does "
+                return (f"{_nm(c, True)} cannot be created ({reason}). The kubelet says: \"{_cut(said.message)}\" — kubeclue does "
                         "not recognise this message yet.", [waiting_msg, events_cmd], [s.reason, said])
-            return (f"{c.name} cannot be created ({reason}), but the paste does not show the kubelet's error.{ev_note} "
+            return (f"{_nm(c, True)} cannot be created ({reason}), but the paste does not show the kubelet's error.{ev_note} "
                     "kubectl get -o yaml shows it in state.waiting.message.", [waiting_msg, events_cmd], [s.reason])
         ex = last_exit(c)
         if s.state == "Waiting" and reason == "CrashLoopBackOff" and ex is None:
-            return (f"{c.name} is crash-looping, but the paste does not show how it exited.",
-                    [ctx.logs_previous(str(c.name)), yaml_cmd], [s.reason])
+            return (f"{_nm(c, True)} is crash-looping, but the paste does not show how it exited.",
+                    [logs(ctx, c, previous=True), yaml_cmd], [s.reason])
         if ex is not None and ex.code == 137 and ex.reason != "OOMKilled" and is_trouble_now(c):
             # SIGKILL without the runtime's OOM mark: a probe kill whose events expired, the node's OOM killer
             # outside the container's cgroup, an eviction or a kill -9. Describe cannot tell which (B.2).
             node = str(pod.node or "").split("/")[0]
-            return (f"{kind_word(c).capitalize()} {c.name} was killed with SIGKILL (exit 137) but is not marked OOMKilled, "
+            return (f"{kind_word(c).capitalize() + ' ' + str(c.name) if known(c) else 'The container'} was killed with SIGKILL (exit 137) but is not marked OOMKilled, "
                     "and the paste does not show who killed it: the kubelet after a failed liveness/startup probe (whose "
                     "events expired), the node's kernel OOM killer acting outside the container's own limit, or a "
                     "kill -9." + ev_note,
-                    [events_cmd, ctx.logs_previous(str(c.name))] + ([ctx.kubectl("describe", "node", node, namespaced=False)]
+                    [events_cmd, logs(ctx, c, previous=True)] + ([ctx.kubectl("describe", "node", node, namespaced=False)]
                                                                      if node and node != "<none>" else []),
                     [ex.state.reason, ex.state.exit_code])
         if ex is not None and ex.reason in ("StartError", "ContainerCannotRun") and is_trouble_now(c):
-            return (f"{c.name} could not be started ({ex.reason}): \"{_cut(str(ex.state.message or ''))}\" — kubeclue "
+            return (f"{_nm(c, True)} could not be started ({ex.reason}): \"{_cut(str(ex.state.message or ''))}\" — kubeclue "
                     "does not recognise this runtime message yet.", [events_cmd], [ex.state.reason, ex.state.message])
         if c.init and s.state == "Running" and not c.is_ready:
             return (f"Init container {c.name} is still running, so the pod has not started: it is probably waiting "
@@ -145,8 +151,43 @@ def unexplained(ctx: Context) -> Optional[tuple]:
             if "services have not yet been read" in w.message:
                 return (_SERVICES_RACE, [events_cmd, yaml_cmd], [w])
             return (f"The kubelet reports an error kubeclue does not recognise yet: \"{text}\"", [events_cmd, yaml_cmd], [w])
+        loop = _crash_backoff(ctx, pod, warnings, w)
+        if loop is not None:
+            return loop
         return (f"The pod has a Warning event kubeclue cannot explain yet: {w.reason}.", [events_cmd], [w])
     return None
+
+
+_BACKOFF_CRASH = re.compile(r"^Back-off restarting failed container(?: (?P<c>[^\s]+) in pod)?")
+_STARTED = re.compile(r"^(?:Started|Created) container (?P<c>\S+)$")
+
+
+def _crash_backoff(ctx: Context, pod: Pod, warnings: list, newest) -> Optional[tuple]:
+    """`Back-off restarting failed container` with nothing else that explains it: a container exits
+    again and again, and the paste shows neither its exit code nor its logs. The answer is in the
+    previous run's logs and the describe's Last State, not in more events."""
+    m = _BACKOFF_CRASH.match(newest.message) if newest.reason == "BackOff" else None
+    if m is None:
+        # Probe failures of a container that keeps exiting are its symptom; the back-off is the news.
+        loops = [e for e in warnings if e.reason == "BackOff" and _BACKOFF_CRASH.match(e.message)]
+        if not loops or any(e.reason not in ("BackOff", "Unhealthy") for e in warnings):
+            return None
+        newest = ctx.newest(loops)
+        m = _BACKOFF_CRASH.match(newest.message)
+    name = m.group("c") or newest.container
+    if not name:
+        names = {str(c.name) for c in pod.all_containers if known(c)}
+        names |= {mm.group("c") for e in pod.events if e.type == "Normal" for mm in [_STARTED.match(e.message)] if mm}
+        name = names.pop() if len(names) == 1 else None
+    who = f"Container {name}" if name else "A container of the pod"
+    probes = [e for e in warnings if e.reason == "Unhealthy"]
+    said = (" The probe failures in the paste are what a container that keeps exiting shows, not why it exits."
+            if probes else "")
+    logs = ctx.kubectl("logs", ctx.name, *(["-c", name] if name else []), "--previous")
+    return (f"{who} keeps exiting and the kubelet restarts it with a growing delay (Back-off restarting failed "
+            "container, CrashLoopBackOff), but the paste does not show how it exits: the previous run's logs and "
+            f"the Last State (reason, exit code) in the pod's describe say why.{said}",
+            [logs, ctx.kubectl("describe", "pod", ctx.name)], [newest])
 
 
 _SERVICES_RACE = ("The kubelet could not build the container's environment because it had not yet read the cluster's "

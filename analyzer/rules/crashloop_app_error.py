@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..crashes import (START_FAILURE_REASONS, cname, exit_meaning, human_seconds, is_crashlooping,
-                       is_trouble_now, last_exit, last_words, logs, nm, probe_kills, run_seconds, said_line,
+                       is_trouble_now, known, last_exit, last_words, logs, probe_kills, run_seconds, said_line,
                        shell_complaint, start_failure)
 from ..history import init_done, mark_explained
 from ..probes import probe_events
@@ -76,7 +76,8 @@ def check(ctx):
             when = f" after running {human_seconds(ran)}" + (" (it fails during start-up)" if ran < 10 else "")
         said = last_words(msg)
         who = "Sidecar (init container with restartPolicy Always)" if c.init else "Container"
-        cause = f"{who} {nm(c)} exits with code {code}{when}{loop}."
+        who = f"{who} {c.name}" if known(c) else f"The {who[0].lower()}{who[1:]}"
+        cause = f"{who} exits with code {code}{when}{loop}."
         cause += " " + (shell or f"Exit {code} means {exit_meaning(code, c)}.")
         if said:
             cause += f" Its last words: \"{said}\"."

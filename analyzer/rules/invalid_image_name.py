@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..crashes import carg, label
 from ..pull_errors import finding_for, pull_cases
 from ..report import Confidence, Severity
 from .rule import RuleMeta
@@ -46,7 +47,7 @@ def check(ctx):
         found = True
         c = case.container
         image = case.image or "<image>"
-        who = f"container {c.name}" if str(c.name) else "the container"
+        who = label(c)
         m = re.search(r"invalid reference format(?::\s*(.*))?$", case.error or "")
         detail = (m.group(1) or "").strip() if m else ""
         if re.search(r"(?:^|[/:])(?:None|null|undefined|nil)(?:$|[/:])", image):
@@ -57,7 +58,7 @@ def check(ctx):
             fix=[f"Fix the image string of {who} in {ctx.workload_phrase}: lowercase repository, no scheme, "
                  "registry/repository:tag or @sha256 digest.",
                  "If it comes from a Helm value or a CI variable, check that it was rendered (an empty tag gives `repo:`)."],
-            commands=[ctx.set_image(str(c.name) or "<container>", "<registry>/<repository>:<tag>")],
+            commands=[ctx.set_image(carg(c), "<registry>/<repository>:<tag>")],
         )
     if not found:
         yield from _reason_only(ctx)

@@ -85,7 +85,7 @@ class Context:
     def workload_phrase(self) -> str:
         owner = getattr(self.obj, "owner", None)
         if owner is None:
-            return f"the pod {self.name}"
+            return f"the pod {self.obj.name}" if self.obj.name else "the pod"
         if owner.kind == "Node":
             return f"the static pod manifest on node {owner.name}"
         return f"{owner.top_kind or owner.kind} {owner.top_name or owner.name}"
