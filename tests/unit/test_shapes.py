@@ -105,8 +105,6 @@ KNOWN = {
         "parse-bugs p7-32: a get pods header in Markdown bold (`**NAME … AGE**`) makes the table unrecognized",
     "get-pods-A-rows-no-header-kube-ovn-crashloop.txt":
         "parse-bugs p7-33: `get pods -A` rows without their header line are unrecognized",
-    "prose-only-question-crashloop-oomkilled-words.txt":
-        "parse-bugs p7-34: a kubelet message quoted inside a prose sentence is read as a BackOff event",
     "gcp-console-2016-copy-then-describe-cut.txt":
         "parse-bugs p7-35: the Cloud Console copy (Waiting / Reason: CrashLoopBackOff, 7 restarts) is ignored and the "
         "cut describe is called healthy",
