@@ -28,14 +28,26 @@ def finding_key(f) -> tuple:
 
 
 def _dedupe(findings: list) -> list:
-    """A finer rule (its own id) and its class rule can both fire on one container: keep the finer one."""
+    """A finer rule (its own id) and its class rule can both fire on one container: keep the finer one.
+    A finding is identified by its container; when the paste names none (an Events-only paste), by
+    the image it is about, else by its evidence: findings of one class about two images, or citing
+    different lines, are two findings, not one."""
     seen = set()
+    unnamed: dict = {}           # class -> evidence line sets kept for findings without container or image
     out = []
     for f in sorted(findings, key=finding_key):
-        key = (f.cls, f.container)
-        if key in seen:
-            continue
-        seen.add(key)
+        image = (f.details or {}).get("image")
+        if f.container or image:
+            key = (f.cls, f.container, None if f.container else str(image))
+            if key in seen:
+                continue
+            seen.add(key)
+        else:
+            lines = {e.line for e in f.evidence}
+            kept = unnamed.setdefault(f.cls, [])
+            if any(lines & k or not (lines and k) for k in kept):
+                continue
+            kept.append(lines)
         out.append(f)
     return out
 
