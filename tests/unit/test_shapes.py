@@ -119,6 +119,8 @@ KNOWN = {
         "parse-bugs p7-39: quoted `get events` rows (`> 11s Warning … pod/nmap`) lose the object name",
     "klog-event-lines-scheduler-insufficient-cpu.txt":
         "parse-bugs p7-40: klog `event.go] Event(v1.ObjectReference{…}): type: 'Warning' reason: …` lines are unrecognized",
+    "grep-A-separators-containerd-oomkilled.txt":
+        "parse-bugs p7-41: `grep -A` groups separated by `--`: State Terminated OOMKilled is lost, verdict healthy",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
