@@ -759,8 +759,8 @@ def _names_pass(text: str, names: set, t: _Table) -> str:
         """The placeholder for the name at s[start:end], or the text itself where it is no name."""
         word = s[start:end]
         nxt = s[end:end + 2]
-        if _in_placeholder(s, start) or (nxt == '":' and not s[max(0, start - 12):start - 1].endswith(
-                ("container ", "pod ", "Container ", "init container "))):
+        if _in_placeholder(s, start) or (nxt == '":' and s[start - 1:start] == '"' and not s[max(0, start - 12):start - 1]
+                                         .endswith(("container ", "pod ", "Container ", "init container "))):
             return word        # a JSON key (not `failed to start container "web": ...`)
         if nxt[:1] in (":", "@") and s[start - 1:start] == "/" and nxt[1:2].isalnum():
             # An image `registry/<account>/web:1.2`: its repository is the workload's name, unless
