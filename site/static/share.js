@@ -59,9 +59,17 @@ export async function encodeShare(report, paste = null) {
   return toBase64url(await deflate(JSON.stringify(payload)));
 }
 
+// A reason app.js can show after "This share link could not be read: " (error.shareReason).
+function unreadable(message, shareReason) {
+  return Object.assign(new Error(message), { shareReason });
+}
+
 export async function decodeShare(fragment) {
   const payload = JSON.parse(await inflate(fromBase64url(fragment)));
   const report = payload?.report;
+  if (typeof payload?.v === "number" && payload.v > VERSION) {
+    throw unreadable("a newer share link", "it was made by a newer kubeclue; reload the page (Ctrl+Shift+R) and open it again");
+  }
   if (payload?.v !== VERSION || !report || typeof report !== "object" || !Array.isArray(report.objects)) {
     throw new Error("not a kubeclue share link");
   }
