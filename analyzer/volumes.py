@@ -41,8 +41,9 @@ _KINDS = (
      re.compile(r"operation with the given Volume ID \S+ already exists", re.I)),
     ("root-ca", "the kubelet had not registered the pod's kube-root-ca.crt yet (usually transient after a kubelet restart)",
      re.compile(r'"kube-root-ca\.crt" not registered|object "[^"]+"/"[^"]+" not registered', re.I)),
-    ("cache-sync", "the kubelet could not read the Secret/ConfigMap from the API server in time (the kubelet cannot reach "
-                   "the API server, NodeRestriction/RBAC, or API server trouble), not a storage problem",
+    ("cache-sync", "the kubelet could not get the ConfigMap/Secret behind it from the API server in time (its cache "
+                   "did not sync): the API server was busy or not reachable from the node, usually for a moment at the "
+                   "pod's start. Not a storage problem",
      re.compile(r"failed to sync (?:configmap|secret) cache|couldn't propagate object cache", re.I)),
     ("timeout", "the storage backend did not answer in time",
      re.compile(r"DeadlineExceeded|context deadline exceeded|timed out", re.I)),
@@ -94,6 +95,19 @@ def mount_errors(ctx) -> list:
             meaning = "the volume could not be attached to the node"
         out.append(MountError(e, vol, op, m.group("err").strip(), kind, meaning))
     return out
+
+
+def config_explained(ctx) -> tuple:
+    """(volumes, events) whose mount fails because a ConfigMap, Secret or key is missing: the
+    missing-configmap/-secret/-config-key rules explain them."""
+    vols, events = set(), []
+    for e in ctx.obj.events:
+        if e.type == "Warning" and CONFIG_OBJECT.search(e.message):
+            events.append(e)
+            m = _OP.search(e.message)
+            if m:
+                vols.add(m.group("vol"))
+    return vols, events
 
 
 def summary_events(ctx) -> list:

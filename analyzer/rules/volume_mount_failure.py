@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 
 from ..report import Confidence, Severity
-from ..volumes import mount_errors, pod_stuck_creating, said, summary_events, unmounted
+from ..history import mark_explained
+from ..volumes import (CONFIG_OBJECT, config_explained, mount_errors, pod_stuck_creating, said, summary_events,
+                       unmounted)
 from .rule import RuleMeta
 
 META = RuleMeta(
@@ -30,11 +32,18 @@ _FIX = {
     "csi-busy": ["Wait for the running operation to finish; if it never does, check the CSI driver's logs."],
     "timeout": ["Check the storage backend and the CSI driver's logs for slow operations."],
     "root-ca": ["Usually transient; if it persists for long, restart the kubelet on the node or delete the pod."],
-    "cache-sync": ["Check that the kubelet can reach the API server and is allowed to read the object (NodeRestriction)."],
+    "cache-sync": ["Usually transient: the kubelet retries, and the pod starts once the API server answers.",
+                   "If it goes on, check that the node reaches the API server (the kubelet's log: `journalctl -u kubelet`) "
+                   "and the API server's health and load (`kubectl get --raw '/readyz?verbose'`)."],
     "subpath": ["Fix subPath, or the hostPath `type`, so a file is mounted onto a file and a directory onto a directory."],
     "csi": ["Read the CSI driver's error above, and its controller/node plugin logs."],
     "other": ["Read the kubelet's error above; `kubectl describe pvc` and the storage driver's logs usually say more."],
 }
+
+
+# Events the kubelet emits only once a pod's volumes are mounted (it sets up the sandbox after the mounts).
+_PAST_MOUNTS = ("FailedCreatePodSandBox", "SandboxChanged", "Pulling", "Pulled", "Created", "Started", "BackOff",
+                "Failed")
 
 
 def check(ctx):
@@ -49,11 +58,27 @@ def check(ctx):
             return
         e = ctx.newest(sums)
         vols = unmounted(e)
+        fine, config = config_explained(ctx)
+        left = [v for v in vols if v not in fine]
+        if CONFIG_OBJECT.search(e.message) or (config and not left):
+            # The timeout (or the pre-1.5 `Unable to mount volumes … configmaps "x" not found`) is what the
+            # missing ConfigMap/Secret/key does to the pod: that cause's symptom, not a second cause.
+            mark_explained(ctx, sums)
+            return
+        if fine:
+            cause = (f"Volume{'s' if len(left) != 1 else ''} {', '.join(left)} could not be mounted in time either, and "
+                     f"the paste does not show {'its' if len(left) == 1 else 'their'} own error (it shows the error of "
+                     f"{', '.join(sorted(v for v in vols if v in fine))} only).")
+        elif vols:
+            cause = (f"Volume{'s' if len(vols) != 1 else ''} {', '.join(vols)} could not be mounted in time, "
+                     "and the paste does not show the specific error.")
+        else:
+            cause = ("The pod's volumes could not be mounted in time (the kubelet's row does not name them), and the "
+                     "paste does not show the specific error.")
         yield ctx.finding(
-            META, confidence=Confidence.POSSIBLE,
-            cause=(f"Volume{'s' if len(vols) != 1 else ''} {', '.join(vols) or '(unnamed)'} could not be mounted in time, "
-                   "and the paste does not show the specific error."),
-            evidence=ctx.evidence(e), fix=["Look for the specific FailedMount / FailedAttachVolume event about that volume."],
+            META, confidence=Confidence.POSSIBLE, cause=cause,
+            evidence=ctx.evidence(e), fix=["Look for the specific FailedMount / FailedAttachVolume event about "
+                                           f"{'that volume' if len(left or vols) == 1 else 'each volume'}."],
             commands=[], next=[ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")],
         )
         return
@@ -61,6 +86,9 @@ def check(ctx):
         kind = me.kind
         if kind == "root-ca" and me.event.count < 5:
             continue                       # the transient start-up race, seen once or twice
+        if kind == "cache-sync" and ctx.superseded(me.event, *_PAST_MOUNTS):
+            mark_explained(ctx, [me.event])
+            continue                       # the kubelet went on to the sandbox or the containers: mounted since
         cause = f"Volume {me.volume} cannot be {'attached' if 'Attach' in me.operation else 'mounted'}: {me.meaning}"
         if kind in ("csi", "other", "detaching"):
             words = said(me.error)
