@@ -121,6 +121,11 @@ KNOWN = {
         "parse-bugs p7-40: klog `event.go] Event(v1.ObjectReference{…}): type: 'Warning' reason: …` lines are unrecognized",
     "grep-A-separators-containerd-oomkilled.txt":
         "parse-bugs p7-41: `grep -A` groups separated by `--`: State Terminated OOMKilled is lost, verdict healthy",
+    "kubectl-logs-error-waiting-image-cant-be-pulled.txt":
+        "parse-bugs p7-42: kubectl's `Error from server (BadRequest): container … is waiting to start: …` is unrecognized",
+    "rollout-status-exceeded-progress-deadline.txt":
+        "parse-bugs p7-43: `kubectl rollout status` output (`error: deployment \"x\" exceeded its progress deadline`) is "
+        "unrecognized",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "events-rows-no-header-all-namespaces-healthy.txt":
         "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
