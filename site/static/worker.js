@@ -205,8 +205,8 @@ def warm(i):
 
 warm
 `;
-const WARM_MS = 1500; // of analysis at most
-const WARM_ROUNDS = 2; // each paste at most this many times
+const WARM_ROUNDS = 2; // each paste this many times (about half a second of analysis in all)
+const WARM_MS = 5000; // of analysis at most, on a slow machine
 const QUIET_MS = 300; // it starts this long after the worker last answered the page
 
 async function warmUp(warm) {
