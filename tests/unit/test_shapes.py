@@ -127,8 +127,6 @@ KNOWN = {
         "parse-bugs p7-43: `kubectl rollout status` output (`error: deployment \"x\" exceeded its progress deadline`) is "
         "unrecognized",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
-    "events-rows-no-header-all-namespaces-healthy.txt":
-        "diagnosis (p7 report): a FailedMount `failed to sync configmap cache` followed by Started is called a problem",
     "openshift-3.6-events-alpha-age-format-crashloop.txt":
         "diagnosis (p7 report): BackOff + FailedSync CrashLoopBackOff followed by Pulled is called healthy",
 }
