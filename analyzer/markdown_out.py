@@ -69,11 +69,7 @@ def render_markdown(report: dict, source: str | None = None, site: str = SITE) -
     if report.get("message") and not (single and primary and primary["cause"] == report["message"]):
         out.append(escape(report["message"]))
         out.append("")
-    for nxt in report.get("next") or []:
-        out.append("Paste next:")
-        out.append("")
-        out.extend(_fence([nxt], "sh"))
-        out.append("")
+    out.extend(_paste_next(report.get("next")))
 
     objects = report["objects"]
     if len(objects) > 1:
@@ -95,11 +91,7 @@ def render_markdown(report: dict, source: str | None = None, site: str = SITE) -
                 out.append("")
                 out.append(escape(obj["summary"]))
                 out.append("")
-                for nxt in obj.get("next") or []:
-                    out.append("Paste next:")
-                    out.append("")
-                    out.extend(_fence([nxt], "sh"))
-                    out.append("")
+                out.extend(_paste_next(obj.get("next")))
             continue
         key = tuple(finding_key(f) for f in obj["findings"])
         if key in seen:
@@ -161,9 +153,15 @@ def _finding(obj: dict, f: dict, site: str, heading: bool = True) -> list:
     if f["commands"]:
         out.extend(_fence(list(f["commands"]), "sh"))
         out.append("")
-    for nxt in f.get("next") or []:
-        out.append(f"Paste next: {_code(nxt)}")
-        out.append("")
+    out.extend(_paste_next(f.get("next")))
     out.append(f"Docs: [{escape(f['title'])}]({site}{f['doc']})")
     out.append("")
     return out
+
+
+def _paste_next(cmds) -> list:
+    """One `Paste next:` heading and one sh block for all the commands to paste next."""
+    cmds = list(cmds or [])
+    if not cmds:
+        return []
+    return ["Paste next:", "", *_fence(cmds, "sh"), ""]
