@@ -646,9 +646,11 @@ def _controller_short(ctx):
                 [ctx.kubectl("describe", "pods", "-l", f.get("Selector", "").strip())], [obj.fields.get("Pods Status")])
     if have >= want:
         return None
-    if any(e.type == "Warning" for e in obj.events) or any(
+    past = explained(ctx)
+    if any(e.type == "Warning" and e.line not in past for e in obj.events) or any(
             c.type == "ReplicaFailure" and c.status == "True" for c in obj.conditions):
         return None                          # the generic path names the warning
+    history = any(e.type == "Warning" and e.line in past for e in obj.events)
     name = str(obj.name or "<name>")
     pods = re.search(r"(\d+) Running", f.get("Pods Status", ""))
     parallel = "Parallel" in f.get("Pod Management Policy", "")
@@ -660,6 +662,7 @@ def _controller_short(ctx):
                 "its describe says why.",
                 [ctx.kubectl("describe", "pod", last)], [obj.fields.get("Replicas"), obj.fields.get("Pods Status")])
     shown = ("its events are not in the paste" if obj.events_shown is None else
+             "the refusals in its events are history (the pods they name were created since)" if history else
              "its events show no refusal" if obj.events else "it has no events")
     who = f"{obj.kind} {name}" if obj.name else f"The {obj.kind}"
     return (f"{who} has {have} of the {want} pods it wants, and {shown}. When the API server refuses a pod "

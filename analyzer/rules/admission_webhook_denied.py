@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from ..admission import OWNER_KINDS, rejected_creations
+from ..history import mark_explained
 from ..report import Confidence, Severity
-from .rule import RuleMeta
+from .rule import RuleMeta, created_since
 
 META = RuleMeta(
     id="admission-webhook-denied", cls="admission-webhook-denied", title="Rejected by an admission webhook",
@@ -18,6 +19,9 @@ def check(ctx):
     for r in rejected_creations(ctx):
         if r.cls != META.cls:
             continue
+        if created_since(ctx, r.event) is not None:
+            mark_explained(ctx, [r.event])
+            continue                   # the pod it could not create is in the paste: created since, history
         d = r.detail
         hook = d["webhook"]
         if r.sub == "empty":

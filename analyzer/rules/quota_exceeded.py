@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from ..admission import OWNER_KINDS, rejected_creations
+from ..history import mark_explained
 from ..report import Severity
-from .rule import RuleMeta
+from .rule import RuleMeta, created_since
 
 META = RuleMeta(
     id="quota-exceeded", cls="quota-exceeded", title="Rejected by a ResourceQuota or LimitRange",
@@ -18,6 +19,9 @@ def check(ctx):
     for r in rejected_creations(ctx):
         if r.cls != META.cls:
             continue
+        if created_since(ctx, r.event) is not None:
+            mark_explained(ctx, [r.event])
+            continue                   # the pod it could not create is in the paste: created since, history
         d = r.detail
         ns = ctx.ns
         in_ns = f" in namespace {ns}" if ns else ""

@@ -251,6 +251,23 @@ class Context:
         )
 
 
+_CREATE_POD = re.compile(r"\bcreate Pod (\S+) in \w+ \S+ failed")
+
+
+def created_since(ctx: "Context", event: Event) -> Optional[Pod]:
+    """The pod a StatefulSet/DaemonSet-style `create Pod <name> in StatefulSet <sts> failed ...` names, when
+    the paste shows that pod: the create succeeded later, so the refusal is history."""
+    m = _CREATE_POD.search(event.message)
+    if m is None:
+        return None
+    ns = str(ctx.obj.namespace or "")
+    for o in ctx.others:
+        if (o is not ctx.obj and isinstance(o, Pod) and str(o.name or "") == m.group(1)
+                and (not ns or not o.namespace or str(o.namespace) == ns)):
+            return o
+    return None
+
+
 def mentions(message: str, c: Container) -> bool:
     name = re.escape(str(c.name))
     if re.search(rf'(?:container|Container)[ =]"?{name}"?(?:\W|$)|"{name}"|\b{name} in pod\b|container={name}\b', message):
