@@ -11,12 +11,12 @@ import re
 from collections import Counter
 from typing import Optional
 
-from ..model import KubeObject, Val
+from ..model import KubeObject, Pod, Val
 from ..report import Warning_
 from . import events as ev
 from .fields import NODE_CONDITION_ROW, conditions, top_map
 from .node import build_node
-from .pod import build_pod
+from .pod import pod_fields
 from .pvc import build_pvc
 from .reindent import looks_flattened, reindent_pod
 from .service import build_service
@@ -332,14 +332,15 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
     sections, missing = _sections_and_missing(kind, top, events_shown, partial or "Name" not in labels, extra)
 
     if kind == "Pod":
-        pod = build_pod(root, events, span, events_shown, partial=partial or "Name" not in labels)
-        if pod.name is None:
+        pod = pod_fields(root, events, span, events_shown, partial=partial or "Name" not in labels)
+        if pod["name"] is None:
             found, found_ns = pod_named_by_events(events)
             if name is None or (found is not None and str(found) == str(name)):
                 name = name or found
                 namespace = namespace or found_ns
-        return dataclasses.replace(pod, name=pod.name or name, namespace=pod.namespace or namespace,
-                                   sections=sections, missing=missing, source=source)
+        pod.update(name=pod["name"] or name, namespace=pod["namespace"] or namespace, sections=sections,
+                   missing=missing, source=source)
+        return Pod(**pod)
     if name is None and partial:
         name = _named_by_events(kind, events)
     # Every field's first value, in the order of each label's last appearance (pods keep their own).

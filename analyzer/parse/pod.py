@@ -176,6 +176,12 @@ def _regroup_flat_states(root: Node) -> None:
 
 
 def build_pod(root: Node, events: tuple, lines: tuple, events_shown: Optional[bool], partial: bool) -> Pod:
+    return Pod(**pod_fields(root, events, lines, events_shown, partial))
+
+
+def pod_fields(root: Node, events: tuple, lines: tuple, events_shown: Optional[bool], partial: bool) -> dict:
+    """build_pod's fields, for a caller that adds its own before making the Pod (one construction
+    instead of a dataclasses.replace per pod)."""
     top = top_map(root)
     if partial and "Containers" not in top and ("State" in top or "Last State" in top):
         _regroup_flat_states(root)
@@ -225,7 +231,7 @@ def build_pod(root: Node, events: tuple, lines: tuple, events_shown: Optional[bo
 
     name_node = top.get("Name")
     message = top.get("Message")
-    return Pod(
+    return dict(
         kind="Pod", name=val(name_node), namespace=ns, lines=lines,
         fields={k: Val(v.value, v.line.no) for k, v in top.items()},
         events=events, events_shown=events_shown, conditions=tuple(cond_rows),
