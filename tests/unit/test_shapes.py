@@ -128,6 +128,22 @@ KNOWN = {
         "unrecognized",
     "json-log-escaped-newlines-harbor-project-not-found.txt":
         "parse-bugs p7-44: a describe in a JSON string (`\\n` escapes) is read as one garbled healthy pod",
+    "k9s-box-containerd-1.28-keycloak-readiness-503.txt":
+        "parse-bugs p7-45: in a k9s frame the last event row runs into the bottom border: wrong class (startup probe)",
+    "k9s-box-docker-1.18-statefulset-tcp-startup-killed.txt":
+        "parse-bugs p7-45: in a k9s frame a startup-probe kill reads as crashloop-completed (wrong class)",
+    "wrap120-containerd-dockerhub-org-repo-pull-access-denied.txt":
+        "parse-bugs p7-46: a pull error wrapped at 120 columns reads as registry-unreachable instead of image-auth",
+    "wrap120-k8s-1.9-predicate-names-insufficient-memory.txt":
+        "parse-bugs p7-46: a 1.9 FailedScheduling wrapped at 120 columns reads as taint-not-tolerated (wrong class)",
+    "double-spaced-docker-1.18-init-crashloop-403-partial.txt":
+        "parse-bugs p7-47: double-spaced: the init container becomes a second pod and the class crashloop-app-error",
+    "bat-numbered-docker-gcr-manifest-unknown-minikube.txt":
+        "parse-bugs p7-48: `bat` numbering: a manifest-unknown pull reads as taint-not-tolerated (wrong class)",
+    "slack-collapsed-spaces-docker-1.20-helm-values-secret-not-found.txt":
+        "parse-bugs p7-25: single-spaced describe: CreateContainerConfigError + secret event read as healthy",
+    "k9s-box-k8s-1.19-minikube-events-first-line-unindented.txt":
+        "parse-bugs p7-28: event rows in a k9s frame: configmap not found read as healthy",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "openshift-3.6-events-alpha-age-format-crashloop.txt":
         "diagnosis (p7 report): BackOff + FailedSync CrashLoopBackOff followed by Pulled is called healthy",
