@@ -144,6 +144,14 @@ KNOWN = {
         "parse-bugs p7-25: single-spaced describe: CreateContainerConfigError + secret event read as healthy",
     "k9s-box-k8s-1.19-minikube-events-first-line-unindented.txt":
         "parse-bugs p7-28: event rows in a k9s frame: configmap not found read as healthy",
+    "nearmiss-slack-collapsed-spaces-native-sidecar-istio-proxy-running.txt":
+        "parse-bugs p7-49: single-spaced: a running native sidecar gets an invented startup-probe-failure",
+    "nearmiss-slack-collapsed-spaces-liveness-kill-exit-137-error.txt":
+        "parse-bugs p7-49: single-spaced: an old liveness kill, Ready now, gets an invented liveness-probe-failure",
+    "nearmiss-bat-numbered-k8s-1.27-statefulset-pod-waited-for-pvc-then-started.txt":
+        "parse-bugs p7-50: `bat` numbering: a started pod gets an invented pvc-unbound",
+    "unknown-k9s-box-readiness-refused-with-crash-backoff.txt":
+        "parse-bugs p7-50: in a k9s frame the crash back-off is lost and readiness is blamed",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "openshift-3.6-events-alpha-age-format-crashloop.txt":
         "diagnosis (p7 report): BackOff + FailedSync CrashLoopBackOff followed by Pulled is called healthy",
