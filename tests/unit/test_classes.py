@@ -153,3 +153,123 @@ def test_every_missing_image_of_an_events_only_paste_is_named():
         'manifest unknown\n'.replace("{name}", name) for age, name in (("1m", "logger"), ("2m", "uploader")))
     causes = " ".join(f["cause"] for f in _findings(analyze(paste).to_dict()) if f["class"] == "image-not-found")
     assert "acme/logger" in causes and "acme/uploader" in causes, causes
+
+
+# ---- field-test leftovers: names the paste does not give, unknown verdicts, folding ------------------------------------
+
+import json as _json  # noqa: E402
+import re as _re  # noqa: E402
+
+from analyzer.markdown_out import render_markdown  # noqa: E402
+
+_GET_ROW = ("NAME                       READY   STATUS             RESTARTS   AGE\n"
+            "api-7d8f6c5b9-abc12        0/1     CrashLoopBackOff   8          12m\n\n")
+# A noun followed by a stand-in for a name the paste does not give: "Container the container", "the pod <pod>".
+_PLACEHOLDER_PROSE = _re.compile(r"\b(?:Container|container|Pod|pod|[Ii]mage|[Nn]ode|Volumes?|volume) "
+                                 r"(?:the (?:container|pod|image|node)\b|<(?:pod|node|container|image|name|namespace)>|\(unnamed\))")
+
+
+def _prose(report: dict) -> list:
+    """Every sentence a user reads (causes, summaries, fixes), with inline code (commands) left out."""
+    out = [report["message"]]
+    for o in report["objects"]:
+        out.append(o["summary"])
+        for f in o["findings"]:
+            out += [f["cause"], *f["fix"]]
+    return [_re.sub(r"`[^`]*`", "``", t or "") for t in out]
+
+
+def test_a_fragment_without_container_name_reads_as_prose_and_keeps_its_row_status():
+    paste = _GET_ROW + ("# kubectl describe pod api-7d8f6c5b9-abc12\n"
+                        "Last State:     Terminated\n  Reason:       Error\n  Exit Code:    1\n"
+                        "  Started:      Fri, 26 Apr 2026 09:14:32 +0100\n  Finished:     Fri, 26 Apr 2026 09:14:33 +0100\n"
+                        + _EVENTS_HEAD +
+                        "  Warning  BackOff  2m (x42 over 11m)  kubelet  Back-off restarting failed container\n")
+    r = analyze(paste).to_dict()
+    f = next(f for f in _findings(r) if f["class"] == "crashloop-app-error")
+    assert f["cause"].startswith("The container exits with code 1"), f["cause"]
+    assert r["objects"][0]["status"] == "CrashLoopBackOff", "the get-pods row says it; not Unknown"
+
+
+@pytest.mark.parametrize("paste", sorted(p for d in ("rules", "multi", "healthy") for p in (FIXTURES / d).rglob("*.txt")),
+                         ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_no_sentence_puts_a_stand_in_after_a_noun(paste):
+    bad = [m.group(0) for t in _prose(analyze(read_fixture(paste)).to_dict()) for m in _PLACEHOLDER_PROSE.finditer(t)]
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("rows, flag", [
+    ("  Normal   Started    37m (x5 over 39m)    kubelet            Started container app-storage\n"
+     "  Warning  BackOff    4m25s (x157 over 38m)  kubelet          Back-off restarting failed container\n", "-c app-storage"),
+    ("  Warning  BackOff    3s (x4 over 40s)     kubelet            Back-off restarting failed container web in pod "
+     "web-6d4cf56db6-xyz12_shop(0c4d2f5e-1b2a-4c3d-9e8f-7a6b5c4d3e2f)\n", "-c web"),
+    ("  Warning  Unhealthy  1s (x2 over 2s)      kubelet            Readiness probe failed: Get http://10.2.3.4:8022/health: "
+     "dial tcp 10.2.3.4:8022: connect: connection refused\n"
+     "  Warning  BackOff    1s                   kubelet            Back-off restarting failed container\n", ""),
+])
+def test_a_crash_back_off_alone_asks_for_the_previous_logs_and_last_state(rows, flag):
+    r = analyze(_EVENTS_HEAD + rows).to_dict()
+    assert r["verdict"] == "unknown"
+    logs = r["next"][0]
+    assert logs.startswith("kubectl") and " logs " in logs and logs.endswith("--previous"), r["next"]
+    assert (flag in logs) if flag else (" -c " not in logs), logs
+    assert any(" describe pod " in c for c in r["next"]), "the describe's Last State says how it exited"
+
+
+def test_unnamed_findings_of_one_class_about_two_images_are_two():
+    paste = _EVENTS_HEAD + "".join(
+        f'  Warning  Failed     {age} (x313 over 1d)   kubelet            Failed to pull image "gcr.io/acme/{name}:1.4": '
+        "rpc error: code = Unknown desc = Error response from daemon: Get https://gcr.io/v2/: net/http: request canceled "
+        "while waiting for connection (Client.Timeout exceeded while awaiting headers)\n"
+        for age, name in (("33m", "nanny"), ("28m", "dns")))
+    fs = [f for f in _findings(analyze(paste).to_dict()) if f["class"] == "image-registry-unreachable"]
+    assert len(fs) == 2, [f["cause"] for f in fs]
+    assert {f["evidence"][0]["line"] for f in fs} == {4, 5}, "each cites its own pull error"
+
+
+_CACHE = ('  Warning  FailedMount  4m9s  kubelet  MountVolume.SetUp failed for volume "kube-api-access-dzfgk" : '
+          "failed to sync configmap cache: timed out waiting for the condition\n")
+
+
+def test_configmap_cache_timeout_is_the_api_server_and_history_once_the_kubelet_went_on():
+    alone = next(f for f in _findings(analyze(_EVENTS_HEAD + _CACHE).to_dict()) if f["class"] == "volume-mount-failure")
+    assert "API server" in alone["cause"] and "storage backend" not in alone["cause"], alone["cause"]
+    later = _EVENTS_HEAD + _CACHE + ("  Normal   Pulled       4m8s  kubelet  Container image \"nginx:1.25\" already "
+                                     "present on machine\n  Normal   Started      4m8s  kubelet  Started container web\n")
+    assert "volume-mount-failure" not in _classes(analyze(later).to_dict())
+
+
+@pytest.mark.parametrize("unmounted, left", [("config", None), ("config extra", "extra")])
+def test_the_combined_mount_timeout_folds_into_a_missing_configmap(unmounted, left):
+    paste = _EVENTS_HEAD + (
+        '  Warning  FailedMount  59s (x19 over 21m)  kubelet  MountVolume.SetUp failed for volume "config" : '
+        'configmap "redis-config" not found\n'
+        f"  Warning  FailedMount  50s (x9 over 20m)   kubelet  Unable to attach or mount volumes: unmounted volumes=[{unmounted}], "
+        "unattached volumes=[config extra kube-api-access-x1]: timed out waiting for the condition\n")
+    r = analyze(paste).to_dict()
+    assert r["primary"]["class"] == "missing-configmap"
+    vm = [f for f in _findings(r) if f["class"] == "volume-mount-failure"]
+    if left is None:
+        assert not vm, "the timeout is the missing ConfigMap's symptom"
+    else:
+        assert len(vm) == 1 and left in vm[0]["cause"] and "config," not in vm[0]["cause"], vm[0]["cause"]
+
+
+def test_markdown_lists_the_commands_to_paste_under_one_heading():
+    paste = ("NAME                       READY   STATUS                       RESTARTS   AGE\n"
+             "api-7c9d8b6f5-2xkqz        0/1     CreateContainerConfigError   0          5m\n"
+             "worker-5f6b7c8d9-abcde     0/1     Init:CrashLoopBackOff        4          5m\n"
+             "web-6d4cf56db6-xyz12       0/1     ImagePullBackOff             0          5m\n")
+    report = analyze(paste).to_dict()
+    assert len(report["next"]) >= 2
+    md = render_markdown(_json.loads(_json.dumps(report)))
+    head = md.split("| Object |")[0]
+    assert head.count("Paste next:") == 1 and head.count("```sh") == 1, head
+    assert all(c in head for c in report["next"])
+
+
+def test_a_statefulset_create_timeout_whose_pod_runs_is_history():
+    paste = read_fixture(FIXTURES / "multi" / "tack-185-sts-post-try-again-plus-running-pod.txt")
+    r = analyze(paste).to_dict()
+    assert "admission-webhook-denied" not in {f["class"] for f in _findings(r)}
+    assert r["verdict"] != "problem"
