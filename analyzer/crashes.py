@@ -453,12 +453,12 @@ def shell_complaint(code: Optional[int], message: str, c: Optional[Container] = 
     shell = bool(argv) and bool(argv[0].split()) and argv[0].split()[0] in _SHELLS
     progs = script_programs(c) if shell else []
     if code == 127 and progs:
-        image = c.image or "the image"
+        in_image = f"image {c.image}" if c.image else "the image"
         if len(progs) == 1:
-            return (f"Its shell script calls `{progs[0]}`, so that program is most likely misspelt or not in image {image} "
+            return (f"Its shell script calls `{progs[0]}`, so that program is most likely misspelt or not in {in_image} "
                     "(the shell exits 127 when it cannot find a command).")
         return (f"Its shell script calls {', '.join('`' + p + '`' for p in progs)}: one of them is most likely misspelt or "
-                f"not in image {image} (the shell exits 127 when it cannot find a command).")
+                f"not in {in_image} (the shell exits 127 when it cannot find a command).")
     return ""
 
 

@@ -22,7 +22,7 @@ def check(ctx):
         return
     e = ctx.newest(evs)
     deadline = ctx.grep(r"^Active Deadline Seconds:\s+(\S+)")
-    what = f"Job {obj.name}" if obj.kind == "Job" else f"Pod {obj.name}"
+    what = (f"{obj.kind} {obj.name}" if obj.name else f"The {obj.kind.lower()}") if obj.kind in ("Job", "Pod") else f"Pod {obj.name}"
     cause = f"{what} was active longer than its deadline" + (f" ({deadline[0][0].group(1)})" if deadline else "") + \
             " (activeDeadlineSeconds), so its pods were stopped."
     yield ctx.finding(

@@ -33,7 +33,7 @@ def check(ctx):
     um = _USED_BY.search(rest)
     users = [u.strip() for u in um.group(1).split(",") if u.strip()] if um else []
     who = f" by pod {', '.join(users)}" if users else " on another node"
-    cause = f"Volume {vol} is ReadWriteOnce and still attached{who}, so it cannot attach to this pod's node."
+    cause = f"{'Volume ' + vol if m else 'A volume of the pod'} is ReadWriteOnce and still attached{who}, so it cannot attach to this pod's node."
     owner = getattr(pod, "owner", None)
     fix = []
     if owner is not None and owner.top_kind == "Deployment":

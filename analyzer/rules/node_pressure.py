@@ -28,7 +28,7 @@ def check(ctx):
     taints = obj.fields.get("Taints")
     names = ", ".join(c.type for c in hot)
     evs = ctx.events("EvictionThresholdMet", "FreeDiskSpaceFailed", "ImageGCFailed")
-    cause = f"Node {name} reports {names}" + (f" ({hot[0].message})" if hot[0].message else "") + \
+    cause = f"{'Node ' + name if obj.name else 'The node'} reports {names}" + (f" ({hot[0].message})" if hot[0].message else "") + \
             ": the kubelet taints it and evicts pods until it recovers."
     fix = [_FIX[c.type] for c in hot] + [f"Check: `{ctx.kubectl('describe', 'node', name, namespaced=False)}` shows the condition False."]
     yield ctx.finding(META, cause=cause, evidence=ctx.evidence(*[c.line for c in hot], taints, *evs[-2:]), fix=fix,

@@ -22,7 +22,7 @@ def check(ctx):
             return
         name = str(ctx.obj.name or "<node>")
         yield ctx.finding(
-            META, cause=f"Node {name} is cordoned (Unschedulable: true): no new pods are placed on it.",
+            META, cause=f"{'Node ' + name if ctx.obj.name else 'The node'} is cordoned (Unschedulable: true): no new pods are placed on it.",
             evidence=ctx.evidence(flag, ctx.obj.fields.get("Taints")),
             fix=["If the drain or maintenance is over, uncordon it.", f"Check: `{ctx.kubectl('get', 'node', name, namespaced=False)}` no longer shows SchedulingDisabled."],
             commands=[ctx.kubectl("uncordon", name, namespaced=False)])

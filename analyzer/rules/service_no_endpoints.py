@@ -31,6 +31,7 @@ def check(ctx):
     if sel is None or str(sel).strip() in ("<none>", ""):
         return                          # a Service without selector is managed by hand (or ExternalName)
     name = str(obj.name or "<service>")
+    svc = f"Service {obj.name}" if obj.name else "The Service"
     want = _selector(str(sel))
     pods = [o for o in ctx.others if o.kind == "Pod" and (not obj.namespace or not o.namespace or str(o.namespace) == str(obj.namespace))]
     # A `kubectl get pods` row without --show-labels says nothing about labels: only pods whose labels the paste
@@ -47,17 +48,17 @@ def check(ctx):
     if matching:
         unready = [p for p in matching if _ready(p) is False]
         if unready:
-            cause = (f"Service {name} selects {len(matching)} pod{'s' if len(matching) != 1 else ''} in this paste, but "
+            cause = (f"{svc} selects {len(matching)} pod{'s' if len(matching) != 1 else ''} in this paste, but "
                      f"{'they are' if len(unready) == len(matching) else f'{len(unready)} of them are'} not Ready, so "
                      f"{'none is' if len(unready) == len(matching) else 'those are not'} an endpoint.")
         elif all(_ready(p) is True for p in matching):
             n = len(matching)
-            cause = (f"Service {name} has no endpoints although {n} pod{'s' if n != 1 else ''} in this paste carr"
+            cause = (f"{svc} has no endpoints although {n} pod{'s' if n != 1 else ''} in this paste carr"
                      + ("y" if n != 1 else "ies") + f" its selector {sel} and {'are' if n != 1 else 'is'} Ready: the "
                      "endpoints controller (kube-controller-manager) has not listed them, the pods have no IP yet, or the "
                      "Service was just created; `kubectl get endpointslices` shows what the controller sees.")
         else:
-            cause = (f"Service {name} has no endpoints although {len(matching)} pod{'s' if len(matching) != 1 else ''} in "
+            cause = (f"{svc} has no endpoints although {len(matching)} pod{'s' if len(matching) != 1 else ''} in "
                      "this paste carr" + ("y" if len(matching) != 1 else "ies") + f" its selector {sel}; the paste does "
                      f"not show {'them' if len(matching) != 1 else 'it'} Ready (only Ready pods with an IP become "
                      "endpoints).")
@@ -66,14 +67,14 @@ def check(ctx):
         diff = [f"{k}={v} (pod has {k}={labels[id(near)].get(k, '<missing>')})" for k, v in want.items()
                 if labels[id(near)].get(k) != v]
         who = "the pod in this paste does not carry" if len(known) == 1 else f"none of the {len(known)} pods in this paste carries"
-        cause = f"Service {name} selects {sel} but {who} those labels: " + "; ".join(diff) + "."
+        cause = f"{svc} selects {sel} but {who} those labels: " + "; ".join(diff) + "."
     elif unlabelled and any(_ready(p) is False for p in unlabelled):
         bad = [p for p in unlabelled if _ready(p) is False]
-        cause = (f"Service {name} selects {sel} and has no endpoints; {len(bad)} of the {len(unlabelled)} pods in this "
+        cause = (f"{svc} selects {sel} and has no endpoints; {len(bad)} of the {len(unlabelled)} pods in this "
                  f"paste {'are' if len(bad) != 1 else 'is'} not Ready ({', '.join(str(p.name) for p in bad[:3])}). If "
                  "the selector matches them, their readiness is why; the paste does not show their labels.")
     else:
-        cause = f"Service {name} selects {sel}, and no Ready pod {where} matches it."
+        cause = f"{svc} selects {sel}, and no Ready pod {where} matches it."
     fix = ["Compare the selector with the pods' labels: a typo or a changed label leaves the Service empty.",
            "If pods match but are not Ready, fix their readiness (their describe shows why).",
            f"Check: `{ctx.kubectl('get', 'endpoints', name)}` lists addresses."]
