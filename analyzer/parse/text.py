@@ -220,7 +220,8 @@ def _quote_prefix(texts: list, nonblank: list | None = None) -> re.Pattern | Non
     return None
 
 
-_QUOTES = tuple(re.compile(p) for p in (r"^\s{0,3}>(?!>) ?", r"^\s{0,3}\| ?", r"^\s{0,3}│ ?"))
+# One level of quoting, or an e-mail reply's several (`>> `, `> > `).
+_QUOTES = tuple(re.compile(p) for p in (r"^\s{0,3}>(?: ?>)+ ?", r"^\s{0,3}>(?!>) ?", r"^\s{0,3}\| ?", r"^\s{0,3}│ ?"))
 
 
 def _mostly(rx: re.Pattern, texts: list, share: float = 0.8) -> list | None:

@@ -617,3 +617,12 @@ def test_each_table_of_a_get_with_several_kinds_is_its_own():
     assert [str(o.name) for o in r.objects] == ["nginx-4ovgh"]
     assert [(k, a, b) for k, a, b in r.blocks] == [("get-pods", 2, 3), ("get-table", 4, 5), ("get-table", 6, 7)]
     assert not any("not a row" in w.message for w in r.warnings)
+
+
+@pytest.mark.parametrize("quote", [">> ", "> > ", ">>"])
+def test_an_email_reply_quoted_twice(quote):
+    text = "On Tue, Mar 5, 2019 Ops wrote:\n" + "".join(
+        quote + ln + "\n" for ln in ("Name:         web-0", "Namespace:    shop", "Status:       Running",
+                                     "Containers:", "  web:", "    Image:          nginx", "    Ready:          True"))
+    (pod,) = parse(text).objects
+    assert (str(pod.name), str(pod.namespace), str(pod.containers[0].image)) == ("web-0", "shop", "nginx")
