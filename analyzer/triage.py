@@ -51,6 +51,11 @@ def pod_status(pod: Pod) -> str:
     return status or str(getattr(pod, "table_status", None) or "") or "Unknown"
 
 
+def _named(obj, kind: str, capital: bool = True) -> str:
+    """`Deployment web`, or `The Deployment` / `the Deployment` when the paste does not name it."""
+    return f"{kind} {obj.name}" if obj.name else f"{'The' if capital else 'the'} {kind}"
+
+
 def _nm(c, capital: bool = False) -> str:
     """A container's name in prose; `the container` when the paste does not name it."""
     return str(c.name) if known(c) else ("The container" if capital else "the container")
@@ -493,14 +498,14 @@ def _pending_claim(ctx: Context):
     if external is not None:
         m = re.search(r"""(?:external provisioner|find provisioner) ["']([^"']+)["']""", external.message)
         who = m.group(1) if m else "the StorageClass's provisioner"
-        return (f"PVC {name} is Pending, waiting for the external provisioner {who}, which has not created a volume yet. "
+        return (f"{_named(obj, 'PVC')} is Pending, waiting for the external provisioner {who}, which has not created a volume yet. "
                 "If it stays Pending for more than a minute or two, the provisioner is not running, or its name does not "
                 "match the StorageClass; its own logs say why.",
                 [events_cmd, ctx.kubectl("get", "pods", "-A", namespaced=False) + f" | grep -i '{who.split('/')[-1]}'"],
                 [status, external])
     if not obj.events:
         sc = obj.fields.get("StorageClass")
-        return (f"PVC {name} is Pending and the paste shows no events about it (they expire after about an hour).",
+        return (f"{_named(obj, 'PVC')} is Pending and the paste shows no events about it (they expire after about an hour).",
                 [events_cmd, ctx.kubectl("get", "storageclass", namespaced=False)], [status, sc])
     return None
 
@@ -532,7 +537,7 @@ def _daemonset_on_no_node(ctx):
     why = (f" and its controller has been deleting the pods it made ({len(deletes)} SuccessfulDelete event"
            f"{'s' if len(deletes) != 1 else ''})" if deletes else "")
     sel = (f"its node selector {selector} matches no node, or " if selector not in ("", "<none>") else "")
-    return (f"DaemonSet {name} runs on no node (Desired Number of Nodes Scheduled: 0){why}: {sel}every node has a taint it "
+    return (f"{_named(obj, 'DaemonSet')} runs on no node (Desired Number of Nodes Scheduled: 0){why}: {sel}every node has a taint it "
             "does not tolerate or fails its affinity; before 1.12 the DaemonSet controller also refused nodes without "
             "enough free cpu/memory or with its host port taken. The nodes' describe shows which.",
             [ctx.kubectl("describe", "nodes", namespaced=False), ctx.kubectl("get", "daemonset", name, "-o", "yaml")],
@@ -559,7 +564,7 @@ def _job_failing(ctx):
     name = str(obj.name or "<job>")
     n = int(failed.group(1))
     gave_up = any(c.type == "Failed" and c.status == "True" for c in obj.conditions)
-    return (f"{n} pod{'s' if n != 1 else ''} of Job {name} failed ({text.strip()}) and it has not completed"
+    return (f"{n} pod{'s' if n != 1 else ''} of {_named(obj, 'Job', capital=False)} failed ({text.strip()}) and it has not completed"
             + (" (its Failed condition is set)" if gave_up else "; it retries until its backoffLimit (default 6)")
             + ". The paste does not show why they failed: a failed pod's exit code and logs do.",
             [ctx.kubectl("describe", "pods", "-l", f"job-name={name}"), ctx.kubectl("logs", f"job/{name}")],
@@ -593,10 +598,10 @@ def _deployment_short(ctx):
     nxt = ([ctx.kubectl("describe", "pods", "-l", f"pod-template-hash={h}")] if h else []) + (
         [ctx.kubectl("describe", "rs", rs)] if rs else [ctx.kubectl("get", "pods", "-l", str(obj.fields.get("Selector", "")))])
     if updated >= desired:
-        return (f"Deployment {name} is not at full strength: {' and '.join(parts)}, although every pod is on the current "
+        return (f"{_named(obj, 'Deployment')} is not at full strength: {' and '.join(parts)}, although every pod is on the current "
                 f"template: a pod of ReplicaSet {rs or '(the new one)'} is failing or not Ready (crash, probes, node, "
                 "scheduling), and its describe says why.", nxt, [obj.fields.get("Replicas")])
-    return (f"Deployment {name} is not at full strength: {' and '.join(parts)}. The paste cannot tell a rollout still in "
+    return (f"{_named(obj, 'Deployment')} is not at full strength: {' and '.join(parts)}. The paste cannot tell a rollout still in "
             "progress from a stuck one: if this lasts more than a few minutes, the new ReplicaSet"
             + (f" {rs}" if rs else "") + "'s pods are failing (image, crash, probes, scheduling), and their describe says "
             "why.", nxt, [obj.fields.get("Replicas")])
@@ -639,7 +644,7 @@ def _controller_short(ctx):
         n = int(waiting.group(1))
         name = str(obj.name or "<name>")
         first = f"{name}-0" if obj.kind == "StatefulSet" and obj.name else None
-        return (f"{n} pod{'s' if n != 1 else ''} of {obj.kind} {name} {'are' if n != 1 else 'is'} Waiting (not started: "
+        return (f"{n} pod{'s' if n != 1 else ''} of {_named(obj, obj.kind, capital=False)} {'are' if n != 1 else 'is'} Waiting (not started: "
                 "a claim not bound yet, an image pull, a crash loop, a missing ConfigMap/Secret). If it lasts more than "
                 "a minute or two, the pod's describe says why.",
                 [ctx.kubectl("describe", "pod", first)] if first else
@@ -658,7 +663,7 @@ def _controller_short(ctx):
         last = f"{name}-{have - 1}" if obj.name else f"<name>-{have - 1}"
         return (f"{'StatefulSet ' + name if obj.name else 'The StatefulSet'} has {have} of the {want} pods it wants: it "
                 "creates them one at a time (OrderedReady) and waits for each to be Running and Ready before the next, "
-                f"and not all of its pods run ({f.get('Pods Status', '').strip()}). Pod {last} is the one holding it up: "
+                f"and not all of its pods run ({f.get('Pods Status', '').strip()}). {'Pod ' + last if obj.name else 'Its pod number ' + str(have - 1)} is the one holding it up: "
                 "its describe says why.",
                 [ctx.kubectl("describe", "pod", last)], [obj.fields.get("Replicas"), obj.fields.get("Pods Status")])
     shown = ("its events are not in the paste" if obj.events_shown is None else
