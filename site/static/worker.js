@@ -23,10 +23,12 @@ let api = null; // analyzer.api, for "call"
 
 let newest = null; // the id of the latest paste: an older one still waiting for the start is skipped
 let lastBusy = 0; // when the worker last answered the page
+let asked = false; // the page has asked something: the warm-up is over (a real paste warms too)
 
 self.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === "analyze") newest = msg.id;
+  if (msg.type !== "boot") asked = true;
   if (msg.type === "boot" && !booting) {
     bootMessage = msg;
     booting = boot(msg).catch((error) => {
@@ -193,7 +195,8 @@ analyze_json
 // take several times longer for the first seconds. So while nobody is waiting, the worker
 // analyzes the pastes mksnap.mjs left in the snapshot (one per fixture folder), one per turn,
 // a few times over: the first real paste gets the optimised code. A paste that arrives waits
-// for one of them at most. warm(i) returns how many pastes there are (0 after a slower start).
+// for one of them at most, and ends the warm-up. warm(i) returns how many pastes there are (0
+// after a slower start).
 const WARM = `
 import __main__
 
@@ -213,10 +216,10 @@ async function warmUp(warm) {
   const me = running;
   const turn = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
   let spent = 0;
-  for (let i = 0; running === me && spent < WARM_MS; i++) {
-    // Not while the page shows an answer (its rendering wants the CPU too).
+  for (let i = 0; running === me && spent < WARM_MS && !asked; i++) {
+    // Not while the page shows a paste that waited for the start (its rendering wants the CPU).
     for (let quiet; (quiet = lastBusy + QUIET_MS - performance.now()) > 0;) await turn(quiet);
-    if (running !== me) break;
+    if (running !== me || asked) break;
     const t = performance.now();
     let n;
     try {
