@@ -30,13 +30,8 @@ def _local_build(ref, node: str) -> bool:
 
 def check(ctx):
     cases = [c for c in pull_cases(ctx) if c.cls == META.cls]
-    # An Events-only paste names no containers: its stand-ins are told apart by their images only, and one
-    # finding per unnamed container would fold into one. Report the first and name the others in it.
-    unnamed = [c for c in cases if not known(c.container)]
-    others = unnamed[1:] if len(unnamed) > 1 else []
+    # An Events-only paste names no containers: each image is its own finding (the engine tells them apart by image).
     for case in cases:
-        if case in others:
-            continue
         ref = parse_image(case.image)
         c = case.container
         who = label(c) if known(c) else "the container"
@@ -84,9 +79,4 @@ def check(ctx):
             commands = [listing, ctx.set_image(carg(c), f"{ref.name}:<existing-tag>")]
             if ref.tag and ref.tag != ref.tag.lower() and case.sub != "project":
                 fix.insert(0, f"Tags are case-sensitive: {ref.tag} is not {ref.tag.lower()}.")
-        extra = ()
-        if case is (unnamed[0] if unnamed else None) and others:
-            names = ", ".join(parse_image(o.image).display for o in others)
-            cause += f" The registry gives the same answer for {names}."
-            extra = tuple(o.event for o in others)
-        yield finding_for(ctx, META, case, cause=cause, fix=fix, commands=commands, evidence_extra=extra)
+        yield finding_for(ctx, META, case, cause=cause, fix=fix, commands=commands)
