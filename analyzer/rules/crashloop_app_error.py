@@ -70,6 +70,12 @@ def check(ctx):
         code = ex.code
         loop = f" and is restarted in a loop ({c.restarts} restarts, CrashLoopBackOff)" if is_crashlooping(c) else (
             f" ({c.restarts} restarts)" if c.restarts else "")
+        row = str(getattr(ctx.obj, "table_status", None) or "")
+        if not loop and row == "CrashLoopBackOff" and len(ctx.obj.all_containers) == 1:
+            # A describe fragment without its State: block, under the pod's `get pods` row.
+            n = str(getattr(ctx.obj, "table_restarts", None) or "").split()[0:1]
+            loop = (f" and is restarted in a loop ({n[0]} restarts, CrashLoopBackOff in the get pods row)" if n and
+                    n[0].isdigit() else " and is restarted in a loop (CrashLoopBackOff in the get pods row)")
         when = ""
         shell = shell_complaint(code, msg, c)
         if ran is not None:

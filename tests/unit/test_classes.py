@@ -188,6 +188,7 @@ def test_a_fragment_without_container_name_reads_as_prose_and_keeps_its_row_stat
     r = analyze(paste).to_dict()
     f = next(f for f in _findings(r) if f["class"] == "crashloop-app-error")
     assert f["cause"].startswith("The container exits with code 1"), f["cause"]
+    assert "restarted in a loop (8 restarts" in f["cause"], "the row's STATUS and RESTARTS say it loops"
     assert r["objects"][0]["status"] == "CrashLoopBackOff", "the get-pods row says it; not Unknown"
 
 
