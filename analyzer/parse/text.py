@@ -243,7 +243,7 @@ def _mostly(rx: re.Pattern, texts: list, share: float = 0.8) -> list | None:
 
 
 # Prefixes a tool adds to every line: line numbers (`  12 | `, `12:`), CI log timestamps.
-_LINENO = re.compile(r"^\s{0,6}(\d{1,7})(?:\s?[|│:]\s?|\t)")
+_LINENO = re.compile(r"^\s{0,6}(\d{1,7})(?:\s?[|│:]\s?|\t|\. )")
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? ")
 
 
@@ -269,6 +269,16 @@ def _unquote_inline(text: str) -> str:
     if len(s) > 2 and s[0] == "`" and s[-1] == "`" and s.count("`") == 2:
         start = text.index("`")
         return text[:start] + s[1:-1]
+    return text
+
+
+def _unbold_line(text: str) -> str:
+    """A whole line in Markdown bold (`**Status:           Failed**`, `      **Reason:  Error**`, a
+    `**NAME  READY  STATUS ...**` header) -> the line without the two `**`."""
+    s = text.strip()
+    if len(s) > 4 and s.startswith("**") and s.endswith("**") and s.count("**") == 2 and "***" not in s:
+        start = text.index("**")
+        return text[:start] + s[2:-2]
     return text
 
 
@@ -427,6 +437,8 @@ def clean_lines(text: str) -> list:
             continue
         if "`" in t:
             t = _unquote_inline(t)
+        if "**" in t:
+            t = _unbold_line(t)
         if _PLAIN.match(t) and "kubectl" not in t and "oc " not in t and "k " not in t and \
                 (">" not in t or (">>" not in t and ":\\" not in t)):
             noise = cmd = ""           # what classify() says of it, without asking (most lines)

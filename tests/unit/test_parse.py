@@ -626,3 +626,21 @@ def test_an_email_reply_quoted_twice(quote):
                                      "Containers:", "  web:", "    Image:          nginx", "    Ready:          True"))
     (pod,) = parse(text).objects
     assert (str(pod.name), str(pod.namespace), str(pod.containers[0].image)) == ("web-0", "shop", "nginx")
+
+
+def test_whole_lines_in_markdown_bold():
+    text = ("Name:         runner\nNamespace:    perf\n**Status:           Failed**\n"
+            "**Reason:           DeadlineExceeded**\nContainers:\n  runner:\n    State:          Terminated\n"
+            "      **Reason:       Error**\n      Exit Code:    137\n")
+    (pod,) = parse(text).objects
+    assert (str(pod.status), str(pod.reason)) == ("Failed", "DeadlineExceeded")
+    assert str(pod.containers[0].state.reason) == "Error"
+    assert parse("*****\n").lines[0].noise == "decoration"
+
+
+def test_lines_numbered_like_a_markdown_list():
+    text = "".join(f"{i}. {ln}\n" for i, ln in enumerate(
+        ("Name:         web-0", "Namespace:    shop", "Status:       Running", "Containers:", "  web:",
+         "    Image:          nginx"), start=1))
+    (pod,) = parse(text).objects
+    assert (str(pod.name), str(pod.namespace), str(pod.containers[0].image)) == ("web-0", "shop", "nginx")
