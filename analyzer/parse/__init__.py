@@ -157,6 +157,38 @@ def _drop_repeated_starts(objs: list, warnings: list) -> list:
     return out
 
 
+def _drop_pasted_twice(objs: list, lines: list, warnings: list) -> list:
+    """The same describe pasted twice (a double Ctrl+V) is one object: a later copy whose lines
+    read exactly as an earlier object of the same kind and name is dropped, with a warning."""
+    def key(o):
+        return (o.kind, str(o.name), str(o.namespace or "")) if o.name is not None and o.source == "describe" else None
+
+    counts: dict = {}
+    for o in objs:
+        k = key(o)
+        if k is not None:
+            counts[k] = counts.get(k, 0) + 1
+    if all(n == 1 for n in counts.values()):
+        return objs                    # (the usual case: no name twice, nothing to compare)
+    seen: dict = {}
+    out = []
+    for o in objs:
+        k = key(o)
+        if k is None or counts[k] == 1:
+            out.append(o)
+            continue
+        first, last = o.lines
+        text = [ln.text for ln in lines[first - 1:last] if not ln.noise]
+        earlier = next((e for e, t in seen.get(k, ()) if t == text), None)
+        if earlier is not None:
+            warnings.append(Warning_(first, f"{_span_text(first, last)}: the same {o.kind} as "
+                                            f"{_span_text(*earlier.lines)}, pasted twice; ignored"))
+            continue
+        seen.setdefault(k, []).append((o, text))
+        out.append(o)
+    return out
+
+
 _JSON_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|[{}\[\]]')
 
 
@@ -317,6 +349,7 @@ def parse(text: str) -> ParseResult:
         result.blocks.append((b.kind if produced or b.kind in ("prose", "get-table") else "prose", span[0], span[1]))
 
     objs = _drop_repeated_starts(result.objects, warnings)
+    objs = _drop_pasted_twice(objs, lines, warnings)
     objs = _merge_rows(objs)
     for source, evs in structured_events.items():
         objs = _attach_events(objs, evs, source, ns_lines)

@@ -644,3 +644,11 @@ def test_lines_numbered_like_a_markdown_list():
          "    Image:          nginx"), start=1))
     (pod,) = parse(text).objects
     assert (str(pod.name), str(pod.namespace), str(pod.containers[0].image)) == ("web-0", "shop", "nginx")
+
+
+def test_the_same_describe_pasted_twice_is_one_object():
+    one = "Name:         web-0\nNamespace:    shop\nStatus:       Running\nContainers:\n  web:\n    Image:  nginx\n"
+    r = parse(one + "\n" + one)
+    assert len(r.objects) == 1 and any("pasted twice" in w.message for w in r.warnings)
+    other = one.replace("Running", "Pending")       # the same pod described twice, later: both kept
+    assert len(parse(one + "\n" + other).objects) == 2
