@@ -133,7 +133,7 @@ def unexplained(ctx: Context) -> Optional[tuple]:
                                                                        namespaced=False)], [pod.terminating])
     if pod.status == "Running" and any(not c.is_ready and c.ready is not None for c in pod.containers):
         nr = [c for c in pod.containers if not c.is_ready and c.ready is not None]
-        return (f"{', '.join(str(c.name) for c in nr)} runs but is not Ready and the paste shows no probe failure: "
+        return (f"{', '.join(_nm(c, True) for c in nr)} runs but is not Ready and the paste shows no probe failure: "
                 "a readiness probe whose events expired, or a container still inside its initial delay.",
                 [events_cmd], [nr[0].ready])
     warnings = [e for e in pod.events if e.type == "Warning" and e.line not in explained(ctx)]

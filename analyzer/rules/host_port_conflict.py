@@ -20,11 +20,12 @@ def check(ctx):
     if reason is not None and reason == "NodePorts":
         # Kubelet admission: a pod pinned with nodeName (or a static pod) bypassed the scheduler.
         node = str(getattr(pod, "node", "") or "").split("/")[0] or "<node>"
+        on = f"node {node}" if node != "<node>" else "its node"
         yield ctx.finding(
-            META, cause=(f"The kubelet on {node} rejected the pod (NodePorts): its hostPort is already used there, and "
+            META, cause=(f"The kubelet on {on} rejected the pod (NodePorts): its hostPort is already used there, and "
                          "the pod bypassed the scheduler (spec.nodeName or a static pod), which would have checked it."),
             evidence=ctx.evidence(getattr(pod, "status", None), reason, getattr(pod, "message", None)),
-            fix=[f"Remove the nodeName pinning from {ctx.workload_phrase} so the scheduler places it, or free the port on {node}.",
+            fix=[f"Remove the nodeName pinning from {ctx.workload_phrase} so the scheduler places it, or free the port on {on}.",
                  "Delete this Failed pod once the spec is fixed."],
             commands=[ctx.kubectl("get", "pods", "-A", "-o", "wide", "--field-selector", f"spec.nodeName={node}", namespaced=False),
                       ctx.kubectl("delete", "pod", ctx.name)],

@@ -26,7 +26,7 @@ _PLATFORM = re.compile(r"no matching manifest for (\S+) in|for architecture (\w+
 
 
 def _fix(ctx, image: str, check: bool = False) -> list:
-    out = [f"Build {image} for every architecture your nodes run: `docker buildx build --platform linux/amd64,linux/arm64 -t {image} --push .`",
+    out = [f"Build {image if not image.startswith('<') else 'the image'} for every architecture your nodes run: `docker buildx build --platform linux/amd64,linux/arm64 -t {image} --push .`",
            f"Or keep {ctx.workload_phrase} on nodes of the image's architecture: nodeSelector `kubernetes.io/arch: amd64` (or arm64).",
            "A shell script without a `#!/bin/sh` line fails with the same words: check the entrypoint's first line."]
     if check:

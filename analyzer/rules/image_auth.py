@@ -57,7 +57,7 @@ def check(ctx):
                      f"{why}, a private repository without a pull secret is the more likely. To tell: pull it from a "
                      f"machine logged in to {host} with an account that has access — if that works, the pod lacks the "
                      "credentials; if it still fails, the name is wrong.")
-        secret = (f"Create a docker-registry secret for {host} in namespace {ctx.ns or '<namespace>'} and reference it in "
+        secret = (f"Create a docker-registry secret for {host} in {('namespace ' + ctx.ns) if ctx.ns else 'the pod' + chr(39) + 's namespace'} and reference it in "
                   f"imagePullSecrets of {ctx.workload_phrase} (or of its ServiceAccount).")
         if ".dkr.ecr." in ref.registry:
             fix = ["Let the nodes pull with their IAM role (the node role needs ecr:GetAuthorizationToken and "

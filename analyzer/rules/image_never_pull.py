@@ -1,7 +1,7 @@
 """image-never-pull: imagePullPolicy Never, and the image is not on the node."""
 from __future__ import annotations
 
-from ..crashes import known
+from ..crashes import known, label
 from ..imageref import parse_image
 from ..pull_errors import finding_for, pull_cases
 from ..report import Severity
@@ -47,7 +47,7 @@ def check(ctx):
         load = ("Load the image into every node that can run the pod (kind `kind load docker-image`, minikube "
                 "`minikube image load`, containerd `ctr -n k8s.io images import`): an image built with Docker on your "
                 "machine is not in the node's runtime, and on a multi-node cluster each node needs it.")
-        pull = (f"Or push it to a registry and set imagePullPolicy: IfNotPresent on {c.name or 'the container'} in "
+        pull = (f"Or push it to a registry and set imagePullPolicy: IfNotPresent on {label(c)} in "
                 f"{ctx.workload_phrase}.")
         commands = load_commands(node or "<node>", image)
         cause = f"{image} is not in the container runtime's image store {where}, and imagePullPolicy: Never forbids pulling it."
@@ -57,7 +57,7 @@ def check(ctx):
             cause += (f" The image names the registry {ref.registry}: if it is pushed there, imagePullPolicy: IfNotPresent "
                       "lets the kubelet pull it; if it is built locally, it has to be loaded into the node.")
             pull = (f"If {image} is pushed to {ref.registry}, set imagePullPolicy: IfNotPresent on "
-                    f"{c.name or 'the container'} in {ctx.workload_phrase} (with an imagePullSecret if it is private).")
+                    f"{label(c)} in {ctx.workload_phrase} (with an imagePullSecret if it is private).")
             patch = patch_container(ctx, c, {"imagePullPolicy": "IfNotPresent"}) if known(c) else None
             if patch:
                 commands = commands + [patch]

@@ -28,11 +28,12 @@ def check(ctx):
             continue
         ref = parse_image(case.image)
         secret = missing[0] if missing else "regcred"
+        in_ns = f"namespace {ctx.ns}" if ctx.ns else "the pod's namespace"
         yield finding_for(
             ctx, META, case, rule_id=META.id,
-            cause=(f"The pod references the pull secret {names}, which does not exist in namespace "
-                   f"{ctx.ns or '<namespace>'}, so {ref.display} was pulled without credentials and refused."),
-            fix=[f"Create the secret {secret} in namespace {ctx.ns or '<namespace>'} (secrets are per namespace), or fix "
+            cause=(f"The pod references the pull secret {names}, which does not exist in "
+                   f"{in_ns}, so {ref.display} was pulled without credentials and refused."),
+            fix=[f"Create the secret {secret} in {in_ns} (secrets are per namespace), or fix "
                  f"the name in imagePullSecrets of {ctx.workload_phrase}.",
                  "Then delete the failing pod, or wait for the next pull retry (back-off up to 5 minutes)."],
             commands=[ctx.kubectl("get", "secret", secret), secret_commands(ctx, ref, secret)[0]],
@@ -43,7 +44,7 @@ def _no_pull_failure(ctx, ev, missing, names):
     """The pull secret is missing but no pull fails in the paste: the kubelet pulls without it, which works for a
     public image or one already on the node. A misconfiguration to clean up, not what stops the pod."""
     secret = missing[0] if missing else "<secret>"
-    ns = ctx.ns or "<namespace>"
+    in_ns = f"namespace {ctx.ns}" if ctx.ns else "the pod's namespace"
     cs = ctx.pod.all_containers
     # Every container pulled and runs: the dangling reference is a note, not a problem.
     settled = bool(cs) and all(c.state is not None and c.state.state in ("Running", "Terminated") and
@@ -51,11 +52,11 @@ def _no_pull_failure(ctx, ev, missing, names):
     return ctx.finding(
         META, rule_id=META.id, severity=Severity.INFO if settled else Severity.WARNING, confidence=Confidence.CONFIRMED,
         current=not settled,
-        cause=(f"The pod lists the pull secret {names} in imagePullSecrets, but it does not exist in namespace {ns}. The "
+        cause=(f"The pod lists the pull secret {names} in imagePullSecrets, but it does not exist in {in_ns}. The "
                "kubelet then pulls without credentials: harmless for a public image or one already on the node, and the "
                "paste shows no pull failing; a private image would be refused."),
         evidence=ctx.evidence(ev),
-        fix=[f"Create the secret {secret} in namespace {ns} if the images are private (secrets are per namespace), or "
+        fix=[f"Create the secret {secret} in {in_ns} if the images are private (secrets are per namespace), or "
              f"remove it from imagePullSecrets of {ctx.workload_phrase} (or of its ServiceAccount) if they are not."],
         commands=[ctx.kubectl("get", "secret", secret), ctx.kubectl("get", "pod", ctx.name, "-o", "jsonpath={.spec.imagePullSecrets}")],
         next=[ctx.kubectl("get", "pod", ctx.name)] if not ctx.pod.all_containers else [],

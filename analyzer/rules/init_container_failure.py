@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..crashes import (cname, exit_meaning, human_seconds, is_crashlooping, label, last_exit, last_words, logs,
+from ..crashes import (cname, exit_meaning, human_seconds, is_crashlooping, known, label, last_exit, last_words, logs,
                        nm, run_seconds, said_line, shell_complaint, start_failure)
 from ..history import init_done, mark_explained
 from ..report import Confidence, Severity
@@ -52,7 +52,7 @@ def check(ctx):
         loop = (f", restarted {c.restarts} times (Init:CrashLoopBackOff)" if is_crashlooping(c)
                 else (f", {c.restarts} restarts" if c.restarts else ""))
         waiting = [m for m in pod.containers if m.state is not None and m.state.reason == "PodInitializing"]
-        never = "so the pod's containers never start" + (f" ({', '.join(str(m.name) for m in waiting)} wait in PodInitializing)"
+        never = "so the pod's containers never start" + (f" ({', '.join(str(m.name) for m in waiting if known(m)) or 'they'} wait in PodInitializing)"
                                                           if waiting else "")
         if str(pod.status or "") == "Failed":
             never = "so the pod failed without starting its containers (restartPolicy Never)"

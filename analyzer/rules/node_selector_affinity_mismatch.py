@@ -22,7 +22,7 @@ def check(ctx):
         # Kubelet admission: the pod was bound, then its node's labels no longer matched (k/k #93338).
         node = str(getattr(pod, "node", "") or "").split("/")[0] or "<node>"
         yield ctx.finding(
-            META, cause=(f"The kubelet on {node} rejected the pod ({reason}): the node's labels did not match the pod's "
+            META, cause=(f"The kubelet on {'node ' + node if node != '<node>' else 'its node'} rejected the pod ({reason}): the node's labels did not match the pod's "
                          "selector when it was admitted, typically after the node restarted or re-registered."),
             evidence=ctx.evidence(getattr(pod, "status", None), reason, getattr(pod, "message", None)),
             fix=["This pod is a dead Failed object; its controller has made a replacement. Delete it.",

@@ -164,9 +164,11 @@ from analyzer.markdown_out import render_markdown  # noqa: E402
 
 _GET_ROW = ("NAME                       READY   STATUS             RESTARTS   AGE\n"
             "api-7d8f6c5b9-abc12        0/1     CrashLoopBackOff   8          12m\n\n")
-# A noun followed by a stand-in for a name the paste does not give: "Container the container", "the pod <pod>".
+# A stand-in for a name the paste does not give, in a sentence (commands keep theirs): "Container the container",
+# "the pod <pod>", "in namespace <namespace>".
 _PLACEHOLDER_PROSE = _re.compile(r"\b(?:Container|container|Pod|pod|[Ii]mage|[Nn]ode|Volumes?|volume) "
-                                 r"(?:the (?:container|pod|image|node)\b|<(?:pod|node|container|image|name|namespace)>|\(unnamed\))")
+                                 r"(?:the (?:container|pod|image|node)\b|\(unnamed\))"
+                                 r"|<(?:pod|node|container|image|name|namespace|volume|service)>")
 
 
 def _prose(report: dict) -> list:
