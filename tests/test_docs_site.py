@@ -327,6 +327,9 @@ def test_class_page_titles_lead_with_what_people_search(dist: Path):
     assert title("image-not-found").startswith("manifest unknown: ")
     # A keyword the class title already holds is not repeated.
     assert title("oomkilled").count("OOMKilled") == 1 and title("preempted").startswith("Preempted by")
+    # The description a search result shows carries the error text too.
+    (description,) = page(dist, "failures/missing-configmap/").attr("meta", "name", "description", "content")
+    assert description.startswith("configmap not found: A ConfigMap")
 
 
 def test_every_page_has_one_h1_and_json_ld_that_parses(dist: Path):
