@@ -134,3 +134,30 @@ def test_a_corrupted_cache_heals(browser: Browser, base_url: str, cli, problem_p
         assert healed == sizes
     finally:
         context.close()
+
+
+def test_pastes_made_while_python_starts_the_latest_is_analyzed(browser: Browser, base_url: str, cli,
+                                                                 problem_paste: str):
+    # The page hands a paste to the worker at once, even while Python starts; a newer paste
+    # replaces it. The runtime's big files are held back until both pastes are made.
+    context = browser.new_context(base_url=base_url, service_workers="block")
+    held, holding = [], [True]
+    context.route(re.compile(r"/pyodide/[^/]+/(snapshot\.[0-9a-f]+\.bin|stdlib\.[0-9a-f]+\.zip|python_stdlib\.zip)$"),
+                  lambda route: held.append(route) if holding[0] else route.continue_())
+    try:
+        page = context.new_page()
+        page.goto("/")
+        results = page.locator("#results")
+        for text in ("not kubectl output at all\n", problem_paste):
+            page.fill("#input", text)
+            page.click("#analyze")
+            expect(results).to_have_attribute("data-state", "waiting")
+        assert page.locator("body").get_attribute("data-runtime") == "loading"
+        holding[0] = False
+        for route in held:
+            route.continue_()
+        expect(results).to_have_attribute("data-state", "done", timeout=BOOT_TIMEOUT_MS)
+        assert json.loads(results.get_attribute("data-report")) == cli.report(problem_paste)
+        expect(page.locator("body")).to_have_attribute("data-runtime", "ready")
+    finally:
+        context.close()
