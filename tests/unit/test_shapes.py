@@ -40,18 +40,12 @@ KNOWN = {
         "parse-bugs p7-5: with every run of spaces collapsed, Last State's Reason/Exit Code are not read (BackOff only)",
     "ts-prefix-doks-1.20-evicted-memory.txt":
         "parse-bugs p7-1: a `| ts` prefix (`Nov 24 21:03:11 `) on every line makes the paste unrecognized",
-    "email-quote-k8s-1.10-job-backofflimit.txt":
-        "parse-bugs p7-2: e-mail quoting `>> ` on every line makes the paste unrecognized",
     "cat-n-docker-harbor-project-not-found.txt":
         "parse-bugs p7-4: `cat -n` line numbers: only the event messages are read, the pod is unnamed",
-    "pastebin-numbered-containerd-oomkilled-limits.txt":
-        "parse-bugs p7-3: `1. ` line numbers: the describe is lost, only a BackOff event is read",
     "wrap80-eks-1.29-node-memorypressure.txt":
         "parse-bugs p7-9: a Node condition message hard-wrapped at 80 columns is dropped",
     "cut-top-midline-containerd-exit-255.txt":
         "parse-bugs p7-7: a paste starting mid-line (` ID:  registry…`) makes `ID` a container name",
-    "two-describes-dup-paste-iks-1.13-secret.txt":
-        "parse-bugs p7-8: the same describe pasted twice counts as two pods",
     "get-pod-json-errimagepull-harbor-project-not-found.txt":
         "parse-bugs p7-10: state.waiting.message of -o json/yaml is not used as the registry's answer",
     "openshift-console-copy-crashloop-completed.txt":
@@ -62,8 +56,6 @@ KNOWN = {
         "parse-bugs p7-13: the kubedog tree row names the pod, the report leaves it unnamed",
     "prompt-get-pods-md-emphasis-errimagepull.txt":
         "parse-bugs p7-14: Markdown emphasis around a STATUS cell is kept (`**_**ErrImagePull**_**`)",
-    "md-bold-lines-k8s-1.29-active-deadline.txt":
-        "parse-bugs p7-6: `**Status: Failed**` / `**Reason: DeadlineExceeded**` lines in bold are not read (STATUS ExitCode:137)",
     "get-pods-wide-watch-misaligned-rows.txt":
         "parse-bugs p7-15: `get pods -w` rows of the same pod are counted as separate pods",
     "k8s-1.1-get-po-then-wrapped-command-describe-cut.txt":
@@ -101,8 +93,6 @@ KNOWN = {
         "parse-bugs p7-30: a FailedCreate message wrapped at 120 columns is not rejoined (webhook not recognised)",
     "slack-stripped-aks-1.21-sts-quota.txt":
         "parse-bugs p7-31: single-spaced StatefulSet describe: its FailedCreate quota event is not read",
-    "oc-get-pods-w-bold-header-crashloop.txt":
-        "parse-bugs p7-32: a get pods header in Markdown bold (`**NAME … AGE**`) makes the table unrecognized",
     "get-pods-A-rows-no-header-kube-ovn-crashloop.txt":
         "parse-bugs p7-33: `get pods -A` rows without their header line are unrecognized",
     "gcp-console-2016-copy-then-describe-cut.txt":
