@@ -332,7 +332,10 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
     sections, missing = _sections_and_missing(kind, top, events_shown, partial or "Name" not in labels, extra)
 
     if kind == "Pod":
-        pod = pod_fields(root, events, span, events_shown, partial=partial or "Name" not in labels)
+        # `| grep` keeps some lines of every section: a pod whose container lines sit without
+        # their `Containers:` is read like any partial paste.
+        cut = cmd is not None and cmd.cut == "grep"
+        pod = pod_fields(root, events, span, events_shown, partial=partial or "Name" not in labels or cut)
         if pod["name"] is None:
             found, found_ns = pod_named_by_events(events)
             if name is None or (found is not None and str(found) == str(name)):

@@ -55,9 +55,10 @@ _STDERR = re.compile(
     r"^(?:Warning: |W\d{4} |Error from server|No resources found|error: |Unable to connect to the server|"
     r"The connection to the server |Error: |Flag --[\w-]+ has been deprecated|E\d{4} )"
 )
-# Elisions a person typed into the paste: `...`, `[...]`, `<snip>`, `... (truncated)`.
+# Elisions a person typed into the paste: `...`, `[...]`, `<snip>`, `... (truncated)`; and `--` at
+# column 0, the line grep prints between its -A/-B/-C groups (an indented `--` is an argv item).
 _ELISION = re.compile(
-    r"^\s*(?:#\s*)?(?:\.{3,}|\[\s*\.{3,}\s*\]|\(\s*\.{3,}\s*\)|<\s*\.{3,}\s*>|\{\s*\.{3,}\s*\}|"
+    r"^--$|^\s*(?:#\s*)?(?:\.{3,}|\[\s*\.{3,}\s*\]|\(\s*\.{3,}\s*\)|<\s*\.{3,}\s*>|\{\s*\.{3,}\s*\}|"
     r"<\s*/?\s*snip(?:ped)?\s*>|\[\s*/?\s*snip(?:ped)?\s*\]|-+\s*snip(?:ped)?\s*-+|"
     r"\.{3,}\s*\(?(?:truncated|snipped|omitted|more|cut|trimmed|removed|redacted|etc)\b[^\n]{0,60})\s*$",
     re.IGNORECASE,

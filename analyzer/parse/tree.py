@@ -152,6 +152,11 @@ def build(lines: list) -> Node:
 
     for ln in lines:
         if ln.noise or ln.blank:
+            if ln.noise == "elision" and ln.text == "--":
+                # grep's separator: the next group of lines is not under the fields before it.
+                stack[1:] = []
+                raw_parents = 0
+                prev = raw_owner = table = None
             continue
         text = ln.text
         ind = ln.indent

@@ -652,3 +652,15 @@ def test_the_same_describe_pasted_twice_is_one_object():
     assert len(r.objects) == 1 and any("pasted twice" in w.message for w in r.warnings)
     other = one.replace("Running", "Pending")       # the same pod described twice, later: both kept
     assert len(parse(one + "\n" + other).objects) == 2
+
+
+def test_grep_group_separators_split_a_cut_describe():
+    text = ("$ kubectl describe pod web-0 -n shop | grep -A3 -E '^Name:|State:'\nName:             web-0\n"
+            "Namespace:        shop\nNode:             worker-1/10.0.0.1\n--\n    State:          Terminated\n"
+            "      Reason:       OOMKilled\n      Exit Code:    137\n--\n    Args:\n      --\n      -k\n")
+    r = parse(text)
+    (pod,) = r.objects
+    assert [ln.noise for ln in r.lines if ln.text == "--"] == ["elision", "elision"]
+    assert [ln.noise for ln in r.lines if ln.text == "      --"] == [""]          # an argv item
+    (c,) = pod.containers
+    assert (str(c.state.state), str(c.state.reason), str(c.state.exit_code)) == ("Terminated", "OOMKilled", "137")
