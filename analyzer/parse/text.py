@@ -137,6 +137,15 @@ def split_lines(text: str) -> list:
     return [p[:-1] if p.endswith("\r") else p for p in parts]
 
 
+_ENTITY = re.compile(r"&(?:quot|lt|gt|amp|apos|#39|#x27|nbsp);")
+_ENTITIES = {"&quot;": '"', "&lt;": "<", "&gt;": ">", "&amp;": "&", "&apos;": "'", "&#39;": "'", "&#x27;": "'",
+             "&nbsp;": " "}
+
+
+def _unentity(m: re.Match) -> str:
+    return _ENTITIES[m.group(0)]
+
+
 def _clean(raw: str) -> str:
     """ANSI and control codes gone, tabs expanded, typographic characters made plain. Trailing
     spaces are kept here: a terminal wrap can fall right after one."""
@@ -412,6 +421,9 @@ def clean_lines(text: str) -> list:
     """Stage 0. Returns one `Line` per pasted line."""
     raws = split_lines(text)
     texts = [_clean(r) for r in raws]
+    if "&" in text and _ENTITY.search(text):
+        # Copied from a page's HTML source (`<pre><code>`): `&quot;gatus&quot;`, `&lt;none&gt;`.
+        texts = [_ENTITY.sub(_unentity, t) if "&" in t else t for t in texts]
     nonblank = [t for t in texts if t.strip()]
     prefix = _line_prefix(texts, nonblank)
     if prefix is not None:

@@ -664,3 +664,12 @@ def test_grep_group_separators_split_a_cut_describe():
     assert [ln.noise for ln in r.lines if ln.text == "      --"] == [""]          # an argv item
     (c,) = pod.containers
     assert (str(c.state.state), str(c.state.reason), str(c.state.exit_code)) == ("Terminated", "OOMKilled", "137")
+
+
+def test_html_entities_of_a_page_source_copy():
+    text = ("Events:\n  Type     Reason  Age   From     Message\n  ----     ------  ----  ----     -------\n"
+            "  Warning  Failed  12s   kubelet  Error: configmap &quot;gatus&quot; not found\n")
+    (pod,) = parse(text).objects
+    assert pod.events[0].message == 'Error: configmap "gatus" not found'
+    assert parse('Node-Selectors:  &lt;none&gt;\n').lines[0].text == "Node-Selectors:  <none>"
+    assert parse("a &amp;&amp; b\n").lines[0].raw == "a &amp;&amp; b"        # the pasted line is kept
