@@ -1247,11 +1247,11 @@ function startTool() {
       const { report, paste } = await decodeShare(location.hash.slice(3));
       current = null;
       waiting = null;
-      if (paste !== null) input.value = paste;
+      if (paste !== null) putText(paste); // a link can inflate to megabytes: held, not laid out in the box
       showReport(paste, JSON.stringify(report), null, paste !== null ? "paste" : "diagnosis");
     } catch (error) {
       console.warn("kubeclue: share link:", error);
-      showProblem("error", "This share link could not be read: it is damaged or cut short (some chat apps cut long links). Ask for it again, or paste the output itself.");
+      showProblem("error", `This share link could not be read: ${error?.shareReason || "it is damaged or cut short (some chat apps cut long links)"}. Ask for it again, or paste the output itself.`);
     }
   }
   addEventListener("hashchange", openShared);
