@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 from .model import Container, ContainerState
@@ -127,12 +127,42 @@ def said_line(ctx, state: ContainerState, said: str) -> Optional[int]:
     return None
 
 
+# kubectl's own Started/Finished form, `Tue, 18 Mar 2025 09:40:02 +0000`, read by hand: strptime is slow (a locale
+# lookup per call) and a paste of many pods has two per container. Anything else goes to strptime as before.
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                                       "Dec"), 1)}
+_KUBECTL_TIME = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (0[1-9]|[12]\d|3[01]) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|"
+                           r"Oct|Nov|Dec) (\d{4}) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d) ([+-])([01]\d|2[0-3])([0-5]\d)")
+_ZONES: dict = {}
+_TIMES: dict = {}
+
+
 def _time(v) -> Optional[datetime]:
     if not v:
         return None
     text = str(v).strip()
+    if text in _TIMES:
+        return _TIMES[text]
+    if len(_TIMES) > 4096:
+        _TIMES.clear()
+    _TIMES[text] = got = _read_time(text)
+    return got
+
+
+def _read_time(text: str) -> Optional[datetime]:
     if any(f" {y} " in text for y in _SENTINEL_YEARS):
         return None
+    m = _KUBECTL_TIME.fullmatch(text)
+    if m is not None:
+        d, mon, y, hh, mm, ss, sign, zh, zm = m.groups()
+        off = (int(zh) * 60 + int(zm)) * (-1 if sign == "-" else 1)
+        tz = _ZONES.get(off)
+        if tz is None:
+            tz = _ZONES[off] = timezone(timedelta(minutes=off))
+        try:
+            return datetime(int(y), _MONTHS[mon], int(d), int(hh), int(mm), int(ss), tzinfo=tz)
+        except ValueError:
+            pass                                   # 31 Feb: strptime refuses it too
     for fmt in ("%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z"):
         try:
             return datetime.strptime(text, fmt)
