@@ -16,7 +16,7 @@ WHAT_WE_READ = (
     "kubeclue reads what kubectl prints: `kubectl describe` of pods (any kubectl version) and of Deployments, "
     "ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs, Nodes, PVCs and Services; `kubectl get pods` and "
     "`kubectl get events` tables; `kubectl get pod -o yaml` or `-o json`. "
-    "Try: kubectl describe pod <pod> -n <namespace>"
+    "Try: `kubectl describe pod <pod> -n <namespace>`."
 )
 
 

@@ -175,7 +175,11 @@ def _continues(line: str, nxt: str) -> bool:
     if lead > 1:
         return False
     # Rows of one table start their cells at the same columns; a wrapped remainder does not.
-    if _KLOG.match(nxt) or _STDERR.match(nxt) or _FENCE.match(nxt) or _PROMPT_PREFIX.match(nxt):
+    if _KLOG.match(nxt) or _FENCE.match(nxt) or _PROMPT_PREFIX.match(nxt):
+        return False
+    # `error: ` at column 0 is kubectl's stderr, unless the line before it was cut on a space (a
+    # message wrapped right before the word "error", e.g. "... failed " / "error: Internal error").
+    if _STDERR.match(nxt) and not (line.endswith(" ") and not line.endswith("  ")):
         return False
     cells = {m.end() for m in _GAP.finditer(nxt)}
     return not cells & {m.end() for m in _GAP.finditer(line)}
@@ -186,7 +190,9 @@ def wrap_width(texts: list) -> int:
 
     kubectl itself never wraps (reference A.3) and never pads the last cell of a line, so
     several lines of exactly the widest length, each continued on the next line, mean the
-    paste was wrapped. (Rows of a table can share a length: they are not continued.)"""
+    paste was wrapped. (Rows of a table can share a length: they are not continued.)
+    A terminal's hard wrap cuts at exactly its width, so at a usual terminal width (80, 100,
+    120, ...) one such line is enough: a describe with one long event message wraps once."""
     lens = [len(t) for t in texts]
     if not lens:
         return 0
@@ -194,7 +200,11 @@ def wrap_width(texts: list) -> int:
     if width < 60:
         return 0
     wrapped = sum(1 for i, n in enumerate(lens[:-1]) if n == width and _continues(texts[i], texts[i + 1]))
-    return width if wrapped >= 2 else 0
+    return width if wrapped >= 2 or (wrapped == 1 and width in _TERMINAL_WIDTHS) else 0
+
+
+# Widths terminals and consoles are usually set to (VT100 80 and 132, Windows console 120).
+_TERMINAL_WIDTHS = frozenset({80, 100, 120, 132, 140, 150, 160, 180, 200})
 
 
 def _unwrap(texts: list, width: int) -> tuple:

@@ -673,3 +673,45 @@ def test_html_entities_of_a_page_source_copy():
     assert pod.events[0].message == 'Error: configmap "gatus" not found'
     assert parse('Node-Selectors:  &lt;none&gt;\n').lines[0].text == "Node-Selectors:  <none>"
     assert parse("a &amp;&amp; b\n").lines[0].raw == "a &amp;&amp; b"        # the pasted line is kept
+
+
+def _hard_wrap(line: str, width: int) -> str:
+    return "\n".join(line[i:i + width] for i in range(0, len(line), width))
+
+
+_EVENTS_HEAD = ("Events:\n  Type     Reason            Age   From               Message\n"
+                "  ----     ------            ----  ----               -------\n")
+
+
+def test_one_event_message_hard_wrapped_at_a_terminal_width_is_rejoined_without_a_space():
+    row = ("  Warning  FailedScheduling  47s   default-scheduler  0/5 nodes are available: 1 node(s) had volume "
+           "node affinity conflict, 4 node(s) didn't match node selector.")
+    for width in (80, 100, 120):              # one wrapped line, cut mid-word ("aff" / "inity")
+        (pod,) = parse(_EVENTS_HEAD + _hard_wrap(row, width) + "\n").objects
+        assert pod.events[0].message == row.split("default-scheduler  ")[1], width
+
+
+def test_a_wrap_cut_on_a_space_before_error_is_not_stderr():
+    first = "  Warning  FailedCreate  4m12s  statefulset-controller  create Pod ledger-0 in StatefulSet ledger failed "
+    first = first.replace("4m12s  ", "4m12s" + " " * (122 - len(first)))
+    assert len(first) == 120
+    rest = 'error: Internal error occurred: failed calling webhook "x.istio.io"'
+    r = parse(_EVENTS_HEAD + first + "\n" + rest + "\n")
+    (pod,) = r.objects
+    assert pod.events[0].message == "create Pod ledger-0 in StatefulSet ledger failed " + rest
+
+
+def test_stderr_after_a_line_of_terminal_width_stays_stderr():
+    row = "  Warning  BackOff  1s  kubelet  Back-off restarting failed container web in pod web-0_shop(abc)"
+    row = row.replace("1s  ", "1s" + " " * (122 - len(row)))
+    assert len(row) == 120 and not row.endswith(" ")
+    r = parse(_EVENTS_HEAD + row + "\nerror: You must be logged in to the server (Unauthorized)\n")
+    assert r.lines[-1].noise == "stderr"
+    assert r.objects[0].events[0].message.endswith("web-0_shop(abc)")
+
+
+def test_the_unrecognized_message_gives_its_command_as_code():
+    from analyzer import analyze
+    msg = analyze("hello, my pod does not start\n").message
+    assert msg.endswith("Try: `kubectl describe pod <pod> -n <namespace>`.")
+    assert msg.count("`") % 2 == 0                 # every command opened is closed
