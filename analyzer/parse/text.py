@@ -66,6 +66,8 @@ _ELISION = re.compile(
 # A line a person drew between parts of a paste (`-----`, `=====`); kubectl's own rule lines have
 # one run per column, and `---` alone starts a YAML document.
 _DECORATION = re.compile(r"^\s*(?:-{4,}|={3,}|_{3,}|\*{3,}|#{3,}|~{3,}|━{3,})\s*$")
+# The top or bottom border of a terminal pane (k9s, tmux, bat): `┌──── Describe(ns/pod) ────┐`, `└────┘`.
+_PANE_BORDER = re.compile(r"^\s*[┌└╭╰┏┗╔╚][─━═]{3,}(?:.*[─━═]{3,}[┐┘╮╯┓┛╗╝]?)?\s*$")
 # The output joined onto the command line by a bad copy: `$ kubectl describe jobs Name:<tab>flaky`.
 _JOINED_NAME = re.compile(r"\s(Name:\s+\S.*)$")
 
@@ -339,6 +341,8 @@ def classify(text: str) -> tuple:
         return "elision", "", text
     if first in "-=_*#~━" and _DECORATION.match(text):
         return "decoration", "", text
+    if first in "┌└╭╰┏┗╔╚" and _PANE_BORDER.match(text):
+        return "decoration", "", text
     prompt = _PROMPT_PREFIX.match(text) if _PROMPT_CHAR.search(text) else None
     cmd = _command_of(text) if (prompt or "kubectl" in text or "oc " in text or "k " in text) else ""
     if cmd and not prompt:
@@ -382,6 +386,8 @@ def _join_continuations(lines: list) -> None:
 
 
 _PANE_LEFT = re.compile(r"^\s*│ ?")
+# A `kubectl get events` row starts with its LAST SEEN age: it starts a line, it continues none.
+_ROW_START = re.compile(r"^\s*(?:<unknown>|<invalid>|\d+[smhd](?:\d+[smh])?)\s{2,}\S")
 
 
 def _unpane(texts: list) -> tuple:
@@ -409,7 +415,12 @@ def _unpane(texts: list) -> tuple:
         if j not in right or j + 1 not in framed or not texts[j][right[j] - 2:right[j] - 1].strip():
             return False
         nxt = out[j + 1]
-        return right[j] == col or (bool(nxt) and not nxt[0].isspace() and not _STRUCTURE.match(nxt))
+        if not nxt.strip() or _STRUCTURE.match(nxt) or _ROW_START.match(nxt):
+            return False
+        # Rows of one table (`get events` in a pane) start their cells at the same columns.
+        if {m.end() for m in _GAP.finditer(nxt)} & {m.end() for m in _GAP.finditer(out[j])}:
+            return False
+        return right[j] == col or not nxt[0].isspace()
 
     i = 0
     while i < len(out):

@@ -715,3 +715,17 @@ def test_the_unrecognized_message_gives_its_command_as_code():
     msg = analyze("hello, my pod does not start\n").message
     assert msg.endswith("Try: `kubectl describe pod <pod> -n <namespace>`.")
     assert msg.count("`") % 2 == 0                 # every command opened is closed
+
+
+def test_k9s_pane_borders_and_rows_that_fill_the_pane():
+    width = 100
+    rows = ["4m11s   Warning   Evicted   pod/egg-1   The node was low on resource: memory. Container egg was using 5053216Ki.",
+            "4m7s    Warning   Evicted   pod/egg-2   The node had condition: [MemoryPressure]."]
+    rows[0] = rows[0][:width - 1]                      # the first row's text reaches the right border
+    framed = ["┌" + "─" * 30 + " Describe(default/egg-1) " + "─" * (width - 55) + "┐"]
+    framed += ["│" + r.ljust(width - 1) + " │" for r in rows]
+    framed += ["└" + "─" * (width + 1) + "┘"]
+    r = parse("\n".join(framed) + "\n")
+    assert [ln.noise for ln in r.lines] == ["decoration", "", "", "decoration"]
+    assert sorted(str(o.name) for o in r.objects) == ["egg-1", "egg-2"]    # the second row is not glued to the first
+    assert not r.warnings
