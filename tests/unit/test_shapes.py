@@ -67,8 +67,6 @@ KNOWN = {
     "k8s-1.1-get-events-rows-backoff-then-kubectl-log.txt":
         "parse-bugs p7-18: 1.1 `get events` rows without header: the pod is unnamed and the Backoff rows are not a crash "
         "loop (verdict healthy)",
-    "html-escaped-k8s-1.35-envfrom-configmap.txt":
-        "parse-bugs p7-19: HTML entities (`&quot;`) are not decoded, so `configmap &quot;gatus&quot; not found` is unknown",
     "describe-and-yaml-same-pod-oomkilled.txt":
         "parse-bugs p7-20: the same pod pasted as describe and as -o yaml counts as two pods",
     "web-reflowed-one-line-describe-healthy.txt":
@@ -77,20 +75,14 @@ KNOWN = {
         "parse-bugs p7-22: `bat` numbering of a short StatefulSet describe makes it unrecognized",
     "wrap80-get-events-pull-secret-missing.txt":
         "parse-bugs p7-26: a `get events` table hard-wrapped at 80 columns is unrecognized",
-    "wrap120-k8s-1.13-node-pleg-not-healthy.txt":
-        "parse-bugs p7-23: Node Conditions rows wrapped at 120 (message on the next line) lose Ready False: healthy",
     "slack-collapsed-spaces-eks-1.30-runasuser-0.txt":
         "parse-bugs p7-25: single-spaced (Slack) describe: CreateContainerConfigError + runAsUser event read as healthy",
     "slack-stripped-k8s-1.13-node-pleg-not-healthy.txt":
         "parse-bugs p7-24: single-spaced Node Conditions rows at column 0 lose Ready False: healthy",
     "tabs-tail-containerd-busybox-wrongtag.txt":
         "parse-bugs p7-27: TAB-separated event rows without header: the pull error is not read (`Failed` unexplained)",
-    "k9s-box-aks-1.15-get-events-evicted.txt":
-        "parse-bugs p7-28: `get events` rows inside a k9s frame are unrecognized",
     "wrap80-k8s-1.10-oldtable-node-cordoned-and-full.txt":
         "parse-bugs p7-29: a 1.10 events table wrapped at 80 columns: the FailedScheduling message is cut (unexplained)",
-    "wrap120-eks-1.27-sts-webhook-timeout-events-only.txt":
-        "parse-bugs p7-30: a FailedCreate message wrapped at 120 columns is not rejoined (webhook not recognised)",
     "slack-stripped-aks-1.21-sts-quota.txt":
         "parse-bugs p7-31: single-spaced StatefulSet describe: its FailedCreate quota event is not read",
     "get-pods-A-rows-no-header-kube-ovn-crashloop.txt":
@@ -98,19 +90,12 @@ KNOWN = {
     "gcp-console-2016-copy-then-describe-cut.txt":
         "parse-bugs p7-35: the Cloud Console copy (Waiting / Reason: CrashLoopBackOff, 7 restarts) is ignored and the "
         "cut describe is called healthy",
-    "wrap120-k8s-1.15-local-pv-pinned-node-vs-selector.txt":
-        "parse-bugs p7-36: a FailedScheduling message wrapped at 120 columns loses `volume node affinity conflict`: "
-        "wrong class (node-selector-affinity-mismatch)",
-    "k9s-box-gke-1.3-get-events-timeout-token-volume.txt":
-        "parse-bugs p7-37: 1.3 `get events` rows in a k9s frame: FailedMount not read, healthy",
     "conhost-padded-containerd-ghcr-401-wrapped.txt":
         "parse-bugs p7-38: a wrapped event message whose continuation rows carry trailing padding is not rejoined",
     "mdquote-k8s-1.20-get-events-anti-affinity.txt":
         "parse-bugs p7-39: quoted `get events` rows (`> 11s Warning … pod/nmap`) lose the object name",
     "klog-event-lines-scheduler-insufficient-cpu.txt":
         "parse-bugs p7-40: klog `event.go] Event(v1.ObjectReference{…}): type: 'Warning' reason: …` lines are unrecognized",
-    "grep-A-separators-containerd-oomkilled.txt":
-        "parse-bugs p7-41: `grep -A` groups separated by `--`: State Terminated OOMKilled is lost, verdict healthy",
     "kubectl-logs-error-waiting-image-cant-be-pulled.txt":
         "parse-bugs p7-42: kubectl's `Error from server (BadRequest): container … is waiting to start: …` is unrecognized",
     "rollout-status-exceeded-progress-deadline.txt":
@@ -118,30 +103,18 @@ KNOWN = {
         "unrecognized",
     "json-log-escaped-newlines-harbor-project-not-found.txt":
         "parse-bugs p7-44: a describe in a JSON string (`\\n` escapes) is read as one garbled healthy pod",
-    "k9s-box-containerd-1.28-keycloak-readiness-503.txt":
-        "parse-bugs p7-45: in a k9s frame the last event row runs into the bottom border: wrong class (startup probe)",
-    "k9s-box-docker-1.18-statefulset-tcp-startup-killed.txt":
-        "parse-bugs p7-45: in a k9s frame a startup-probe kill reads as crashloop-completed (wrong class)",
-    "wrap120-containerd-dockerhub-org-repo-pull-access-denied.txt":
-        "parse-bugs p7-46: a pull error wrapped at 120 columns reads as registry-unreachable instead of image-auth",
-    "wrap120-k8s-1.9-predicate-names-insufficient-memory.txt":
-        "parse-bugs p7-46: a 1.9 FailedScheduling wrapped at 120 columns reads as taint-not-tolerated (wrong class)",
     "double-spaced-docker-1.18-init-crashloop-403-partial.txt":
         "parse-bugs p7-47: double-spaced: the init container becomes a second pod and the class crashloop-app-error",
     "bat-numbered-docker-gcr-manifest-unknown-minikube.txt":
         "parse-bugs p7-48: `bat` numbering: a manifest-unknown pull reads as taint-not-tolerated (wrong class)",
     "slack-collapsed-spaces-docker-1.20-helm-values-secret-not-found.txt":
         "parse-bugs p7-25: single-spaced describe: CreateContainerConfigError + secret event read as healthy",
-    "k9s-box-k8s-1.19-minikube-events-first-line-unindented.txt":
-        "parse-bugs p7-28: event rows in a k9s frame: configmap not found read as healthy",
     "nearmiss-slack-collapsed-spaces-native-sidecar-istio-proxy-running.txt":
         "parse-bugs p7-49: single-spaced: a running native sidecar gets an invented startup-probe-failure",
     "nearmiss-slack-collapsed-spaces-liveness-kill-exit-137-error.txt":
         "parse-bugs p7-49: single-spaced: an old liveness kill, Ready now, gets an invented liveness-probe-failure",
     "nearmiss-bat-numbered-k8s-1.27-statefulset-pod-waited-for-pvc-then-started.txt":
         "parse-bugs p7-50: `bat` numbering: a started pod gets an invented pvc-unbound",
-    "unknown-k9s-box-readiness-refused-with-crash-backoff.txt":
-        "parse-bugs p7-50: in a k9s frame the crash back-off is lost and readiness is blamed",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "openshift-3.6-events-alpha-age-format-crashloop.txt":
         "diagnosis (p7 report): BackOff + FailedSync CrashLoopBackOff followed by Pulled is called healthy",
