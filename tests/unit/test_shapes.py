@@ -115,6 +115,9 @@ KNOWN = {
         "parse-bugs p7-49: single-spaced: an old liveness kill, Ready now, gets an invented liveness-probe-failure",
     "nearmiss-bat-numbered-k8s-1.27-statefulset-pod-waited-for-pvc-then-started.txt":
         "parse-bugs p7-50: `bat` numbering: a started pod gets an invented pvc-unbound",
+    "wrap120-k8s-1.13-node-pleg-not-healthy.txt":
+        "parse-bugs p7-23: (since 3b965ce Ready False is read) the Ready row's message, wrapped onto the next line, "
+        "is still lost: no 'PLEG is not healthy'",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "openshift-3.6-events-alpha-age-format-crashloop.txt":
         "diagnosis (p7 report): BackOff + FailedSync CrashLoopBackOff followed by Pulled is called healthy",
