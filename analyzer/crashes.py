@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Optional
 
 from .model import Container, ContainerState
@@ -327,6 +328,7 @@ NODE_HELPERS = ("apparmor_parser", "nvidia-container-cli", "nvidia-container-run
                 "runc", "crun", "runsc", "conmon", "kata-runtime", "fuse-overlayfs", "iptables", "ip6tables")
 
 
+@lru_cache(maxsize=4096)                  # pure; each Failed event is read once per container and rule
 def classify_start(message: str) -> Optional[tuple]:
     """-> (sub, exe) for a runtime's start/create error, None when it is not about the program.
     sub `node-helper` means the runtime's own helper program is missing on the node."""

@@ -63,7 +63,21 @@ class ImageRef:
         return self.is_docker_hub and self.repository.startswith("library/")
 
 
+_PARSED: dict = {}                   # reference text -> ImageRef (immutable): a paste of many pods repeats its images
+
+
 def parse_image(text: str) -> ImageRef:
+    if type(text) is not str:
+        return _parse_image(text)
+    got = _PARSED.get(text)
+    if got is None:
+        if len(_PARSED) > 4096:
+            _PARSED.clear()
+        got = _PARSED[text] = _parse_image(text)
+    return got
+
+
+def _parse_image(text: str) -> ImageRef:
     ref = text.strip().strip('"')
     for scheme in ("docker://", "https://", "http://"):
         if ref.startswith(scheme):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 
@@ -69,6 +70,9 @@ _CHECKS = (
 _HOST = re.compile(r'(?:https?://|lookup |Head "https?://|Get "?https?://|reading manifest \S+ in |registry )([a-z0-9.-]+\.[a-z]{2,}(?::\d+)?|\d+\.\d+\.\d+\.\d+(?::\d+)?|localhost(?::\d+)?)', re.IGNORECASE)
 
 
+# Pure functions of a message, memoised: a paste of many pods repeats its runtime errors, and each is read by
+# several rules.
+@lru_cache(maxsize=4096)
 def classify(message: str) -> PullError:
     text = re.sub(r"\s+", " ", message)
     host_m = _HOST.search(text)
@@ -86,6 +90,7 @@ _MD_LINK = re.compile(r"\[([^\]\s]+)\]\(https?://[^)\s]*\)")
 _OLD_SYNC = re.compile(r'failed to "StartContainer" for "([^"]+)" with (ErrImagePull|ImagePullBackOff): "(.*)"')
 
 
+@lru_cache(maxsize=4096)
 def pull_failure(message: str) -> Optional[tuple]:
     """`Failed to pull image "x": <err>` -> (image, err); None for other messages."""
     m = _PULL_FAILED.match(_MD_LINK.sub(r"\1", message.strip()))

@@ -50,7 +50,11 @@ def check(ctx):
                                     ctx.kubectl("get", "nodes", "-L", "kubernetes.io/arch", namespaced=False)])
     # At start: the image pulled, but its entrypoint is a binary for another CPU.
     found = False
-    for c in ctx.pod.all_containers:
+    # Most pods say nothing of the kind: look once over the pod before going container by container.
+    said = any(e.reason in ("Failed", "BackOff") and _EXEC_FORMAT.search(e.message) for e in ctx.obj.events) or any(
+        st is not None and st.message is not None and _EXEC_FORMAT.search(st.message)
+        for c in ctx.pod.all_containers for st in (c.state, c.last_state))
+    for c in ctx.pod.all_containers if said else ():
         hits = []
         for st in (c.state, c.last_state):
             if st is not None and st.message is not None and _EXEC_FORMAT.search(st.message):
@@ -78,11 +82,11 @@ def _from_pasted_logs(ctx):
     """`kubectl logs` pasted next to the describe (`exec /bin/sh: exec format error`, or runc's
     `standard_init_linux.go:219: exec user process caused: exec format error`): the container that
     keeps restarting is the one whose binary is for another CPU."""
-    looping = [c for c in pod_containers(ctx) if is_crashlooping(c) or (c.state is None and events_about(ctx, c, "BackOff"))]
-    if len(looping) != 1:
-        return
     logs = _log_lines(ctx.lines)
     if not logs:
+        return
+    looping = [c for c in pod_containers(ctx) if is_crashlooping(c) or (c.state is None and events_about(ctx, c, "BackOff"))]
+    if len(looping) != 1:
         return
     c = looping[0]
     image = str(c.image or "<image>")

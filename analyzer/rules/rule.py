@@ -47,9 +47,12 @@ PULL_WAITING = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImag
                 "RegistryUnavailable"}
 
 
+_UNSAFE = re.compile(r"[^\w@%+=:,./-]")
+
+
 def q(arg: str) -> str:
     """Quote a value for a POSIX shell only when it needs it."""
-    return shlex.quote(arg) if arg and re.search(r"[^\w@%+=:,./-]", arg) else (arg or "''")
+    return shlex.quote(arg) if arg and _UNSAFE.search(arg) else (arg or "''")
 
 
 @dataclass
@@ -201,7 +204,8 @@ class Context:
         container's name or image in the message, or any event when the pod has one container."""
         out = []
         pod = self.pod
-        single = len(getattr(pod, "all_containers", ())) <= 1
+        containers = getattr(pod, "all_containers", None)
+        single = len(containers or ()) <= 1
         for e in self.events(*reasons):
             if e.container is not None:
                 if e.container == c.name:
@@ -209,7 +213,8 @@ class Context:
                 continue
             if mentions(e.message, c):
                 out.append(e)
-            elif single and not any(mentions(e.message, o) for o in pod.all_containers if o is not c):
+            elif single and not any(mentions(e.message, o) for o in (containers if containers is not None else pod.all_containers)
+                                        if o is not c):
                 out.append(e)
         return out
 
@@ -268,14 +273,28 @@ def created_since(ctx: "Context", event: Event) -> Optional[Pod]:
     return None
 
 
+_NAMED_IN: dict = {}                 # container name -> the pattern of a message naming it
+_IMAGE_IN = re.compile(r'image "([^"]+)"')
+
+
 def mentions(message: str, c: Container) -> bool:
-    name = re.escape(str(c.name))
-    if re.search(rf'(?:container|Container)[ =]"?{name}"?(?:\W|$)|"{name}"|\b{name} in pod\b|container={name}\b', message):
-        return True
-    if c.image:
+    name = str(c.name)
+    # Every form names the container literally, every image form has `image "`: test those first (a paste of
+    # many pods asks this for each event and container).
+    if name in message:
+        rx = _NAMED_IN.get(name)
+        if rx is None:
+            n = re.escape(name)
+            rx = _NAMED_IN[name] = re.compile(
+                rf'(?:container|Container)[ =]"?{n}"?(?:\W|$)|"{n}"|\b{n} in pod\b|container={n}\b')
+            if len(_NAMED_IN) > 4096:
+                _NAMED_IN.clear()
+        if rx.search(message):
+            return True
+    if c.image and 'image "' in message:
         from ..imageref import same_image
 
-        for m in re.finditer(r'image "([^"]+)"', message):
+        for m in _IMAGE_IN.finditer(message):
             if same_image(m.group(1), str(c.image)):
                 return True
     return False
