@@ -68,6 +68,8 @@ _ELISION = re.compile(
 _DECORATION = re.compile(r"^\s*(?:-{4,}|={3,}|_{3,}|\*{3,}|#{3,}|~{3,}|━{3,})\s*$")
 # The top or bottom border of a terminal pane (k9s, tmux, bat): `┌──── Describe(ns/pod) ────┐`, `└────┘`.
 _PANE_BORDER = re.compile(r"^\s*[┌└╭╰┏┗╔╚][─━═]{3,}(?:.*[─━═]{3,}[┐┘╮╯┓┛╗╝]?)?\s*$")
+# `bat`'s frame around a file: `───────┬────`, `       │ File: describe.txt`, `───────┼────`, `───────┴────`.
+_BAT_FRAME = re.compile(r"^\s*(?:─+[┬┼┴]─*|│ (?:File|Size): .*|│ STDIN)\s*$")
 # The output joined onto the command line by a bad copy: `$ kubectl describe jobs Name:<tab>flaky`.
 _JOINED_NAME = re.compile(r"\s(Name:\s+\S.*)$")
 
@@ -274,6 +276,8 @@ def _line_prefix(texts: list, nonblank: list | None = None) -> re.Pattern | None
         nonblank = [t for t in texts if t.strip()]
     if len(nonblank) < 3:
         return None
+    if "─" in nonblank[0] or "─" in nonblank[-1]:      # `bat`'s frame lines carry no number
+        nonblank = [t for t in nonblank if not _BAT_FRAME.match(t)] or nonblank
     hits = _mostly(_LINENO, nonblank)
     if hits is not None:
         nums = [int(m.group(1)) for m in hits]
@@ -341,7 +345,7 @@ def classify(text: str) -> tuple:
         return "elision", "", text
     if first in "-=_*#~━" and _DECORATION.match(text):
         return "decoration", "", text
-    if first in "┌└╭╰┏┗╔╚" and _PANE_BORDER.match(text):
+    if first in "┌└╭╰┏┗╔╚─│" and (_PANE_BORDER.match(text) or _BAT_FRAME.match(text)):
         return "decoration", "", text
     prompt = _PROMPT_PREFIX.match(text) if _PROMPT_CHAR.search(text) else None
     cmd = _command_of(text) if (prompt or "kubectl" in text or "oc " in text or "k " in text) else ""

@@ -729,3 +729,16 @@ def test_k9s_pane_borders_and_rows_that_fill_the_pane():
     assert [ln.noise for ln in r.lines] == ["decoration", "", "", "decoration"]
     assert sorted(str(o.name) for o in r.objects) == ["egg-1", "egg-2"]    # the second row is not glued to the first
     assert not r.warnings
+
+
+def test_bat_frame_lines_do_not_hide_its_numbering():
+    body = ["Events:", "  Type     Reason  Age   From     Message", "  ----     ------  ----  ----     -------",
+            '  Warning  Failed  30s   kubelet  Failed to pull image "web:v10": manifest unknown']
+    rule = "─" * 7
+    text = "\n".join([rule + "┬" + "─" * 60, "       │ File: describe.txt", rule + "┼" + "─" * 60]
+                     + [f"{i:6} │ {ln}" for i, ln in enumerate(body, start=1)] + [rule + "┴" + "─" * 60]) + "\n"
+    r = parse(text)
+    assert [ln.noise for ln in r.lines] == ["decoration"] * 3 + [""] * 4 + ["decoration"]
+    (pod,) = r.objects
+    assert (pod.events[0].reason, pod.events[0].source) == ("Failed", "kubelet")
+    assert not r.warnings
