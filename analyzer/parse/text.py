@@ -211,6 +211,30 @@ def wrap_width(texts: list) -> int:
 _TERMINAL_WIDTHS = frozenset({80, 100, 120, 132, 140, 150, 160, 180, 200})
 
 
+_RUN = re.compile(r"\S {2,}\S")
+
+
+def _collapsed(texts: list) -> bool:
+    """Every run of spaces made one (a Slack or chat plain-text copy): no line holds two spaces in a
+    row between words or indents by more than one, while several lines are indented by exactly
+    one. kubectl aligns its columns and nests describe by two spaces or more, so its own output
+    always has such runs."""
+    one = zero = 0
+    for t in texts:
+        s = t.rstrip()
+        if not s:
+            continue
+        if s[0] == " ":
+            if s[1] == " ":
+                return False
+            one += 1
+        else:
+            zero += 1
+        if "  " in s and _RUN.search(s):
+            return False
+    return one >= 3 and zero >= 3
+
+
 def _unwrap(texts: list, width: int) -> tuple:
     """Join each wrapped line with its continuation lines. -> (texts, last physical line index
     of each logical line or -1 for a continuation line)."""
@@ -462,6 +486,11 @@ def clean_lines(text: str) -> list:
     quote = _quote_prefix(texts, nonblank)
     if quote is not None:
         texts = [quote.sub("", t, count=1) for t in texts]
+    if _collapsed(texts):
+        # A chat copy that made every run of spaces one (Slack): the one-space indentation no longer
+        # says how deep a line is (a State's Reason sits with the State). Read it as the paste
+        # flattened to column 0, whose indentation is rebuilt from the labels.
+        texts = [t[1:] if t[:1] == " " else t for t in texts]
     width = wrap_width(texts)
     if width:
         texts, more = _unwrap(texts, width)

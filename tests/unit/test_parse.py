@@ -742,3 +742,23 @@ def test_bat_frame_lines_do_not_hide_its_numbering():
     (pod,) = r.objects
     assert (pod.events[0].reason, pod.events[0].source) == ("Failed", "kubelet")
     assert not r.warnings
+
+
+def test_a_chat_copy_with_every_run_of_spaces_made_one():
+    described = ("Name:         web-0\nNamespace:    shop\nStatus:       Running\nContainers:\n  web:\n"
+                 "    Image:          nginx\n    State:          Waiting\n      Reason:       CrashLoopBackOff\n"
+                 "    Last State:     Terminated\n      Reason:       Completed\n      Exit Code:    0\n"
+                 "    Ready:          False\n    Restart Count:  5\nEvents:\n  Type     Reason   Age  From     Message\n"
+                 "  ----     ------   ---  ----     -------\n"
+                 "  Warning  BackOff  1s   kubelet  Back-off restarting failed container web in pod web-0_shop(a)\n")
+    slack = "\n".join(" ".join(ln.split()) if not ln.startswith(" ") else " " + " ".join(ln.split())
+                      for ln in described.splitlines()) + "\n"
+    assert "  " not in slack and " State: Waiting" in slack
+    (pod,) = parse(slack).objects
+    (c,) = pod.containers
+    assert (str(c.state.state), str(c.state.reason)) == ("Waiting", "CrashLoopBackOff")
+    assert (str(c.last_state.state), str(c.last_state.reason), str(c.last_state.exit_code)) == ("Terminated", "Completed", "0")
+    assert pod.events[0].reason == "BackOff"
+    # kubectl's own output always has runs of spaces: one-space lines there stay as they are
+    (pod,) = parse(described.replace("  web:", " web:")).objects
+    assert str(pod.containers[0].last_state.reason) == "Completed"
