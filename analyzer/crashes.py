@@ -315,6 +315,9 @@ _START_PATTERNS = (
     ("permission", re.compile(r"(?:starting container process|exec user process|exec)[^\n]*permission denied", re.I)),
     ("no-such-file", re.compile(r"(?:starting container process|exec user process)[^\n]*no such file or directory", re.I)),
 )
+# One of these is in every text a _START_PATTERNS pattern matches (whitespace squeezed, ASCII lower-cased).
+_START_WORDS = ("exec format error", "no command specified", "executable file", "no such file or directory",
+                "permission denied", "is a directory")
 # A mount that shadows or mismatches a path fails at create with "no such file" or "not a directory":
 # that is a volume problem, not a missing program.
 _MOUNT_ERROR = re.compile(r"error mounting|mount(?:ing)? .* to rootfs|not a directory|onto a file", re.I)
@@ -333,6 +336,10 @@ def classify_start(message: str) -> Optional[tuple]:
     """-> (sub, exe) for a runtime's start/create error, None when it is not about the program.
     sub `node-helper` means the runtime's own helper program is missing on the node."""
     text = re.sub(r"\s+", " ", message)
+    if text.isascii():
+        low = text.lower()
+        if not any(w in low for w in _START_WORDS):
+            return None                    # every pattern needs one of these words (most messages are not about start)
     for sub, rx in _START_PATTERNS:
         m = rx.search(text)
         if m:

@@ -52,12 +52,21 @@ def _dedupe(findings: list) -> list:
     return out
 
 
+_BY_KIND: dict = {}
+
+
+def _rules_for(kind) -> tuple:
+    """The rules that read objects of `kind`, in RULES order (found once per kind, not once per object and rule)."""
+    got = _BY_KIND.get(kind)
+    if got is None or got[0] is not RULES:
+        got = _BY_KIND[kind] = (RULES, tuple(r for r in RULES if kind in r.meta.kinds))
+    return got[1]
+
+
 def run_object(obj, lines: list, warnings: list, others: tuple = (), peers: dict | None = None) -> ObjectReport:
     ctx = Context(obj, lines, others=others, peers=peers if peers is not None else {})
     findings = []
-    for rule in RULES:
-        if obj.kind not in rule.meta.kinds:
-            continue
+    for rule in _rules_for(obj.kind):
         try:
             findings.extend(rule.check(ctx) or ())
         except Exception as exc:  # errors are data: one broken rule must not hide the others

@@ -136,11 +136,11 @@ def missing_pull_secrets(ctx) -> tuple:
 
 def pull_cases(ctx) -> list:
     """Containers (init first) that are failing to pull now, classified by the runtime's message."""
+    if "pull_cases" in ctx.facts:      # several rules ask for each pod: read once
+        return ctx.facts["pull_cases"]
     from .imageref import near_official, parse_image
     from .rules.rule import PULL_WAITING
 
-    if "pull_cases" in ctx.facts:
-        return ctx.facts["pull_cases"]
     pod = ctx.pod
     cases = []
     secret_ev, _ = missing_pull_secrets(ctx)

@@ -84,7 +84,8 @@ def check(ctx):
         who = "Sidecar (init container with restartPolicy Always)" if c.init else "Container"
         who = f"{who} {c.name}" if known(c) else f"The {who[0].lower()}{who[1:]}"
         cause = f"{who} exits with code {code}{when}{loop}."
-        cause += " " + (shell or f"Exit {code} means {exit_meaning(code, c)}.")
+        meaning = exit_meaning(code, c)
+        cause += " " + (shell or f"Exit {code} means {meaning}.")
         if said:
             cause += f" Its last words: \"{said}\"."
         hints = [h for rx, h in _LAST_WORDS if msg and rx.search(msg)]
@@ -93,7 +94,8 @@ def check(ctx):
                           c.state.reason if c.state is not None and c.state.state == "Waiting" else None, *backoff[-1:],
                           said_line(ctx, ex.state, said), *((list(c.command) + list(c.args))[:4] if shell else ()))
         mark_explained(ctx, backoff)
-        fix = [f"Read why it exits in the previous container's logs: `{logs(ctx, c, previous=True)}`.",
+        prev_logs = logs(ctx, c, previous=True)
+        fix = [f"Read why it exits in the previous container's logs: `{prev_logs}`.",
                *hints[:1],
                f"Fix the cause in the application or its configuration in {ctx.workload_phrase}, then roll out."]
         if (ran is None or ran < 10) and code not in (126, 127) and code < 128:
@@ -105,8 +107,8 @@ def check(ctx):
         fix.append(check_txt)
         yield ctx.finding(
             META, container=cname(c), cause=cause, evidence=ev, fix=fix, confidence=Confidence.CONFIRMED,
-            commands=[logs(ctx, c, previous=True), check_cmd], next=[logs(ctx, c, previous=True)] if not said else [],
+            commands=[prev_logs, check_cmd], next=[prev_logs] if not said else [],
             current=current, severity=None if current else Severity.WARNING,
-            details={k: v for k, v in (("exit_code", code), ("exit_meaning", exit_meaning(code, c)), ("restarts", c.restarts),
+            details={k: v for k, v in (("exit_code", code), ("exit_meaning", meaning), ("restarts", c.restarts),
                                        ("ran_seconds", int(ran) if ran is not None else None)) if v is not None},
         )

@@ -171,21 +171,8 @@ class Context:
 
     def evidence(self, *items) -> list:
         """Evidence from Vals, Events, ints (line numbers) or (first, last) spans; sorted, unique."""
-        nos = set()
-        for it in items:
-            if it is None:
-                continue
-            if isinstance(it, Event):
-                nos.update(it.lines)
-            elif isinstance(it, int):
-                nos.add(it)
-            elif isinstance(it, tuple) and len(it) == 2 and all(isinstance(x, int) for x in it):
-                nos.update(range(it[0], it[1] + 1))
-            elif hasattr(it, "line"):
-                nos.add(it.line)
-            elif isinstance(it, (list, tuple)):
-                for sub in it:
-                    nos.update(e.line for e in self.evidence(sub))
+        nos: set = set()
+        _line_numbers(items, nos)
         return [Evidence(n, self.line_text(n)) for n in sorted(nos) if n > 0]
 
     # ---- events ------------------------------------------------------------------------
@@ -298,6 +285,26 @@ def mentions(message: str, c: Container) -> bool:
             if same_image(m.group(1), str(c.image)):
                 return True
     return False
+
+
+def _line_numbers(items, nos: set) -> None:
+    """The line numbers `Context.evidence` cites for `items`, added to `nos` (lists and tuples read inside out)."""
+    for it in items:
+        if it is None:
+            continue
+        if isinstance(it, Event):
+            nos.update(it.lines)
+        elif isinstance(it, int):
+            nos.add(it)
+        elif isinstance(it, tuple) and len(it) == 2 and all(isinstance(x, int) for x in it):
+            nos.update(range(it[0], it[1] + 1))
+        elif hasattr(it, "line"):
+            nos.add(it.line)
+        elif isinstance(it, (list, tuple)):
+            for sub in it:
+                inner: set = set()
+                _line_numbers((sub,), inner)
+                nos.update(n for n in inner if n > 0)
 
 
 def is_waiting(c: Container, *reasons: str) -> bool:
