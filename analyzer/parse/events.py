@@ -30,8 +30,8 @@ _OLD_ROW = re.compile(
     rf"^\s*(?P<first>{_DUR}|{_RFC1123Z})\s+(?P<last>{_DUR}|{_RFC1123Z})\s+(?P<count>\d+)\s+"
     r"(?P<from>\{[^}]*\}|[\w.-]+, [\w.-]+|[\w./-]+)\s+"
     r"(?:(?P<sub>[\w.]*\{[^}]*\}|spec\.[\w.{}-]+)\s+)?"
-    r"(?:(?P<type>Normal|Warning)\s+)?(?P<reason>[A-Za-z][\w-]*)\s+(?P<msg>.*)$"
-)
+    r"(?:(?P<type>Normal|Warning)\s+)?(?P<reason>[A-Za-z][\w-]*)(?:\s+(?P<msg>.*))?$"
+)  # (no message: a terminal wrapped the line in the gap before it, the message is on the next line)
 # Known `From` values, for pastes whose column spacing collapsed to single spaces.
 _FROM_VOCAB = re.compile(
     r"^(?:kubelet(?:, [\w.-]+)?|default-scheduler|[\w-]+-(?:controller|scheduler|provisioner|manager|autoscaler)"
@@ -64,7 +64,14 @@ def is_header(text: str) -> bool:
 
 
 def is_row_start(text: str) -> bool:
-    return bool(_ROW.match(text) or _OLD_ROW.match(text))
+    return bool(_ROW.match(text) or _old_row(text))
+
+
+def _old_row(text: str):
+    """A row of the old Events table. Its message may be on the next line (a wrap in the gap
+    before it) only when the row ends with Type and Reason, as only a describe's row does."""
+    m = _OLD_ROW.match(text)
+    return m if m and (m.group("msg") is not None or m.group("type")) else None
 
 
 def _split_from(rest: str, header_cols: Optional[tuple], line_text: str) -> tuple:
@@ -131,7 +138,7 @@ def parse_events(lines: list, warn) -> tuple:
                 continue
             if _RULE.match(text):
                 continue
-        if (m or (old and _OLD_ROW.match(text))) and prose and rows:
+        if (m or (old and _old_row(text))) and prose and rows:
             # Text between two rows, after a blank line: a message with blank lines in it
             # (webhook policy reports, Part C #1), not prose after the table.
             _absorb(rows[-1], prose)
@@ -146,7 +153,7 @@ def parse_events(lines: list, warn) -> tuple:
             })
             seen_blank = False
             continue
-        m = _OLD_ROW.match(text)
+        m = _old_row(text)
         if m and (old or not rows):
             rows.append({
                 "type": m.group("type") or ("Warning" if m.group("reason") in _OLD_WARNING_REASONS else "Normal"),
@@ -154,7 +161,7 @@ def parse_events(lines: list, warn) -> tuple:
                 if m.group("count") != "1" else m.group("last"),
                 "count": int(m.group("count")), "last": duration_seconds(m.group("last")),
                 "source": _old_source(m.group("from")),
-                "msg": [m.group("msg").strip()], "line": ln.no, "end": ln.last or ln.no,
+                "msg": [(m.group("msg") or "").strip()], "line": ln.no, "end": ln.last or ln.no,
                 "sub": _container_of_subpath(m.group("sub")), "first": m.group("first"),
             })
             old = True

@@ -762,3 +762,14 @@ def test_a_chat_copy_with_every_run_of_spaces_made_one():
     # kubectl's own output always has runs of spaces: one-space lines there stay as they are
     (pod,) = parse(described.replace("  web:", " web:")).objects
     assert str(pod.containers[0].last_state.reason) == "Completed"
+
+
+def test_an_old_events_row_wrapped_in_the_gap_before_its_message():
+    head = ("Events:\n  FirstSeen  LastSeen  Count  From                      SubobjectPath  Type     Reason        Message\n"
+            "  ---------  --------  -----  ----                      -------------  --------  ------        -------\n")
+    row = "  4m         7s        11     {replicaset-controller }                 Warning   FailedCreate  "
+    row = row + " " * (120 - len(row))                  # the terminal cut in the spaces before Message
+    msg = 'Error creating: pods "nginx-1-" is forbidden: Failed quota: compute-resources: must specify limits.cpu'
+    (rs,) = parse("Name:  nginx-1\nNamespace:  q\nReplicas:  0 current / 1 desired\n" + head + row + "\n" + msg + "\n").objects
+    (ev,) = rs.events
+    assert (ev.type, ev.reason, ev.count, ev.message) == ("Warning", "FailedCreate", 11, msg)
