@@ -145,6 +145,7 @@ def _explain_by_peers(objs: list, reports: dict) -> None:
     by_ref = {}
     for o in objs:
         by_ref.setdefault((o.kind, str(o.name or "")), o)
+    owned: dict | None = None           # "Kind/name" of an owner -> indexes of the objects it controls, in paste order
     for o in objs:
         rep = reports[id(o)]
         if rep.verdict != Verdict.UNKNOWN:
@@ -161,10 +162,13 @@ def _explain_by_peers(objs: list, reports: dict) -> None:
             cands += [("PersistentVolumeClaim", str(p.name)) for p in objs if p.kind == "PersistentVolumeClaim"
                       and re.search(rf"-{re.escape(str(o.name))}-\d+$", str(p.name or ""))]
         owners = {f"{o.kind}/{o.name}"} | ({f"ReplicaSet/{new_rs[0]}"} if o.kind == "Deployment" and new_rs else set())
-        for p in objs:
-            owner = str(p.fields.get("Controlled By", "") or "")
-            if owner in owners:
-                cands.append((p.kind, str(p.name or "")))
+        if owned is None:               # built once: a paste of many pods must not rescan them for each one
+            owned = {}
+            for i, p in enumerate(objs):
+                owned.setdefault(str(p.fields.get("Controlled By", "") or ""), []).append(i)
+        for i in sorted(i for w in owners for i in owned.get(w, ())):
+            p = objs[i]
+            cands.append((p.kind, str(p.name or "")))
         for key in cands:
             peer = by_ref.get(key)
             prep = reports.get(id(peer)) if peer is not None else None
