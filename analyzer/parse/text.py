@@ -292,6 +292,9 @@ def _mostly(rx: re.Pattern, texts: list, share: float = 0.8) -> list | None:
 
 # Prefixes a tool adds to every line: line numbers (`  12 | `, `12:`), CI log timestamps.
 _LINENO = re.compile(r"^\s{0,6}(\d{1,7})(?:\s?[|│:]\s?|\t|\. )")
+# moreutils `ts` (`kubectl describe ... | ts`): `Nov 24 21:03:11 ` before every line. Not a syslog or
+# journalctl line (`Nov 24 21:03:11 node-1 kubelet[812]: ...`), whose stamp is part of the log.
+_TS_STAMP = re.compile(r"^[A-Z][a-z]{2} [ 0-3]\d \d\d:\d\d:\d\d(?:\.\d+)?(?: |$)(?!\S+ [\w./-]+(?:\[\d+\])?: )")
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? ")
 
 
@@ -309,6 +312,8 @@ def _line_prefix(texts: list, nonblank: list | None = None) -> re.Pattern | None
             return _LINENO
     if _mostly(_TIMESTAMP, nonblank) is not None:
         return _TIMESTAMP
+    if nonblank[0][:1].isupper() and _mostly(_TS_STAMP, nonblank) is not None:
+        return _TS_STAMP
     return None
 
 

@@ -773,3 +773,16 @@ def test_an_old_events_row_wrapped_in_the_gap_before_its_message():
     (rs,) = parse("Name:  nginx-1\nNamespace:  q\nReplicas:  0 current / 1 desired\n" + head + row + "\n" + msg + "\n").objects
     (ev,) = rs.events
     assert (ev.type, ev.reason, ev.count, ev.message) == ("Warning", "FailedCreate", 11, msg)
+
+
+def test_moreutils_ts_stamps_before_every_line():
+    body = ["Name:         web-0", "Namespace:    shop", "Status:       Failed", "Reason:       Evicted", "",
+            "Containers:", "  web:", "    Image:          nginx"]
+    r = parse("".join(f"Nov 24 21:03:{i:02} {ln}".rstrip() + "\n" for i, ln in enumerate(body)))
+    (pod,) = r.objects
+    assert (str(pod.name), str(pod.namespace), str(pod.reason), str(pod.containers[0].image)) == \
+        ("web-0", "shop", "Evicted", "nginx")
+    # a journalctl paste keeps its stamps: they are part of the log line
+    log = "".join(f"Nov 24 21:03:{i:02} node-1 kubelet[812]: E1124 21:03:{i:02}.1 812 pod_workers.go:1] x\n"
+                  for i in range(4))
+    assert all(ln.text.startswith("Nov 24") for ln in parse(log).lines)
