@@ -295,6 +295,8 @@ _LINENO = re.compile(r"^\s{0,6}(\d{1,7})(?:\s?[|│:]\s?|\t|\. )")
 # moreutils `ts` (`kubectl describe ... | ts`): `Nov 24 21:03:11 ` before every line. Not a syslog or
 # journalctl line (`Nov 24 21:03:11 node-1 kubelet[812]: ...`), whose stamp is part of the log.
 _TS_STAMP = re.compile(r"^[A-Z][a-z]{2} [ 0-3]\d \d\d:\d\d:\d\d(?:\.\d+)?(?: |$)(?!\S+ [\w./-]+(?:\[\d+\])?: )")
+# `cat -n`: the number right-aligned in 6 columns and a TAB, which expands to 2 spaces (column 8).
+_CAT_N = re.compile(r"^( {5}\d| {4}\d\d| {3}\d{3}| {2}\d{4}| \d{5}|\d{6})  ")
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? ")
 
 
@@ -305,11 +307,12 @@ def _line_prefix(texts: list, nonblank: list | None = None) -> re.Pattern | None
         return None
     if "─" in nonblank[0] or "─" in nonblank[-1]:      # `bat`'s frame lines carry no number
         nonblank = [t for t in nonblank if not _BAT_FRAME.match(t)] or nonblank
-    hits = _mostly(_LINENO, nonblank)
-    if hits is not None:
-        nums = [int(m.group(1)) for m in hits]
-        if sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1) >= 0.7 * (len(nums) - 1):
-            return _LINENO
+    for rx in (_LINENO, _CAT_N):
+        hits = _mostly(rx, nonblank)
+        if hits is not None:
+            nums = [int(m.group(1)) for m in hits]
+            if sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1) >= 0.7 * (len(nums) - 1):
+                return rx
     if _mostly(_TIMESTAMP, nonblank) is not None:
         return _TIMESTAMP
     if nonblank[0][:1].isupper() and _mostly(_TS_STAMP, nonblank) is not None:

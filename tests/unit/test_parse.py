@@ -786,3 +786,11 @@ def test_moreutils_ts_stamps_before_every_line():
     log = "".join(f"Nov 24 21:03:{i:02} node-1 kubelet[812]: E1124 21:03:{i:02}.1 812 pod_workers.go:1] x\n"
                   for i in range(4))
     assert all(ln.text.startswith("Nov 24") for ln in parse(log).lines)
+
+
+def test_cat_n_numbering():
+    body = ["Name:         web-0", "Namespace:    shop", "Status:       Running", "", "Containers:", "  web:",
+            "    Image:          nginx"]
+    (pod,) = parse("".join(f"{i:6}\t{ln}\n" for i, ln in enumerate(body, start=1))).objects
+    assert (str(pod.name), str(pod.namespace), str(pod.containers[0].name), str(pod.containers[0].image)) == \
+        ("web-0", "shop", "web", "nginx")
