@@ -15,9 +15,12 @@ from .triage import looks_healthy, pod_status, row_status_hint, unexplained
 STRICT = os.environ.get("KUBECLUE_STRICT") == "1"
 
 
+_DOUBLE_DOT = re.compile(r"(?<!\.)\.\.(?=\s|$)")
+
+
 def one_period(text: str) -> str:
     """A quoted message that ends with '.' inside our own sentence must not end it with '..' (an ellipsis stays)."""
-    return re.sub(r"(?<!\.)\.\.(?=\s|$)", ".", text) if text else text
+    return _DOUBLE_DOT.sub(".", text) if text and ".." in text else text
 
 
 def finding_key(f) -> tuple:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 _MODERN = re.compile(r"(\d+)/(\d+) nodes are available:?\s*(.*)$", re.DOTALL)
@@ -119,6 +120,7 @@ def _split_counted(part: str) -> list:
     return [p.strip() for p in re.split(r",\s+(?=\d+\s)", part) if p.strip()]
 
 
+@lru_cache(maxsize=4096)     # pure, its answer frozen: read() asks twice for the newest event
 def parse_fit_error(message: str) -> Optional[FitError]:
     msg = re.sub(r"\s+", " ", message).strip()
     if "no nodes available to schedule pods" in msg:
