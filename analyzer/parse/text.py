@@ -214,6 +214,18 @@ _TERMINAL_WIDTHS = frozenset({80, 100, 120, 132, 140, 150, 160, 180, 200})
 _RUN = re.compile(r"\S {2,}\S")
 
 
+def _padded(texts: list) -> bool:
+    """A console copy that pads every row to the window's width with spaces (Windows conhost):
+    most lines are exactly as long as the longest, and many end in a run of spaces. Its lines
+    are not hard wraps of one another; the padding is not text."""
+    lens = [len(t) for t in texts if t.strip()]
+    if len(lens) < 3:
+        return False
+    width = max(lens)
+    full = [t for t in texts if len(t) == width and t.strip()]
+    return len(full) >= 0.8 * len(lens) and sum(1 for t in full if t.endswith("  ")) >= 0.5 * len(full)
+
+
 def _collapsed(texts: list) -> bool:
     """Every run of spaces made one (a Slack or chat plain-text copy): no line holds two spaces in a
     row between words or indents by more than one, while several lines are indented by exactly
@@ -499,6 +511,8 @@ def clean_lines(text: str) -> list:
         # says how deep a line is (a State's Reason sits with the State). Read it as the paste
         # flattened to column 0, whose indentation is rebuilt from the labels.
         texts = [t[1:] if t[:1] == " " else t for t in texts]
+    if _padded(texts):
+        texts = [t.rstrip(" ") for t in texts]
     width = wrap_width(texts)
     if width:
         texts, more = _unwrap(texts, width)

@@ -794,3 +794,13 @@ def test_cat_n_numbering():
     (pod,) = parse("".join(f"{i:6}\t{ln}\n" for i, ln in enumerate(body, start=1))).objects
     assert (str(pod.name), str(pod.namespace), str(pod.containers[0].name), str(pod.containers[0].image)) == \
         ("web-0", "shop", "web", "nginx")
+
+
+def test_a_console_copy_padded_to_the_window_width():
+    rows = ["  Warning  Failed  14s  kubelet  Failed to pull image", '"ghcr.io/acme/app:v1": rpc error: code = Unknown',
+            "desc = failed to resolve reference: 401 Unauthorized"]
+    text = "".join(ln.ljust(120) + "\r\n" for ln in ["Events:", "  Type     Reason  Age  From     Message",
+                                                    "  ----     ------  ---  ----     -------"] + rows)
+    (pod,) = parse(text).objects
+    assert pod.events[0].message == 'Failed to pull image "ghcr.io/acme/app:v1": rpc error: code = Unknown ' \
+                                    "desc = failed to resolve reference: 401 Unauthorized"
