@@ -73,6 +73,25 @@ def base_url(site_server):
     return site_server
 
 
+def analyze_in_page(page: Page, text: str) -> dict:
+    """Type `text` into the box, click Analyze, wait for the report; -> the report's JSON."""
+    page.fill("#input", text)
+    page.click("#analyze")
+    expect(page.locator("#results")).to_have_attribute("data-state", "done", timeout=30_000)
+    return json.loads(page.locator("#results").get_attribute("data-report"))
+
+
+def clipboard_paste(page: Page, text: str) -> None:
+    """Paste `text` into the box as the clipboard would (the page analyzes a paste at once)."""
+    page.evaluate("""(text) => {
+        const box = document.getElementById('input');
+        box.focus();
+        const data = new DataTransfer();
+        data.setData('text/plain', text);
+        box.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    }""", text)
+
+
 def wait_ready(page: Page) -> None:
     # expect() polls from Python; page.wait_for_function would eval a string, which the CSP forbids.
     expect(page.locator("body")).to_have_attribute("data-runtime", "ready", timeout=BOOT_TIMEOUT_MS)

@@ -3,12 +3,11 @@ the tool page, its results (one object, many objects, a share dialog), and a doc
 and dark; and the whole flow works with the keyboard alone, with a visible focus."""
 from __future__ import annotations
 
-import json
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import BOOT_TIMEOUT_MS, ROOT, csp_violations, guard_network, read_paste, wait_ready
+from .conftest import analyze_in_page as analyze, BOOT_TIMEOUT_MS, ROOT, csp_violations, guard_network, read_paste, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -48,13 +47,6 @@ def a11y_page(request, browser: Browser, base_url: str):
     assert csp_violations(console) == []
     assert external == []
     context.close()
-
-
-def analyze(page: Page, text: str) -> dict:
-    page.fill("#input", text)
-    page.click("#analyze")
-    expect(page.locator("#results")).to_have_attribute("data-state", "done", timeout=30_000)
-    return json.loads(page.locator("#results").get_attribute("data-report"))
 
 
 def test_home_page_has_no_violations(a11y_page: Page):

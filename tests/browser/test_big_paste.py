@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import BOOT_TIMEOUT_MS, wait_ready
+from .conftest import clipboard_paste as paste, BOOT_TIMEOUT_MS, wait_ready
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from parse_bench import paste as many_pods  # noqa: E402
@@ -36,17 +36,6 @@ def put(page: Page, text: str) -> None:
     """The text in the box (fill() types megabytes too slowly), then Analyze."""
     page.evaluate("(text) => { document.getElementById('input').value = text; document.getElementById('analyze').click(); }",
                   text)
-
-
-def paste(page: Page, text: str) -> None:
-    """Paste `text` into the box as the clipboard would (the page analyzes a paste at once)."""
-    page.evaluate("""(text) => {
-        const box = document.getElementById('input');
-        box.focus();
-        const data = new DataTransfer();
-        data.setData('text/plain', text);
-        box.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
-    }""", text)
 
 
 def test_a_paste_over_the_limit_is_refused_with_a_message(page: Page):

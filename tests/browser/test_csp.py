@@ -18,7 +18,7 @@ import base64
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, Worker, expect
 
-from .conftest import BOOT_TIMEOUT_MS, DIST, ROOT, csp_violations, guard_network, read_paste, wait_ready
+from .conftest import analyze_in_page as analyze, clipboard_paste as put, BOOT_TIMEOUT_MS, DIST, ROOT, csp_violations, guard_network, read_paste, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -101,23 +101,6 @@ def watched(browser: Browser, base_url: str):
     w = watch(browser, base_url, service_workers="block")
     yield w
     w.context.close()
-
-
-def analyze(page: Page, text: str) -> dict:
-    page.fill("#input", text)
-    page.click("#analyze")
-    expect(page.locator("#results")).to_have_attribute("data-state", "done", timeout=30_000)
-    return json.loads(page.locator("#results").get_attribute("data-report"))
-
-
-def put(page: Page, text: str) -> None:
-    page.evaluate("""(text) => {
-        const box = document.getElementById('input');
-        box.focus();
-        const data = new DataTransfer();
-        data.setData('text/plain', text);
-        box.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
-    }""", text)
 
 
 def share_fragment(payload: dict) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from .conftest import BOOT_TIMEOUT_MS, DIST, ROOT, Tool, csp_violations, findings_in_order, guard_network, read_paste, wait_ready
+from .conftest import analyze_in_page as analyze, BOOT_TIMEOUT_MS, DIST, ROOT, Tool, csp_violations, findings_in_order, guard_network, read_paste, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -65,13 +65,6 @@ def fresh(browser: Browser, base_url: str):
     assert w.errors == [], "an uncaught error"
     assert w.external == []
     w.context.close()
-
-
-def analyze(page: Page, text: str) -> dict:
-    page.fill("#input", text)
-    page.click("#analyze")
-    expect(page.locator("#results")).to_have_attribute("data-state", "done", timeout=30_000)
-    return json.loads(page.locator("#results").get_attribute("data-report"))
 
 
 def lines_of(finding: dict) -> set[int]:
