@@ -72,32 +72,41 @@ def unexplained(ctx: Context) -> Optional[tuple]:
         return row
     expired = pod.events_shown is False or pod.events_shown is None
     ev_note = " The paste has no events for it (events expire after about an hour)." if expired else ""
-    events_cmd = ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")
-    yaml_cmd = ctx.kubectl("get", "pod", ctx.name, "-o", "yaml")
+
+    # Commands are built when an answer needs them: most pods of a big paste are healthy and need none.
+    def events_cmd() -> str:
+        return ctx.kubectl("get", "events", "--field-selector", f"involvedObject.name={ctx.name}")
+
+    def yaml_cmd() -> str:
+        return ctx.kubectl("get", "pod", ctx.name, "-o", "yaml")
+
     for c in pod.all_containers:
         s = c.state
         if s is None:
             continue
         reason = str(s.reason or "")
-        waiting_msg = ctx.kubectl("get", "pod", ctx.name, "-o",
-                                  f"jsonpath={{.status.{'initContainerStatuses' if c.init else 'containerStatuses'}[?(@.name==\"{c.name}\")].state.waiting.message}}")
+
+        def waiting_msg(c=c) -> str:
+            return ctx.kubectl("get", "pod", ctx.name, "-o",
+                               f"jsonpath={{.status.{'initContainerStatuses' if c.init else 'containerStatuses'}[?(@.name==\"{c.name}\")].state.waiting.message}}")
+
         if s.state == "Waiting" and reason in PULL_WAITING:
             what = f"The image {c.image} of {_nm(c)}" if c.image else f"The image of {_nm(c)}"
             return (f"{what} cannot be pulled ({reason}), but the paste does not show the "
-                    f"registry's answer.{ev_note}", [waiting_msg, events_cmd], [s.reason, c.image])
+                    f"registry's answer.{ev_note}", [waiting_msg(), events_cmd()], [s.reason, c.image])
         if s.state == "Waiting" and reason in ("CreateContainerConfigError", "CreateContainerError", "RunContainerError"):
             said = _kubelet_error(ctx, c)
             if said is not None and "services have not yet been read" in said.message:
-                return (_SERVICES_RACE, [events_cmd, yaml_cmd], [s.reason, said])
+                return (_SERVICES_RACE, [events_cmd(), yaml_cmd()], [s.reason, said])
             if said is not None:
                 return (f"{_nm(c, True)} cannot be created ({reason}). The kubelet says: \"{_cut(said.message)}\" — kubeclue does "
-                        "not recognise this message yet.", [waiting_msg, events_cmd], [s.reason, said])
+                        "not recognise this message yet.", [waiting_msg(), events_cmd()], [s.reason, said])
             return (f"{_nm(c, True)} cannot be created ({reason}), but the paste does not show the kubelet's error.{ev_note} "
-                    "kubectl get -o yaml shows it in state.waiting.message.", [waiting_msg, events_cmd], [s.reason])
+                    "kubectl get -o yaml shows it in state.waiting.message.", [waiting_msg(), events_cmd()], [s.reason])
         ex = last_exit(c)
         if s.state == "Waiting" and reason == "CrashLoopBackOff" and ex is None:
             return (f"{_nm(c, True)} is crash-looping, but the paste does not show how it exited.",
-                    [logs(ctx, c, previous=True), yaml_cmd], [s.reason])
+                    [logs(ctx, c, previous=True), yaml_cmd()], [s.reason])
         if ex is not None and ex.code == 137 and ex.reason != "OOMKilled" and is_trouble_now(c):
             # SIGKILL without the runtime's OOM mark: a probe kill whose events expired, the node's OOM killer
             # outside the container's cgroup, an eviction or a kill -9. Describe cannot tell which (B.2).
@@ -106,12 +115,12 @@ def unexplained(ctx: Context) -> Optional[tuple]:
                     "and the paste does not show who killed it: the kubelet after a failed liveness/startup probe (whose "
                     "events expired), the node's kernel OOM killer acting outside the container's own limit, or a "
                     "kill -9." + ev_note,
-                    [events_cmd, logs(ctx, c, previous=True)] + ([ctx.kubectl("describe", "node", node, namespaced=False)]
+                    [events_cmd(), logs(ctx, c, previous=True)] + ([ctx.kubectl("describe", "node", node, namespaced=False)]
                                                                      if node and node != "<none>" else []),
                     [ex.state.reason, ex.state.exit_code])
         if ex is not None and ex.reason in ("StartError", "ContainerCannotRun") and is_trouble_now(c):
             return (f"{_nm(c, True)} could not be started ({ex.reason}): \"{_cut(str(ex.state.message or ''))}\" — kubeclue "
-                    "does not recognise this runtime message yet.", [events_cmd], [ex.state.reason, ex.state.message])
+                    "does not recognise this runtime message yet.", [events_cmd()], [ex.state.reason, ex.state.message])
         if c.init and s.state == "Running" and not c.is_ready:
             return (f"Init container {c.name} is still running, so the pod has not started: it is probably waiting "
                     "for something. Its logs say what.", [ctx.kubectl("logs", ctx.name, "-c", str(c.name))], [s.state])
@@ -121,21 +130,21 @@ def unexplained(ctx: Context) -> Optional[tuple]:
             " With no events at all, either they expired or no scheduler picked the pod up (check spec.schedulerName)."
             if expired else "") + (f" It uses PersistentVolumeClaim {', '.join(claims)}: a claim that is still Pending "
                                    "keeps the pod unscheduled, so describe it too." if claims else ""),
-                [events_cmd] + [ctx.kubectl("describe", "pvc", c) for c in claims[:2]] + [yaml_cmd], [pod.status, pod.node])
+                [events_cmd()] + [ctx.kubectl("describe", "pvc", c) for c in claims[:2]] + [yaml_cmd()], [pod.status, pod.node])
     if pod.status == "Pending" and any(c.state is not None and c.state.reason == "ContainerCreating" for c in pod.all_containers):
         return ("The containers are still being created (ContainerCreating) and the paste shows no error yet: a volume "
-                "mount, the pod sandbox (network) or a slow image pull." + ev_note, [events_cmd], [pod.status])
+                "mount, the pod sandbox (network) or a slow image pull." + ev_note, [events_cmd()], [pod.status])
     if pod.status == "Failed" and pod.reason:
-        return (f"The pod failed with reason {pod.reason}: {pod.message or ''}".strip(), [yaml_cmd], [pod.reason, pod.message])
+        return (f"The pod failed with reason {pod.reason}: {pod.message or ''}".strip(), [yaml_cmd()], [pod.reason, pod.message])
     if pod.terminating and not _terminating_normally(pod):
         return (f"The pod is stuck terminating ({pod.terminating}): usually its node is gone, the runtime cannot kill "
-                "it, or a finalizer holds it.", [yaml_cmd, ctx.kubectl("get", "node", str(pod.node or "<node>").split("/")[0],
+                "it, or a finalizer holds it.", [yaml_cmd(), ctx.kubectl("get", "node", str(pod.node or "<node>").split("/")[0],
                                                                        namespaced=False)], [pod.terminating])
     if pod.status == "Running" and any(not c.is_ready and c.ready is not None for c in pod.containers):
         nr = [c for c in pod.containers if not c.is_ready and c.ready is not None]
         return (f"{', '.join(_nm(c, True) for c in nr)} runs but is not Ready and the paste shows no probe failure: "
                 "a readiness probe whose events expired, or a container still inside its initial delay.",
-                [events_cmd], [nr[0].ready])
+                [events_cmd()], [nr[0].ready])
     warnings = [e for e in pod.events if e.type == "Warning" and e.line not in explained(ctx)]
     if settled(pod):
         # Every container runs and is ready, so scheduling, mounts, the sandbox and the pulls all
@@ -145,7 +154,7 @@ def unexplained(ctx: Context) -> Optional[tuple]:
     if summary is not None and not pod.all_containers:
         return ("An image pull is failing (ErrImagePull / ImagePullBackOff), but the paste shows only the summary events: "
                 "the registry's answer (`Failed to pull image …`) has expired or was cut off.",
-                [events_cmd], [summary])
+                [events_cmd()], [summary])
     cleared = ("Started", "Created", "Pulled", "SuccessfulAttachVolume", "SuccessfulMountVolume")
     if pod.partial and warnings and ctx.superseded(ctx.newest(warnings), *cleared):
         warnings = []        # an events-only paste whose last word is a container starting
@@ -154,12 +163,12 @@ def unexplained(ctx: Context) -> Optional[tuple]:
         if w.reason == "Failed" and w.message.startswith("Error: ") and " " in w.message[7:].strip():
             text = _cut(w.message[7:])
             if "services have not yet been read" in w.message:
-                return (_SERVICES_RACE, [events_cmd, yaml_cmd], [w])
-            return (f"The kubelet reports an error kubeclue does not recognise yet: \"{text}\"", [events_cmd, yaml_cmd], [w])
+                return (_SERVICES_RACE, [events_cmd(), yaml_cmd()], [w])
+            return (f"The kubelet reports an error kubeclue does not recognise yet: \"{text}\"", [events_cmd(), yaml_cmd()], [w])
         loop = _crash_backoff(ctx, pod, warnings, w)
         if loop is not None:
             return loop
-        return (f"The pod has a Warning event kubeclue cannot explain yet: {w.reason}.", [events_cmd], [w])
+        return (f"The pod has a Warning event kubeclue cannot explain yet: {w.reason}.", [events_cmd()], [w])
     return None
 
 
