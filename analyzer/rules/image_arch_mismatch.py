@@ -111,5 +111,8 @@ def _log_lines(lines: list) -> list:
     """The lines of the whole paste that say `exec format error`, found once per paste (a paste of many
     pods must not be rescanned for each of them)."""
     if _LOG_CACHE[0] is not lines:
-        _LOG_CACHE[:] = [lines, [ln for ln in lines if "exec format error" in ln.text.lower()]]
+        # Only a line with an x can say it in any case (X is the one character that lower-cases to x): most
+        # lines are not lower-cased at all.
+        _LOG_CACHE[:] = [lines, [ln for ln in lines if ("x" in ln.text or "X" in ln.text)
+                                 and "exec format error" in ln.text.lower()]]
     return _LOG_CACHE[1]
