@@ -173,10 +173,15 @@ def _continues(line: str, nxt: str) -> bool:
     the cut falls mid-word (the next line starts at column 0 with no structure of its own) or on
     a space (the next line starts with exactly one space). kubectl's own next line starts with a
     label at column 0 or is indented by two or more."""
-    if not nxt.strip() or _STRUCTURE.match(nxt):
+    if not nxt.strip():
         return False
     lead = len(nxt) - len(nxt.lstrip(" "))
-    if lead > 1:
+    if _STRUCTURE.match(nxt) and not (lead > 1 and _cut_in_a_gap(line) and not _EVENT_ROW_START.match(nxt)):
+        return False
+    if lead > 1 and not (line.endswith(" ") and not _GAP.search(nxt)):
+        # (A row cut in the gap before its last cell ends with spaces, and the gap goes on at the
+        # start of the next line, followed by that one cell: kubectl never ends a line with a
+        # space before more text.)
         return False
     # Rows of one table start their cells at the same columns; a wrapped remainder does not.
     if _KLOG.match(nxt) or _FENCE.match(nxt) or _PROMPT_PREFIX.match(nxt):
@@ -187,6 +192,16 @@ def _continues(line: str, nxt: str) -> bool:
         return False
     cells = {m.end() for m in _GAP.finditer(nxt)}
     return not cells & {m.end() for m in _GAP.finditer(line)}
+
+
+_EVENT_ROW_START = re.compile(r"^\s*(?:Normal|Warning)\s")
+
+
+def _cut_in_a_gap(line: str) -> bool:
+    """A table row (three gaps between cells or more) that ends in the gap before its last cell:
+    the cell (a Node condition's message: `PLEG is not healthy: ...`) went to the next line, even
+    when it reads like a label."""
+    return line.endswith("  ") and len(_GAP.findall(line)) >= 3
 
 
 def wrap_width(texts: list) -> int:
@@ -244,7 +259,12 @@ def _collapsed(texts: list) -> bool:
             zero += 1
         if "  " in s and _RUN.search(s):
             return False
-    return one >= 3 and zero >= 3
+    # Only a pod's containers nest three deep (State, its Reason): other describes and tables read
+    # right as they are, and the labels of a flattened one are not all known.
+    return one >= 3 and zero >= 3 and any(_NESTED.match(t) for t in texts)
+
+
+_NESTED = re.compile(r"^ ?(?:State|Last State|Restart Count): ")
 
 
 def _unwrap(texts: list, width: int) -> tuple:

@@ -804,3 +804,21 @@ def test_a_console_copy_padded_to_the_window_width():
     (pod,) = parse(text).objects
     assert pod.events[0].message == 'Failed to pull image "ghcr.io/acme/app:v1": rpc error: code = Unknown ' \
                                     "desc = failed to resolve reference: 401 Unauthorized"
+
+
+def test_a_node_condition_row_cut_in_the_gap_before_its_message():
+    head = ("Name:               etkhub\nRoles:              master\nConditions:\n"
+            "  Type             Status  LastHeartbeatTime                 LastTransitionTime                Reason"
+            "                   Message\n"
+            "  ----             ------  -----------------                 ------------------                ------"
+            "                   -------\n")
+    row = ("  Ready            False   Mon, 03 Jun 2019 13:54:18 +0000   Sun, 02 Jun 2019 21:39:37 +0000   "
+           "KubeletNotReady              PLEG is not healthy: pleg was last seen active 16h ago; threshold is 3m0s")
+    text = head + row + "\nAddresses:\n  InternalIP:  10.0.0.1\n"
+    wrapped = "\n".join(_hard_wrap(ln, 120) for ln in text.split("\n"))
+    assert "KubeletNotReady          \n    PLEG is not healthy" in wrapped      # cut in the gap
+    r = parse(wrapped)
+    (node,) = r.objects
+    (ready,) = [c for c in node.conditions if c.type == "Ready"]
+    assert (ready.status, ready.reason) == ("False", "KubeletNotReady")
+    assert ready.message.startswith("PLEG is not healthy")
