@@ -448,11 +448,16 @@ def _pod(d, source: str) -> Pod:
     missing = [_MISSING_EVENTS]
     if "status" not in d:
         missing.insert(0, "Status: not in the paste (no container states)")
+    inits = _containers(spec.get("initContainers"), st.get("initContainerStatuses"), True)
+    containers = _containers(spec.get("containers"), st.get("containerStatuses"), False)
+    pulls = tuple(e for e in (_pull_event(c) for c in inits + containers) if e is not None)
+    if pulls:
+        base = dict(base, events=tuple(base.get("events") or ()) + pulls)
     return Pod(
         **base, conditions=conds, missing=tuple(missing), status=status, terminating=terminating,
         reason=_v(st.get("reason")), message=_v(st.get("message")), node=node, owner=_owner(md, base["labels"]),
-        init_containers=_containers(spec.get("initContainers"), st.get("initContainerStatuses"), True),
-        containers=_containers(spec.get("containers"), st.get("containerStatuses"), False),
+        init_containers=inits,
+        containers=containers,
         volumes=_volumes(spec.get("volumes")), qos=_v(st.get("qosClass")),
         node_selectors=tuple(Val(f"{k}={v}", _line(v)) for k, v in (spec.get("nodeSelector") or {}).items()),
         tolerations=_tolerations(spec.get("tolerations")),
@@ -464,6 +469,32 @@ def _pod(d, source: str) -> Pod:
         service_account=_v(spec.get("serviceAccountName") or spec.get("serviceAccount")),
         nominated_node=_v(st.get("nominatedNodeName")),
     )
+
+
+_BACKOFF_PULL = re.compile(r'^Back-off pulling image "([^"]*)": ErrImagePull: (.+)$', re.S)
+
+
+def _pull_event(c) -> Optional[Event]:
+    """A container waiting in ErrImagePull carries the runtime's pull error as its message: the same
+    text as the kubelet's `Failed to pull image "<image>": <error>` event, which `-o json`/`-o yaml`
+    never includes. (ImagePullBackOff's message names it too since kubectl 1.30:
+    `Back-off pulling image "x": ErrImagePull: <error>`.) -> that event, or None."""
+    st = c.state
+    if st is None or st.reason is None or st.message is None or not str(st.message).strip():
+        return None
+    msg, reason = str(st.message).strip(), str(st.reason)
+    image = str(c.image) if c.image is not None else ""
+    if reason == "ImagePullBackOff":
+        m = _BACKOFF_PULL.match(msg)
+        if not m:
+            return None
+        image, msg = m.group(1), m.group(2).strip()
+    elif reason != "ErrImagePull":
+        return None
+    text = msg if msg.startswith("Failed to pull image") else f'Failed to pull image "{image}": {msg}'
+    first, last = st.lines if st.lines else (st.message.line, st.message.line)
+    return Event(type="Warning", reason="Failed", message=text, source="kubelet", age="", count=1,
+                 last_seen_s=None, container=str(c.name), line=first, end_line=last, raw=text)
 
 
 def _template(t) -> Optional[PodTemplate]:

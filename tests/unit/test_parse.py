@@ -183,7 +183,7 @@ OBJECTS = {
     "k8s-1.30-get-pods-json-list-evicted-pending.txt": [("Pod", "indexer-5d9c8b7f6-lw4rs", "batch", 0),
                                                         ("Pod", "indexer-5d9c8b7f6-x8k2v", "batch", 0)],
     "k8s-1.31-describe-job-backoff-limit.txt": [("Job", "report-export-28941730", "batch-jobs", 5)],
-    "k8s-1.31-get-pod-yaml-imagepullbackoff.txt": [("Pod", "cart-5b7d9f8c6d-h7j4k", "shop", 0)],
+    "k8s-1.31-get-pod-yaml-imagepullbackoff.txt": [("Pod", "cart-5b7d9f8c6d-h7j4k", "shop", 1)],
     "k8s-1.31-get-pods-yaml-list-two.txt": [("Pod", "checkout-6d8f7c9b54-zz81c", "shop", 0),
                                             ("Pod", "checkout-6d8f7c9b54-m4p7s", "shop", 0)],
     "k8s-1.32-describe-mixed-kinds-one-command.txt": [("Deployment", "api", "shop", 3),
@@ -822,3 +822,20 @@ def test_a_node_condition_row_cut_in_the_gap_before_its_message():
     (ready,) = [c for c in node.conditions if c.type == "Ready"]
     assert (ready.status, ready.reason) == ("False", "KubeletNotReady")
     assert ready.message.startswith("PLEG is not healthy")
+
+
+def test_an_errimagepull_waiting_message_is_the_pull_event():
+    doc = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-0", "namespace": "shop"},
+           "spec": {"containers": [{"name": "web", "image": "harbor.lab.io/k8s/web:1"}]},
+           "status": {"phase": "Pending", "containerStatuses": [{
+               "name": "web", "image": "harbor.lab.io/k8s/web:1", "ready": False, "restartCount": 0,
+               "state": {"waiting": {"reason": "ErrImagePull", "message": "rpc error: code = Unknown desc = "
+                                     "unauthorized: project not found, name: k8s"}}}]}}
+    (pod,) = parse(json.dumps(doc, indent=4)).objects
+    (ev,) = pod.events
+    assert (ev.type, ev.reason, ev.source, ev.container) == ("Warning", "Failed", "kubelet", "web")
+    assert ev.message == ('Failed to pull image "harbor.lab.io/k8s/web:1": rpc error: code = Unknown desc = '
+                          "unauthorized: project not found, name: k8s")
+    # a CrashLoopBackOff message is not a pull error
+    doc["status"]["containerStatuses"][0]["state"] = {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off"}}
+    assert parse(json.dumps(doc)).objects[0].events == ()
