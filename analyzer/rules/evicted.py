@@ -94,14 +94,32 @@ def check(ctx):
                       details={"resource": resource, "containers": [{"name": n, "using": u, "request": r} for n, u, r in hogs]})
 
 
+_RUNNING: list = [None, {}]          # [the paste's objects, their index]; holding the tuple keeps it unique
+
+
+def _running_by_prefix(others: tuple) -> dict:
+    """Pods whose table STATUS is Running, under every name prefix that ends before a '-' of their name
+    (`web-7d4b9-x2x9k` under `web` and `web-7d4b9`): built once per paste, so a table of many Evicted rows
+    is not rescanned for each of them."""
+    if _RUNNING[0] is not others:
+        index: dict = {}
+        for o in others:
+            if o.kind == "Pod" and str(getattr(o, "table_status", "") or "") == "Running":
+                n = str(o.name or "")
+                for i, ch in enumerate(n):
+                    if ch == "-":
+                        index.setdefault(n[:i], []).append(o)
+        _RUNNING[:] = [others, index]
+    return _RUNNING[1]
+
+
 def _row(ctx, pod):
     """A `kubectl get pods` row with STATUS Evicted: the class is certain, the resource is not (node memory or disk
     pressure, or the pod over its own ephemeral-storage limit): the pod's describe Message says which. When another
     pod of the same controller runs in the table, the eviction is history: the replacement is up."""
     name = str(pod.name or "")
     prefix = name.rsplit("-", 1)[0] if "-" in name else name
-    replaced = any(o is not pod and o.kind == "Pod" and str(o.name or "").startswith(prefix + "-")
-                   and str(getattr(o, "table_status", "") or "") == "Running" for o in ctx.others)
+    replaced = any(o is not pod for o in _running_by_prefix(ctx.others).get(prefix, ()))
     cause = ("The kubelet evicted the pod (STATUS Evicted); a table row does not say for which resource (node memory or "
              "disk pressure, or the pod over its ephemeral-storage limit): its describe's Message does."
              + (" Another pod of the same controller is Running: the eviction is history, the replacement is up."
