@@ -224,7 +224,10 @@ def pod_fields(root: Node, events: tuple, lines: tuple, events_shown: Optional[b
     if not main and partial:
         # A paste cut to one container block (`| grep -A30 web:`): containers at indent 2 or 0,
         # or only the fields of one (`State:`, `Last State:` dedented), whose name is not shown.
-        main = tuple(_container(c, False) for c in root.labelled() if c.child("Image") or c.child("State"))
+        # A header has no value (`web:`); a field with one (` ID:   registry…@sha256:…`, the end of
+        # `Image ID:` where a drag-selection started) holds the container's other fields: unnamed.
+        main = tuple(_container(c if not c.value else Node("<container>", "", c.line, 0, 0, c.children, []), False)
+                     for c in root.labelled() if c.child("Image") or c.child("State"))
         if not main and ("State" in top or "Last State" in top) and "Containers" not in top:
             anon = Node("<container>", "", top.get("State", top.get("Last State")).line, 0, 0, root.children, [])
             main = (_container(anon, False),)

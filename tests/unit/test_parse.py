@@ -839,3 +839,16 @@ def test_an_errimagepull_waiting_message_is_the_pull_event():
     # a CrashLoopBackOff message is not a pull error
     doc["status"]["containerStatuses"][0]["state"] = {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off"}}
     assert parse(json.dumps(doc)).objects[0].events == ()
+
+
+def test_a_paste_starting_mid_line_does_not_name_a_container_after_the_cut_label():
+    text = (" ID:       registry.example/app@sha256:6b8d0f2a\n    Port:           3000/TCP\n"
+            "    State:          Waiting\n      Reason:       CrashLoopBackOff\n    Last State:     Terminated\n"
+            "      Reason:       Error\n      Exit Code:    255\n    Ready:          False\n    Restart Count:  287\n"
+            "Events:\n  Type     Reason   Age                   From     Message\n"
+            "  ----     ------   ----                  ----     -------\n"
+            "  Warning  BackOff  2m (x6000 over 22h)   kubelet  Back-off restarting failed container\n")
+    (pod,) = parse(text).objects
+    (c,) = pod.containers
+    assert str(c.name) != "ID"
+    assert (str(c.state.reason), str(c.last_state.exit_code), str(c.restart_count)) == ("CrashLoopBackOff", "255", "287")
