@@ -5,7 +5,7 @@ import re
 
 from ..report import Severity
 from ..scheduling import finding_for, nodes_phrase, pod_requests, read
-from .rule import RuleMeta
+from .rule import RuleMeta, objects_of_kind
 
 META = RuleMeta(
     id="insufficient-resources", cls="insufficient-resources", title="Not enough room on any node",
@@ -159,7 +159,7 @@ def _room_on_pasted_nodes(ctx, wanting, reqs: dict) -> str:
     from ..quantity import human, to_bytes
 
     parts = []
-    for node in [o for o in ctx.others if o.kind == "Node"][:3]:
+    for node in objects_of_kind(ctx.others, "Node")[:3]:
         alloc = getattr(node, "allocatable", None) or {}
         used = getattr(node, "allocated", None) or {}
         for res in wanting:

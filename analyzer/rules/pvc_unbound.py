@@ -110,9 +110,9 @@ def _dur(sec: int) -> str:
 
 def _pasted_claim_cause(ctx, names: list):
     """When the paste also holds the describe of the pod's Pending claim, what that claim's events say."""
-    from .rule import Context
-    for other in ctx.others:
-        if other.kind == "PersistentVolumeClaim" and (str(other.name or "") in names or not names):
+    from .rule import Context, objects_of_kind
+    for other in objects_of_kind(ctx.others, "PersistentVolumeClaim"):
+        if str(other.name or "") in names or not names:
             sub = Context(other, ctx.lines, others=ctx.others, peers=ctx.peers)
             found = list(_claim(sub))
             if found:

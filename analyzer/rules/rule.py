@@ -264,6 +264,20 @@ _NAMED_IN: dict = {}                 # container name -> the pattern of a messag
 _IMAGE_IN = re.compile(r'image "([^"]+)"')
 
 
+_KINDS: list = [None, {}]            # [the paste's objects, {kind: its objects}]; holding the tuple keeps it unique
+
+
+def objects_of_kind(others: tuple, kind: str) -> list:
+    """The objects of `kind` among a paste's objects, in paste order; indexed once per paste, so a rule that
+    looks for the paste's Nodes or claims from each of thousands of pods does not rescan them all each time."""
+    if _KINDS[0] is not others:
+        index: dict = {}
+        for o in others:
+            index.setdefault(o.kind, []).append(o)
+        _KINDS[:] = [others, index]
+    return _KINDS[1].get(kind, [])
+
+
 def mentions(message: str, c: Container) -> bool:
     name = str(c.name)
     # Every form names the container literally, every image form has `image "`: test those first (a paste of
