@@ -292,6 +292,12 @@ def _quote_prefix(texts: list, nonblank: list | None = None) -> re.Pattern | Non
     """Chat and Markdown quotes prefix every line with "> " (or "│ ", "| ")."""
     if nonblank is None:
         nonblank = [t for t in texts if t.strip()]
+    if len(nonblank) == 1:
+        # One quoted line (`> 11s  Warning  FailedScheduling  pod/x  …`): a quote unless it is a
+        # prompt with its command (`> kubectl get pods`).
+        m = _QUOTES[1].match(nonblank[0])
+        return _QUOTES[1] if m and not _command_of(nonblank[0][m.end():]) and \
+            not nonblank[0][m.end():].lstrip().startswith(("kubectl", "oc ", "k ")) else None
     if len(nonblank) < 2:
         return None
     for rx in _QUOTES:

@@ -852,3 +852,12 @@ def test_a_paste_starting_mid_line_does_not_name_a_container_after_the_cut_label
     (c,) = pod.containers
     assert str(c.name) != "ID"
     assert (str(c.state.reason), str(c.last_state.exit_code), str(c.restart_count)) == ("CrashLoopBackOff", "255", "287")
+
+
+def test_one_quoted_get_events_row():
+    r = parse("> 11s   Warning FailedScheduling pod/nmap     0/20 nodes are available: 1 node(s) didn't match "
+              "pod affinity/anti-affinity, 19 node(s) didn't match node selector.\n")
+    (pod,) = r.objects
+    assert (pod.kind, str(pod.name)) == ("Pod", "nmap")
+    assert pod.events[0].reason == "FailedScheduling"
+    assert parse("> kubectl get pods -n shop\n").lines[0].cmd == "kubectl get pods -n shop"     # a prompt stays one
