@@ -196,6 +196,9 @@ def _group_rows(objs: list, reports: dict) -> None:
     a row whose STATUS matches a described pod of the same controller points to that pod's cause."""
     described = [o for o in objs if isinstance(o, Pod) and not _is_row(o) and reports[id(o)].verdict == Verdict.PROBLEM
                  and reports[id(o)].findings]
+    by_prefix: dict = {}                # owner prefix -> its described pods, in paste order (rows x pods was quadratic)
+    for d in described:
+        by_prefix.setdefault(_owner_prefix(str(d.name or "")), []).append(d)
     first: dict = {}
     for o in objs:
         rep = reports[id(o)]
@@ -203,8 +206,8 @@ def _group_rows(objs: list, reports: dict) -> None:
             continue
         status = str(o.table_status or "")
         name = str(o.name or "")
-        twin = next((d for d in described if (str(d.table_status or "") == status or pod_status(d) == status)
-                     and _owner_prefix(str(d.name or "")) == _owner_prefix(name)), None)
+        twin = next((d for d in by_prefix.get(_owner_prefix(name), ())
+                     if str(d.table_status or "") == status or pod_status(d) == status), None)
         if twin is not None:
             f = reports[id(twin)].findings[0]
             rep.summary = f"Same STATUS as {twin.name}, described: likely the same cause ({f.cls})."
