@@ -22,7 +22,7 @@ from typing import Any, Optional
 from . import events as ev
 from .command import Command, parse_command
 from .fields import NODE_CONDITION_ROW
-from .tables import EVENTS_HEADER, OTHER_HEADER, PODS_HEADER, is_headerless_row, is_row
+from .tables import EVENTS_HEADER, OTHER_HEADER, PODS_HEADER, is_headerless_pod_row, is_headerless_row, is_row
 from .tree import DESCRIBE_LABELS, match_label
 
 _NAME = re.compile(r"^Name:\s*\S")
@@ -162,6 +162,8 @@ def _split_loose(block: Block) -> list:
             continue
         if is_headerless_row(content[0].text):
             kind = "get-events"          # rows of `kubectl get events` whose header was cut
+        elif all(is_headerless_pod_row(ln.text) for ln in content):
+            kind = "get-pods"            # rows of `kubectl get pods` whose header was not pasted
         else:
             hits = _score(content)
             kind = "partial" if hits and hits >= 0.5 * len(content) else "prose"

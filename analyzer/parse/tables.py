@@ -103,6 +103,12 @@ def _aligned(header: str) -> bool:
 def read_pods(lines: list, warn, cmd=None) -> list:
     """A `kubectl get pods` table (default, -o wide, -A, --show-labels) -> Pods, one per row."""
     header = lines[0].text
+    if not PODS_HEADER.match(header.strip()):
+        # Rows whose header was not pasted: read by their grammar, with a namespace when the first
+        # row has six cells before any extra (`kubectl get pods -A`).
+        m = _POD_ROW.match(header.strip())
+        header = "NAMESPACE NAME READY STATUS RESTARTS AGE" if m and m.group("ns") else "NAME READY STATUS RESTARTS AGE"
+        lines = [None] + list(lines)
     cols = _columns(header)
     names = [n for _, n in cols]
     starts = [c for c, _ in cols]
@@ -278,6 +284,17 @@ class _Text:
 
     def __init__(self, text: str):
         self.text = text
+
+
+# A `kubectl get pods` row pasted without its header: [namespace] name n/m STATUS restarts age.
+_HEADERLESS_POD_ROW = re.compile(
+    rf"^(?:[a-z0-9][-a-z0-9]*\s+)?[a-z0-9][-a-z0-9.]*\s+\d+/\d+\s+(?:[A-Z][\w-]*|Init:[\w/-]+|ExitCode:-?\d+|"
+    rf"Signal:\d+)\s+\d+(?: \([^)]*\))?\s+{_DUR}(?:\s+.*)?$"
+)
+
+
+def is_headerless_pod_row(text: str) -> bool:
+    return bool(_HEADERLESS_POD_ROW.match(text.strip()))
 
 
 def is_headerless_row(text: str) -> bool:

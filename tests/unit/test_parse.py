@@ -861,3 +861,15 @@ def test_one_quoted_get_events_row():
     assert (pod.kind, str(pod.name)) == ("Pod", "nmap")
     assert pod.events[0].reason == "FailedScheduling"
     assert parse("> kubectl get pods -n shop\n").lines[0].cmd == "kubectl get pods -n shop"     # a prompt stays one
+
+
+def test_get_pods_rows_without_their_header():
+    text = ("# kubectl get pods -A\nkube-system   coredns-6bf96d48f4-jdvnf   1/1     Running            0          4d11h\n"
+            "kube-system   kube-ovn-cni-hrcf9         0/1     CrashLoopBackOff   12         3d19h\n")
+    r = parse(text)
+    assert [(o.source, str(o.namespace), str(o.name), o.fields["STATUS"]) for o in r.objects] == [
+        ("get-pods", "kube-system", "coredns-6bf96d48f4-jdvnf", "Running"),
+        ("get-pods", "kube-system", "kube-ovn-cni-hrcf9", "CrashLoopBackOff")]
+    (pod,) = parse("web-0   0/1   Error   3   5m\n").objects                      # no namespace column
+    assert (str(pod.name), pod.fields["STATUS"], pod.namespace) == ("web-0", "Error", None)
+    assert parse("we ran 3 pods 1/2 Running 0 today\n").objects == []            # prose is not a row
