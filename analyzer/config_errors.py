@@ -49,6 +49,13 @@ def _kind(word: str) -> str:
 
 def parse_config_error(e: Event) -> Optional[ConfigError]:
     msg = re.sub(r"\s+", " ", e.message)
+    if msg.isascii():
+        # Each answer below needs one of these words (the case-insensitive ones compared lower-cased, exact for ASCII):
+        # most Failed events of a big paste (pull errors, back-offs) have none and skip the dozen patterns.
+        low = msg.lower()
+        if not ('" not found' in low or "references non-existent" in low or "couldn't find key" in msg
+                or "runAsNonRoot" in msg or "non-root policy" in msg):
+            return None
     mv = _VOLUME.search(msg) or _OLD_VOLUME.search(msg)
     # Kubelets before 1.5 repeat a volume's error as `FailedSync  Error syncing pod, skipping: configmaps "x" not found`
     # (an environment reference then read `failed to "StartContainer" … GenerateRunContainerOptions: …`).
