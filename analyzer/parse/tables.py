@@ -137,7 +137,17 @@ def read_pods(lines: list, warn, cmd=None) -> list:
             warn(ln.no, f"line {ln.no}: not a row of the `kubectl get pods` table; ignored")
             continue
         pods.append(_pod_from_row(row, ln, ns_default, ns_line))
-    return pods
+    # `kubectl get pods -w` prints a pod again on every change: one pod, its last row is its state now.
+    seen: dict = {}
+    out: list = []
+    for pod in pods:
+        key = (str(pod.namespace or ""), str(pod.name))
+        if key in seen:
+            out[seen[key]] = pod
+        else:
+            seen[key] = len(out)
+            out.append(pod)
+    return out
 
 
 _WAITING = {"ContainerCreating", "PodInitializing", "ErrImagePull", "ImagePullBackOff", "InvalidImageName",

@@ -873,3 +873,11 @@ def test_get_pods_rows_without_their_header():
     (pod,) = parse("web-0   0/1   Error   3   5m\n").objects                      # no namespace column
     assert (str(pod.name), pod.fields["STATUS"], pod.namespace) == ("web-0", "Error", None)
     assert parse("we ran 3 pods 1/2 Running 0 today\n").objects == []            # prose is not a row
+
+
+def test_get_pods_watch_rows_of_one_pod_are_one_pod():
+    text = ("$ kubectl get pods -w\nNAME      READY   STATUS             RESTARTS   AGE\n"
+            "web-0     0/1     ContainerCreating  0          2s\nweb-1     1/1     Running            0          9m\n"
+            "web-0     0/1     ErrImagePull       0          5s\nweb-0     0/1     ImagePullBackOff   0          19s\n")
+    pods = parse(text).objects
+    assert [(str(p.name), p.fields["STATUS"]) for p in pods] == [("web-0", "ImagePullBackOff"), ("web-1", "Running")]
