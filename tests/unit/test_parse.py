@@ -880,4 +880,4 @@ def test_get_pods_watch_rows_of_one_pod_are_one_pod():
             "web-0     0/1     ContainerCreating  0          2s\nweb-1     1/1     Running            0          9m\n"
             "web-0     0/1     ErrImagePull       0          5s\nweb-0     0/1     ImagePullBackOff   0          19s\n")
     pods = parse(text).objects
-    assert [(str(p.name), p.fields["STATUS"]) for p in pods] == [("web-0", "ImagePullBackOff"), ("web-1", "Running")]
+    assert sorted((str(p.name), p.fields["STATUS"]) for p in pods) == [("web-0", "ImagePullBackOff"), ("web-1", "Running")]
