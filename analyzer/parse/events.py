@@ -80,7 +80,11 @@ def _split_from(rest: str, header_cols: Optional[tuple], line_text: str) -> tupl
         from_col, msg_col = header_cols
         if (len(line_text) > msg_col and line_text[msg_col - 1] == " " and line_text[msg_col] != " "
                 and line_text[from_col - 1] == " " and line_text[from_col] != " "):
-            return line_text[from_col:msg_col].strip(), line_text[msg_col:].strip()
+            source = line_text[from_col:msg_col].strip()
+            # (Rows that do not sit under the header, TABs expanded at other stops: the cut would
+            # fall inside the Age, so the From cell must be where the row's part after Age starts.)
+            if rest.lstrip().startswith(source):
+                return source, line_text[msg_col:].strip()
     if _FRACTION.match(rest):
         return "", rest.strip()       # an empty From (kubectl 1.18, `<unknown>` age): `0/4 nodes are available`
     m = re.match(r"^(\S(?:.*?\S)?)\s{2,}(\S.*)$", rest)

@@ -881,3 +881,13 @@ def test_get_pods_watch_rows_of_one_pod_are_one_pod():
             "web-0     0/1     ErrImagePull       0          5s\nweb-0     0/1     ImagePullBackOff   0          19s\n")
     pods = parse(text).objects
     assert sorted((str(p.name), p.fields["STATUS"]) for p in pods) == [("web-0", "ImagePullBackOff"), ("web-1", "Running")]
+
+
+def test_event_rows_separated_by_tabs_under_a_tab_header():
+    text = ("Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n"
+            "  Normal\tPulling\t47s (x4 over 2m16s)\tkubelet\tPulling image \"busybox:wrongtag\"\n"
+            "  Warning\tFailed\t46s (x4 over 2m15s)\tkubelet\tFailed to pull image \"busybox:wrongtag\": not found\n")
+    (pod,) = parse(text).objects
+    assert [(e.reason, e.age, e.source) for e in pod.events] == [
+        ("Pulling", "47s (x4 over 2m16s)", "kubelet"), ("Failed", "46s (x4 over 2m15s)", "kubelet")]
+    assert pod.events[1].message == 'Failed to pull image "busybox:wrongtag": not found'
