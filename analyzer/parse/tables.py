@@ -136,6 +136,8 @@ def read_pods(lines: list, warn, cmd=None) -> list:
         if row is None:
             warn(ln.no, f"line {ln.no}: not a row of the `kubectl get pods` table; ignored")
             continue
+        if "STATUS" in row and row["STATUS"][:1] in "*_":
+            row["STATUS"] = _EMPHASIS.sub(r"\1", row["STATUS"])
         pods.append(_pod_from_row(row, ln, ns_default, ns_line))
     # `kubectl get pods -w` prints a pod again on every change: one pod, its last row is its state now.
     seen: dict = {}
@@ -301,6 +303,10 @@ _HEADERLESS_POD_ROW = re.compile(
     rf"^(?:[a-z0-9][-a-z0-9]*\s+)?[a-z0-9][-a-z0-9.]*\s+\d+/\d+\s+(?:[A-Z][\w-]*|Init:[\w/-]+|ExitCode:-?\d+|"
     rf"Signal:\d+)\s+\d+(?: \([^)]*\))?\s+{_DUR}(?:\s+.*)?$"
 )
+
+
+# A cell in Markdown emphasis (`**ErrImagePull**`, `**_**ErrImagePull**_**`): no STATUS has * or _.
+_EMPHASIS = re.compile(r"^[*_]+([A-Za-z][\w:/-]*?)[*_]+$")
 
 
 def is_headerless_pod_row(text: str) -> bool:

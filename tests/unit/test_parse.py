@@ -891,3 +891,11 @@ def test_event_rows_separated_by_tabs_under_a_tab_header():
     assert [(e.reason, e.age, e.source) for e in pod.events] == [
         ("Pulling", "47s (x4 over 2m16s)", "kubelet"), ("Failed", "46s (x4 over 2m15s)", "kubelet")]
     assert pod.events[1].message == 'Failed to pull image "busybox:wrongtag": not found'
+
+
+def test_a_get_pods_status_cell_in_markdown_emphasis():
+    for cell in ("**_**ErrImagePull**_**", "**ErrImagePull**", "_ErrImagePull_"):
+        text = f"NAME                          READY     STATUS         RESTARTS   AGE\nweb-1   0/1   {cell}   0   3m\n"
+        (pod,) = parse(text).objects
+        assert pod.fields["STATUS"] == "ErrImagePull", cell
+        assert str(pod.containers[0].state.reason) == "ErrImagePull", cell
