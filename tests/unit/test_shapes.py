@@ -36,18 +36,8 @@ ROWS = _rows()
 # Known parser bugs (/tmp/kc/parse-bugs.md, "field tester p7"). strict: when the parser is fixed the row passes, the
 # test reports XPASS as a failure, and the marker below must be removed.
 KNOWN = {
-    "slack-collapsed-spaces-doks-1.24-nextjs-exits-0.txt":
-        "parse-bugs p7-5: with every run of spaces collapsed, Last State's Reason/Exit Code are not read (BackOff only)",
-    "ts-prefix-doks-1.20-evicted-memory.txt":
-        "parse-bugs p7-1: a `| ts` prefix (`Nov 24 21:03:11 `) on every line makes the paste unrecognized",
-    "cat-n-docker-harbor-project-not-found.txt":
-        "parse-bugs p7-4: `cat -n` line numbers: only the event messages are read, the pod is unnamed",
     "wrap80-eks-1.29-node-memorypressure.txt":
         "parse-bugs p7-9: a Node condition message hard-wrapped at 80 columns is dropped",
-    "cut-top-midline-containerd-exit-255.txt":
-        "parse-bugs p7-7: a paste starting mid-line (` ID:  registry…`) makes `ID` a container name",
-    "get-pod-json-errimagepull-harbor-project-not-found.txt":
-        "parse-bugs p7-10: state.waiting.message of -o json/yaml is not used as the registry's answer",
     "openshift-console-copy-crashloop-completed.txt":
         "parse-bugs p7-12: the OpenShift web console's label/value lines are unrecognized",
     "json-fragment-laststate-137-error.txt":
@@ -56,8 +46,6 @@ KNOWN = {
         "parse-bugs p7-13: the kubedog tree row names the pod, the report leaves it unnamed",
     "prompt-get-pods-md-emphasis-errimagepull.txt":
         "parse-bugs p7-14: Markdown emphasis around a STATUS cell is kept (`**_**ErrImagePull**_**`)",
-    "get-pods-wide-watch-misaligned-rows.txt":
-        "parse-bugs p7-15: `get pods -w` rows of the same pod are counted as separate pods",
     "k8s-1.1-get-po-then-wrapped-command-describe-cut.txt":
         "parse-bugs p7-16: a describe cut before its containers' state replaces its get-pods row (CrashLoopBackOff, 25 "
         "restarts) and the pod becomes healthy",
@@ -71,29 +59,15 @@ KNOWN = {
         "parse-bugs p7-20: the same pod pasted as describe and as -o yaml counts as two pods",
     "web-reflowed-one-line-describe-healthy.txt":
         "parse-bugs p7-21: a describe reflowed onto one line names the pod with the whole rest of the line",
-    "unknown-bat-statefulset-waiting-on-pod-0.txt":
-        "parse-bugs p7-22: `bat` numbering of a short StatefulSet describe makes it unrecognized",
-    "wrap80-get-events-pull-secret-missing.txt":
-        "parse-bugs p7-26: a `get events` table hard-wrapped at 80 columns is unrecognized",
-    "slack-collapsed-spaces-eks-1.30-runasuser-0.txt":
-        "parse-bugs p7-25: single-spaced (Slack) describe: CreateContainerConfigError + runAsUser event read as healthy",
     "slack-stripped-k8s-1.13-node-pleg-not-healthy.txt":
         "parse-bugs p7-24: single-spaced Node Conditions rows at column 0 lose Ready False: healthy",
-    "tabs-tail-containerd-busybox-wrongtag.txt":
-        "parse-bugs p7-27: TAB-separated event rows without header: the pull error is not read (`Failed` unexplained)",
     "wrap80-k8s-1.10-oldtable-node-cordoned-and-full.txt":
         "parse-bugs p7-29: a 1.10 events table wrapped at 80 columns: the FailedScheduling message is cut (unexplained)",
     "slack-stripped-aks-1.21-sts-quota.txt":
         "parse-bugs p7-31: single-spaced StatefulSet describe: its FailedCreate quota event is not read",
-    "get-pods-A-rows-no-header-kube-ovn-crashloop.txt":
-        "parse-bugs p7-33: `get pods -A` rows without their header line are unrecognized",
     "gcp-console-2016-copy-then-describe-cut.txt":
         "parse-bugs p7-35: the Cloud Console copy (Waiting / Reason: CrashLoopBackOff, 7 restarts) is ignored and the "
         "cut describe is called healthy",
-    "conhost-padded-containerd-ghcr-401-wrapped.txt":
-        "parse-bugs p7-38: a wrapped event message whose continuation rows carry trailing padding is not rejoined",
-    "mdquote-k8s-1.20-get-events-anti-affinity.txt":
-        "parse-bugs p7-39: quoted `get events` rows (`> 11s Warning … pod/nmap`) lose the object name",
     "klog-event-lines-scheduler-insufficient-cpu.txt":
         "parse-bugs p7-40: klog `event.go] Event(v1.ObjectReference{…}): type: 'Warning' reason: …` lines are unrecognized",
     "kubectl-logs-error-waiting-image-cant-be-pulled.txt":
@@ -105,19 +79,6 @@ KNOWN = {
         "parse-bugs p7-44: a describe in a JSON string (`\\n` escapes) is read as one garbled healthy pod",
     "double-spaced-docker-1.18-init-crashloop-403-partial.txt":
         "parse-bugs p7-47: double-spaced: the init container becomes a second pod and the class crashloop-app-error",
-    "bat-numbered-docker-gcr-manifest-unknown-minikube.txt":
-        "parse-bugs p7-48: `bat` numbering: a manifest-unknown pull reads as taint-not-tolerated (wrong class)",
-    "slack-collapsed-spaces-docker-1.20-helm-values-secret-not-found.txt":
-        "parse-bugs p7-25: single-spaced describe: CreateContainerConfigError + secret event read as healthy",
-    "nearmiss-slack-collapsed-spaces-native-sidecar-istio-proxy-running.txt":
-        "parse-bugs p7-49: single-spaced: a running native sidecar gets an invented startup-probe-failure",
-    "nearmiss-slack-collapsed-spaces-liveness-kill-exit-137-error.txt":
-        "parse-bugs p7-49: single-spaced: an old liveness kill, Ready now, gets an invented liveness-probe-failure",
-    "nearmiss-bat-numbered-k8s-1.27-statefulset-pod-waited-for-pvc-then-started.txt":
-        "parse-bugs p7-50: `bat` numbering: a started pod gets an invented pvc-unbound",
-    "wrap120-k8s-1.13-node-pleg-not-healthy.txt":
-        "parse-bugs p7-23: (since 3b965ce Ready False is read) the Ready row's message, wrapped onto the next line, "
-        "is still lost: no 'PLEG is not healthy'",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "openshift-3.6-events-alpha-age-format-crashloop.txt":
         "diagnosis (p7 report): BackOff + FailedSync CrashLoopBackOff followed by Pulled is called healthy",
