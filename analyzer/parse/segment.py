@@ -48,6 +48,8 @@ def _is_name_start(lines: list, i: int, prev_blank: bool) -> bool:
     ln = lines[i]
     if ln.noise or ln.indent != 0 or not _NAME.match(ln.text):
         return False
+    if i and lines[i - 1].text.rstrip() == "Volume Claims:":
+        return False                   # a StatefulSet's claim template, flattened to column 0
     if prev_blank:
         return True
     for j in range(i + 1, min(i + 4, len(lines))):

@@ -899,3 +899,14 @@ def test_a_get_pods_status_cell_in_markdown_emphasis():
         (pod,) = parse(text).objects
         assert pod.fields["STATUS"] == "ErrImagePull", cell
         assert str(pod.containers[0].state.reason) == "ErrImagePull", cell
+
+
+def test_a_flattened_statefulset_claim_template_name_is_not_a_new_object():
+    text = ("Name: db\nNamespace: fpl\nSelector: app=db\nReplicas: 1 desired | 0 total\nUpdate Strategy: RollingUpdate\n"
+            "Pods Status: 0 Running / 0 Waiting / 0 Succeeded / 0 Failed\nPod Template:\nLabels: app=db\n"
+            "Volume Claims:\nName: data\nStorageClass:\nCapacity: 30Gi\nEvents:\nType Reason Age From Message\n"
+            "---- ------ ---- ---- -------\nWarning FailedCreate 22s (x17 over 39m) statefulset-controller create Pod "
+            "db-0 in StatefulSet db failed error: pods \"db-0\" is forbidden: failed quota: q: must specify requests.cpu\n")
+    (sts,) = parse(text).objects
+    assert (sts.kind, str(sts.name)) == ("StatefulSet", "db")
+    assert [e.reason for e in sts.events] == ["FailedCreate"]
