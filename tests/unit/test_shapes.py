@@ -44,8 +44,6 @@ KNOWN = {
         "parse-bugs p7-11: a lastState fragment of -o json is unrecognized",
     "kubedog-tree-failedmount-secret-not-found.txt":
         "parse-bugs p7-13: the kubedog tree row names the pod, the report leaves it unnamed",
-    "prompt-get-pods-md-emphasis-errimagepull.txt":
-        "parse-bugs p7-14: Markdown emphasis around a STATUS cell is kept (`**_**ErrImagePull**_**`)",
     "k8s-1.1-get-po-then-wrapped-command-describe-cut.txt":
         "parse-bugs p7-16: a describe cut before its containers' state replaces its get-pods row (CrashLoopBackOff, 25 "
         "restarts) and the pod becomes healthy",
@@ -63,8 +61,6 @@ KNOWN = {
         "parse-bugs p7-24: single-spaced Node Conditions rows at column 0 lose Ready False: healthy",
     "wrap80-k8s-1.10-oldtable-node-cordoned-and-full.txt":
         "parse-bugs p7-29: a 1.10 events table wrapped at 80 columns: the FailedScheduling message is cut (unexplained)",
-    "slack-stripped-aks-1.21-sts-quota.txt":
-        "parse-bugs p7-31: single-spaced StatefulSet describe: its FailedCreate quota event is not read",
     "gcp-console-2016-copy-then-describe-cut.txt":
         "parse-bugs p7-35: the Cloud Console copy (Waiting / Reason: CrashLoopBackOff, 7 restarts) is ignored and the "
         "cut describe is called healthy",
