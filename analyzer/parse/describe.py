@@ -204,6 +204,10 @@ def _node_conditions(node) -> bool:
     return any("LastHeartbeatTime" in c.line.text or NODE_CONDITION_ROW.match(c.line.text) for c in node.children)
 
 
+_NODE_COND_HEADER = re.compile(r"^\s*Type\s+Status\s+LastHeartbeatTime\b")
+_RULE_LINE = re.compile(r"^\s*-{4}\s+-{6}\s")
+
+
 def _adopt_node_condition_rows(root) -> bool:
     """Rows of a node's Conditions table pasted without `Conditions:` and without their header
     (one `Ready  False  <time>  <time>  KubeletNotReady  PLEG is not healthy` row) hang at the
@@ -214,7 +218,25 @@ def _adopt_node_condition_rows(root) -> bool:
         return False
     rows = [c for c in root.children if c.label is None and NODE_CONDITION_ROW.match(c.line.text)]
     if not rows:
+        # Flattened to column 0, the table reads as more lines of the field before it (`Roles:`).
+        for f in root.labelled():
+            at = next((k for k, m in enumerate(f.more) if NODE_CONDITION_ROW.match(m.text)), None)
+            if at is None:
+                continue
+            start = at
+            while start > 0 and (_NODE_COND_HEADER.match(f.more[start - 1].text) or
+                                 _RULE_LINE.match(f.more[start - 1].text)):
+                start -= 1
+            moved = [Node(None, m.text.strip(), m, 0, 0, [], []) for m in f.more[start:]]
+            f.more = f.more[:start]
+            root.children.append(Node("Conditions", "", moved[0].line, -1, 0, moved, []))
+            return True
         return False
+    # Its header and rule lines, when the copy kept them (single-spaced at column 0).
+    at = root.children.index(rows[0])
+    head = [c for c in root.children[max(0, at - 2):at]
+            if c.label is None and (_NODE_COND_HEADER.match(c.line.text) or _RULE_LINE.match(c.line.text))]
+    rows = head + rows
     root.children = [c for c in root.children if c not in rows]
     root.children.append(Node("Conditions", "", rows[0].line, -1, 0, rows, []))
     return True
@@ -293,7 +315,8 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
         body = reindent_pod(body)
     root = build(body)
     _adopt_headless_tables(root)
-    node_rows = partial and _adopt_node_condition_rows(root)
+    # (Also in a whole describe flattened to column 0, whose `Conditions:` line a copy lost.)
+    node_rows = _adopt_node_condition_rows(root) and partial
     top = top_map(root)               # label -> its first node
     labels = set(top)
     kind = detect_kind(labels, {k: top[k].value for k in ("Kind", "API Version", "Replicas") if k in top})

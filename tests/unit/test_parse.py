@@ -910,3 +910,18 @@ def test_a_flattened_statefulset_claim_template_name_is_not_a_new_object():
     (sts,) = parse(text).objects
     assert (sts.kind, str(sts.name)) == ("StatefulSet", "db")
     assert [e.reason for e in sts.events] == ["FailedCreate"]
+
+
+def test_a_node_conditions_table_flattened_without_its_label():
+    text = ("Name: etkhub\nRoles: master\nType Status LastHeartbeatTime LastTransitionTime Reason Message\n"
+            "---- ------ ----------------- ------------------ ------ -------\n"
+            "MemoryPressure False Mon, 03 Jun 2019 13:54:18 +0000 Wed, 20 Mar 2019 22:00:39 +0000 "
+            "KubeletHasSufficientMemory kubelet has sufficient memory available\n"
+            "Ready False Mon, 03 Jun 2019 13:54:18 +0000 Sun, 02 Jun 2019 21:39:37 +0000 KubeletNotReady "
+            "PLEG is not healthy: pleg was last seen active 16h ago\n")
+    r = parse(text)
+    (node,) = r.objects
+    assert (node.kind, str(node.name)) == ("Node", "etkhub")
+    assert [(c.type, c.status, c.reason) for c in node.conditions] == [
+        ("MemoryPressure", "False", "KubeletHasSufficientMemory"), ("Ready", "False", "KubeletNotReady")]
+    assert node.conditions[1].message.startswith("PLEG is not healthy")
