@@ -437,6 +437,28 @@ def classify(text: str) -> tuple:
     return "", "", text
 
 
+def _undouble(lines: list) -> None:
+    """A double-spaced copy (RDP, some web terminals: an empty line after every line) has each
+    pasted line followed by an empty one: those are spacing, not blank lines that end a table or
+    a section. The line list keeps every line (rules find lines by number)."""
+    n = len(lines)
+    if n < 8:
+        return
+    for off in (0, 1):
+        pairs = range(off, n - 1, 2)
+        texts = sum(1 for i in pairs if not lines[i].blank)
+        if texts < 4:
+            continue
+        spaced = sum(1 for i in pairs if lines[i + 1].blank)
+        if spaced >= 0.95 * len(pairs):
+            for i in pairs:
+                if lines[i + 1].blank:
+                    ln = dataclasses.replace(lines[i + 1], noise="spacing")
+                    ln.__dict__["blank"] = False
+                    lines[i + 1] = ln
+            return
+
+
 def _join_continuations(lines: list) -> None:
     """A command continued with a backslash (PowerShell: a backtick) goes on over the next lines: they
     are part of the command line, and the whole command is kept on its first line."""
@@ -564,6 +586,7 @@ def clean_lines(text: str) -> list:
             out = _unbold_event_row(out)
         lines.append(Line(i + 1, out, raw, noise, cmd, lasts[i] + 1 if lasts[i] != i else 0))
     _join_continuations(lines)
+    _undouble(lines)
 
     # A paste indented as a whole (Markdown code block, a quote in an e-mail): remove the
     # common indentation so describe's own indentation levels read as kubectl printed them.

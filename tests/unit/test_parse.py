@@ -925,3 +925,15 @@ def test_a_node_conditions_table_flattened_without_its_label():
     assert [(c.type, c.status, c.reason) for c in node.conditions] == [
         ("MemoryPressure", "False", "KubeletHasSufficientMemory"), ("Ready", "False", "KubeletNotReady")]
     assert node.conditions[1].message.startswith("PLEG is not healthy")
+
+
+def test_a_double_spaced_copy():
+    described = ["Name:         web-0", "Namespace:    shop", "Init Containers:", "  init:", "    Image:   busybox",
+                 "    State:          Waiting", "      Reason:       CrashLoopBackOff", "Containers:", "  web:",
+                 "    Image:          nginx", "    State:          Waiting", "      Reason:       PodInitializing", "",
+                 "Events:  <none>"]
+    r = parse("\n\n".join(described) + "\n")
+    (pod,) = r.objects
+    assert [str(c.name) for c in pod.init_containers] == ["init"] and [str(c.name) for c in pod.containers] == ["web"]
+    assert str(pod.init_containers[0].state.reason) == "CrashLoopBackOff"
+    assert [ln.no for ln in r.lines if ln.noise == "spacing"][:3] == [2, 4, 6]      # every line is kept
