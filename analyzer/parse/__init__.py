@@ -189,6 +189,33 @@ def _drop_pasted_twice(objs: list, lines: list, warnings: list) -> list:
     return out
 
 
+def _merge_formats(objs: list, warnings: list) -> list:
+    """One object pasted as its describe and as `-o yaml`/`-o json` (same kind, name and namespace)
+    is one object: the describe is kept (it has the events), the other reported. Events read from
+    the other (a waiting pull error) are kept when the describe shows none."""
+    described = {}
+    for o in objs:
+        if o.source == "describe" and o.name is not None:
+            described.setdefault((o.kind, str(o.name)), []).append(o)
+    if not described:
+        return objs
+    out = []
+    replaced: dict = {}
+    for o in objs:
+        if o.source in ("json", "yaml") and o.name is not None:
+            same = [d for d in described.get((o.kind, str(o.name)), ()) if _same_ns(d.namespace, o.namespace)]
+            if len(same) == 1:
+                d = same[0]
+                if o.events and not d.events:
+                    replaced[id(d)] = dataclasses.replace(replaced.get(id(d), d), events=o.events)
+                warnings.append(Warning_(o.lines[0], f"{_span_text(*o.lines)}: the same {o.kind} as "
+                                                     f"{_span_text(*d.lines)} (its describe), as -o {o.source}; "
+                                                     "read once, from the describe"))
+                continue
+        out.append(o)
+    return [replaced.get(id(o), o) for o in out]
+
+
 _JSON_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|[{}\[\]]')
 
 
@@ -351,6 +378,7 @@ def parse(text: str) -> ParseResult:
     objs = _drop_repeated_starts(result.objects, warnings)
     objs = _drop_pasted_twice(objs, lines, warnings)
     objs = _merge_rows(objs)
+    objs = _merge_formats(objs, warnings)
     for source, evs in structured_events.items():
         objs = _attach_events(objs, evs, source, ns_lines)
     objs = _attach_events(objs, table_events, "get-events", ns_lines)

@@ -937,3 +937,17 @@ def test_a_double_spaced_copy():
     assert [str(c.name) for c in pod.init_containers] == ["init"] and [str(c.name) for c in pod.containers] == ["web"]
     assert str(pod.init_containers[0].state.reason) == "CrashLoopBackOff"
     assert [ln.no for ln in r.lines if ln.noise == "spacing"][:3] == [2, 4, 6]      # every line is kept
+
+
+def test_a_pod_pasted_as_describe_and_as_yaml_is_one_pod():
+    describe = ("Name:         web-0\nNamespace:    shop\nStatus:       Running\nContainers:\n  web:\n"
+                "    Image:          nginx\n    State:          Running\nEvents:\n"
+                "  Type    Reason   Age   From     Message\n  ----    ------   ----  ----     -------\n"
+                "  Normal  Started  1m    kubelet  Started container web\n")
+    yaml = ("\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-0\n  namespace: shop\nspec:\n  containers:\n"
+            "  - image: nginx\n    name: web\nstatus:\n  phase: Running\n")
+    r = parse(describe + yaml)
+    (pod,) = r.objects
+    assert pod.source == "describe" and [e.reason for e in pod.events] == ["Started"]
+    assert any("as -o yaml" in w.message for w in r.warnings)
+    assert len(parse(describe + yaml.replace("web-0", "web-1")).objects) == 2     # two pods stay two
