@@ -135,10 +135,24 @@ def _merge_rows(objs: list) -> list:
             if full is not None:
                 cur = merged.get(id(full), full)
                 merged[id(full)] = dataclasses.replace(cur, table_status=o.table_status, table_ready=o.table_ready,
-                                                       table_restarts=o.table_restarts, age=cur.age or o.age)
+                                                       table_restarts=o.table_restarts, age=cur.age or o.age,
+                                                       containers=_row_states(cur.containers, o.containers))
                 continue
         out.append(o)
     return [merged.get(id(o), o) for o in out]
+
+
+def _row_states(described: tuple, from_row: tuple) -> tuple:
+    """A describe cut before its containers' states (`Containers:` / `  web:` and nothing more)
+    says less than the pod's row: one container without State, Ready or Restart Count takes the
+    row's (`0/1  CrashLoopBackOff  25`)."""
+    if len(described) != 1 or len(from_row) != 1:
+        return described
+    c, r = described[0], from_row[0]
+    if c.state is not None or c.last_state is not None or c.ready is not None or c.restart_count is not None \
+            or r.state is None:
+        return described
+    return (dataclasses.replace(c, state=r.state, ready=r.ready, restart_count=r.restart_count),)
 
 
 def _drop_repeated_starts(objs: list, warnings: list) -> list:

@@ -951,3 +951,15 @@ def test_a_pod_pasted_as_describe_and_as_yaml_is_one_pod():
     assert pod.source == "describe" and [e.reason for e in pod.events] == ["Started"]
     assert any("as -o yaml" in w.message for w in r.warnings)
     assert len(parse(describe + yaml.replace("web-0", "web-1")).objects) == 2     # two pods stay two
+
+
+def test_a_describe_cut_before_its_states_keeps_the_rows_state():
+    text = ("NAME    READY   STATUS             RESTARTS   AGE\nes-1    0/1     CrashLoopBackOff   25         1h\n\n"
+            "Name:         es-1\nNamespace:    default\nNode:         node-1/10.0.0.1\nStatus:       Running\n"
+            "Containers:\n  es:\n")
+    (pod,) = parse(text).objects
+    (c,) = pod.containers
+    assert (str(c.name), str(c.state.reason), str(c.restart_count), str(c.ready)) == ("es", "CrashLoopBackOff", "25", "False")
+    # a describe that shows the state keeps its own
+    (pod,) = parse(text + "    State:          Running\n    Ready:          True\n").objects
+    assert str(pod.containers[0].state.state) == "Running"
