@@ -175,6 +175,8 @@ def _continues(line: str, nxt: str) -> bool:
     label at column 0 or is indented by two or more."""
     if not nxt.strip():
         return False
+    if line[:1] in "┌└╭╰┏┗╔╚─" or line.lstrip()[:1] in "┌└╭╰┏┗╔╚─":
+        return False                   # a frame's border line is as wide as the frame, and complete
     lead = len(nxt) - len(nxt.lstrip(" "))
     if _STRUCTURE.match(nxt) and not (lead > 1 and _cut_in_a_gap(line) and not _EVENT_ROW_START.match(nxt)):
         return False

@@ -963,3 +963,12 @@ def test_a_describe_cut_before_its_states_keeps_the_rows_state():
     # a describe that shows the state keeps its own
     (pod,) = parse(text + "    State:          Running\n    Ready:          True\n").objects
     assert str(pod.containers[0].state.state) == "Running"
+
+
+def test_a_pane_top_border_of_a_terminal_width_does_not_swallow_the_first_row():
+    row = "4m11s   Warning   Evicted   pod/egg-1   The node had condition: [MemoryPressure]."
+    top = "┌" + "─" * 40 + " Describe(default/egg-1) " + "─" * (120 - 67) + "┐"
+    assert len(top) == 120                       # the longest line, of a usual terminal width
+    r = parse(top + "\n│" + row.ljust(100) + "│\n│" + row.replace("egg-1", "egg-2").ljust(100) + "│\n└" + "─" * 100 + "┘\n")
+    assert r.lines[0].noise == "decoration" and r.lines[1].noise == ""
+    assert sorted(str(o.name) for o in r.objects) == ["egg-1", "egg-2"]
