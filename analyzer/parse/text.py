@@ -220,8 +220,15 @@ def wrap_width(texts: list) -> int:
     width = max(lens)
     if width < 60:
         return 0
-    wrapped = sum(1 for i, n in enumerate(lens[:-1]) if n == width and _continues(texts[i], texts[i + 1]))
-    return width if wrapped >= 2 or (wrapped == 1 and width in _TERMINAL_WIDTHS) else 0
+    wrapped = [i for i, n in enumerate(lens[:-1]) if n == width and _continues(texts[i], texts[i + 1])]
+    if len(wrapped) >= 2:
+        return width
+    if len(wrapped) == 1 and width in _TERMINAL_WIDTHS:
+        # One wrap only: the rest of a word cut mid-way, or a line cut on a space; not a sentence a
+        # person wrote under a line that happens to be that long ("Any idea?").
+        i = wrapped[0]
+        return width if texts[i].endswith(" ") or not texts[i + 1][:1].isupper() else 0
+    return 0
 
 
 # Widths terminals and consoles are usually set to (VT100 80 and 132, Windows console 120).

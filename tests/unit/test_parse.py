@@ -972,3 +972,11 @@ def test_a_pane_top_border_of_a_terminal_width_does_not_swallow_the_first_row():
     r = parse(top + "\n│" + row.ljust(100) + "│\n│" + row.replace("egg-1", "egg-2").ljust(100) + "│\n└" + "─" * 100 + "┘\n")
     assert r.lines[0].noise == "decoration" and r.lines[1].noise == ""
     assert sorted(str(o.name) for o in r.objects) == ["egg-1", "egg-2"]
+
+
+def test_a_sentence_under_a_line_of_terminal_width_is_not_a_wrap():
+    row = "  Warning  BackOff  1s  kubelet  Back-off restarting failed container web in pod web-0_shop(abc)."
+    row = row.replace("1s  ", "1s" + " " * (122 - len(row)))
+    assert len(row) == 120
+    r = parse(_EVENTS_HEAD + row + "\nAny idea what is wrong here?\n")
+    assert r.lines[-1].noise != "wrapped" and r.lines[-2].text.endswith("web-0_shop(abc).")
