@@ -242,6 +242,8 @@ def _padded(texts: list) -> bool:
     """A console copy that pads every row to the window's width with spaces (Windows conhost):
     most lines are exactly as long as the longest, and many end in a run of spaces. Its lines
     are not hard wraps of one another; the padding is not text."""
+    if not texts or not texts[0].endswith("  ") and not (len(texts) > 1 and texts[1].endswith("  ")):
+        return False                   # (a padded copy pads its first lines too)
     lens = [len(t) for t in texts if t.strip()]
     if len(lens) < 3:
         return False
@@ -454,6 +456,9 @@ def _undouble(lines: list) -> None:
     if n < 8:
         return
     for off in (0, 1):
+        head = range(off, min(n - 1, off + 16), 2)
+        if sum(1 for i in head if lines[i + 1].blank) < 0.85 * len(head):
+            continue                   # (most pastes: decided on their first lines)
         pairs = range(off, n - 1, 2)
         texts = sum(1 for i in pairs if not lines[i].blank)
         if texts < 4:
