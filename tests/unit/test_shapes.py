@@ -44,21 +44,14 @@ KNOWN = {
         "parse-bugs p7-11: a lastState fragment of -o json is unrecognized",
     "kubedog-tree-failedmount-secret-not-found.txt":
         "parse-bugs p7-13: the kubedog tree row names the pod, the report leaves it unnamed",
-    "k8s-1.1-get-po-then-wrapped-command-describe-cut.txt":
-        "parse-bugs p7-16: a describe cut before its containers' state replaces its get-pods row (CrashLoopBackOff, 25 "
-        "restarts) and the pod becomes healthy",
     "go-template-laststate-map-oomkilled.txt":
         "parse-bugs p7-17: go-template `map[terminated:map[… reason:OOMKilled]]` output is not read; a quoted prose "
         "\"Back-off restarting failed container\" is read as an event",
     "k8s-1.1-get-events-rows-backoff-then-kubectl-log.txt":
         "parse-bugs p7-18: 1.1 `get events` rows without header: the pod is unnamed and the Backoff rows are not a crash "
         "loop (verdict healthy)",
-    "describe-and-yaml-same-pod-oomkilled.txt":
-        "parse-bugs p7-20: the same pod pasted as describe and as -o yaml counts as two pods",
     "web-reflowed-one-line-describe-healthy.txt":
         "parse-bugs p7-21: a describe reflowed onto one line names the pod with the whole rest of the line",
-    "slack-stripped-k8s-1.13-node-pleg-not-healthy.txt":
-        "parse-bugs p7-24: single-spaced Node Conditions rows at column 0 lose Ready False: healthy",
     "wrap80-k8s-1.10-oldtable-node-cordoned-and-full.txt":
         "parse-bugs p7-29: a 1.10 events table wrapped at 80 columns: the FailedScheduling message is cut (unexplained)",
     "gcp-console-2016-copy-then-describe-cut.txt":
@@ -73,8 +66,6 @@ KNOWN = {
         "unrecognized",
     "json-log-escaped-newlines-harbor-project-not-found.txt":
         "parse-bugs p7-44: a describe in a JSON string (`\\n` escapes) is read as one garbled healthy pod",
-    "double-spaced-docker-1.18-init-crashloop-403-partial.txt":
-        "parse-bugs p7-47: double-spaced: the init container becomes a second pod and the class crashloop-app-error",
     # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
     "openshift-3.6-events-alpha-age-format-crashloop.txt":
         "diagnosis (p7 report): BackOff + FailedSync CrashLoopBackOff followed by Pulled is called healthy",
