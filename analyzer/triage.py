@@ -156,7 +156,10 @@ def unexplained(ctx: Context) -> Optional[tuple]:
                 "the registry's answer (`Failed to pull image …`) has expired or was cut off.",
                 [events_cmd()], [summary])
     cleared = ("Started", "Created", "Pulled", "SuccessfulAttachVolume", "SuccessfulMountVolume")
-    if pod.partial and warnings and ctx.superseded(ctx.newest(warnings), *cleared):
+    # A crash loop's back-off is followed by Pulled/Created/Started on every restart: those rows are the loop
+    # going round, not the problem clearing.
+    if pod.partial and warnings and not _is_crash_backoff(ctx.newest(warnings)) \
+            and ctx.superseded(ctx.newest(warnings), *cleared):
         warnings = []        # an events-only paste whose last word is a container starting
     if warnings:
         w = ctx.newest(warnings)
@@ -173,6 +176,13 @@ def unexplained(ctx: Context) -> Optional[tuple]:
 
 
 _BACKOFF_CRASH = re.compile(r"^Back-off restarting failed container(?: (?P<c>[^\s]+) in pod)?")
+# Kubelets before 1.9 also wrote FailedSync: `failed to "StartContainer" for "<c>" with CrashLoopBackOff: "Back-off …"`.
+_SYNC_CRASH = re.compile(r'failed to "StartContainer" for "(?P<c>[^"]+)" with CrashLoopBackOff')
+
+
+def _is_crash_backoff(e) -> bool:
+    return e is not None and ((e.reason == "BackOff" and _BACKOFF_CRASH.match(e.message) is not None)
+                              or _SYNC_CRASH.search(e.message) is not None)
 _STARTED = re.compile(r"^(?:Started|Created) container (?P<c>\S+)$")
 
 
@@ -180,14 +190,13 @@ def _crash_backoff(ctx: Context, pod: Pod, warnings: list, newest) -> Optional[t
     """`Back-off restarting failed container` with nothing else that explains it: a container exits
     again and again, and the paste shows neither its exit code nor its logs. The answer is in the
     previous run's logs and the describe's Last State, not in more events."""
-    m = _BACKOFF_CRASH.match(newest.message) if newest.reason == "BackOff" else None
-    if m is None:
+    if not _is_crash_backoff(newest):
         # Probe failures of a container that keeps exiting are its symptom; the back-off is the news.
-        loops = [e for e in warnings if e.reason == "BackOff" and _BACKOFF_CRASH.match(e.message)]
-        if not loops or any(e.reason not in ("BackOff", "Unhealthy") for e in warnings):
+        loops = [e for e in warnings if _is_crash_backoff(e)]
+        if not loops or any(e.reason not in ("BackOff", "Unhealthy") and not _is_crash_backoff(e) for e in warnings):
             return None
         newest = ctx.newest(loops)
-        m = _BACKOFF_CRASH.match(newest.message)
+    m = _BACKOFF_CRASH.match(newest.message) or _SYNC_CRASH.search(newest.message)
     name = m.group("c") or newest.container
     if not name:
         names = {str(c.name) for c in pod.all_containers if known(c)}

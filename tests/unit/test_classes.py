@@ -276,3 +276,26 @@ def test_a_statefulset_create_timeout_whose_pod_runs_is_history():
     r = analyze(paste).to_dict()
     assert "admission-webhook-denied" not in {f["class"] for f in _findings(r)}
     assert r["verdict"] != "problem"
+
+
+# ---- p11: diagnosis fixes from the shapes field test --------------------------------------------------------------
+
+_OLD_EVENTS_HEAD = ("Events:\n"
+                    "  Type     Reason      Age              From             Message\n"
+                    "  ----     ------      ----             ----             -------\n")
+
+
+@pytest.mark.parametrize("after", [
+    '  Normal   Pulled      1h (x3 over 2h)  kubelet, node-a  Container image "acme/registry:v3" already present on machine\n',
+    "  Normal   Started     1h (x3 over 2h)  kubelet, node-a  Started container with id fbf1fac1958\n",
+])
+@pytest.mark.parametrize("loop", [
+    "  Warning  BackOff     1h (x3 over 1h)  kubelet, node-a  Back-off restarting failed container\n",
+    '  Warning  FailedSync  1h (x3 over 1h)  kubelet, node-a  Error syncing pod, skipping: failed to "StartContainer" for '
+    '"registry" with CrashLoopBackOff: "Back-off 10s restarting failed container=registry pod=registry-1-x_default(68ee)"\n',
+])
+def test_a_crash_loop_back_off_is_not_cleared_by_the_restart_rows_that_follow_it(loop, after):
+    r = analyze(_OLD_EVENTS_HEAD + loop + after).to_dict()
+    assert r["verdict"] == "unknown", r["verdict"]
+    assert any("--previous" in c for c in r["next"]), r["next"]
+    assert any(" describe pod " in c for c in r["next"]), r["next"]

@@ -66,9 +66,6 @@ KNOWN = {
         "unrecognized",
     "json-log-escaped-newlines-harbor-project-not-found.txt":
         "parse-bugs p7-44: a describe in a JSON string (`\\n` escapes) is read as one garbled healthy pod",
-    # diagnosis problems (not about the shape; in the p7 report, not parse-bugs)
-    "openshift-3.6-events-alpha-age-format-crashloop.txt":
-        "diagnosis (p7 report): BackOff + FailedSync CrashLoopBackOff followed by Pulled is called healthy",
 }
 
 
