@@ -142,6 +142,16 @@ def unexplained(ctx: Context) -> Optional[tuple]:
                                                                        namespaced=False)], [pod.terminating])
     if pod.status == "Running" and any(not c.is_ready and c.ready is not None for c in pod.containers):
         nr = [c for c in pod.containers if not c.is_ready and c.ready is not None]
+        looping = [c for c in nr if c.restarts > 0 and last_exit(c) is None]
+        if looping:
+            # Restarts with no Last State (kubectl before 1.1 never prints it; a cut paste drops it): the container
+            # keeps exiting, and why is in the previous run's logs and status.containerStatuses[].lastState.
+            c = looping[0]
+            n = c.restarts
+            return (f"{_nm(c, True)} is not Ready and has restarted {n} time{'s' if n != 1 else ''}, but the paste does "
+                    "not show how it exits (no Last State): a crash loop whose reason — exit code, OOMKilled, a failed "
+                    "liveness probe — is in the previous run's logs and the pod's lastState.",
+                    [logs(ctx, c, previous=True), yaml_cmd(), events_cmd()], [c.restart_count, c.ready])
         return (f"{', '.join(_nm(c, True) for c in nr)} runs but is not Ready and the paste shows no probe failure: "
                 "a readiness probe whose events expired, or a container still inside its initial delay.",
                 [events_cmd()], [nr[0].ready])

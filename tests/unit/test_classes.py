@@ -299,3 +299,29 @@ def test_a_crash_loop_back_off_is_not_cleared_by_the_restart_rows_that_follow_it
     assert r["verdict"] == "unknown", r["verdict"]
     assert any("--previous" in c for c in r["next"]), r["next"]
     assert any(" describe pod " in c for c in r["next"]), r["next"]
+
+
+_RESTARTED_NOT_READY = """Name:         web-7d9f
+Namespace:    shop
+Status:       Running
+IP:           10.244.2.75
+Containers:
+  web:
+    Image:          acme/web:1.2
+    State:          Running
+      Started:      Tue, 07 Jul 2015 12:54:41 -0700
+    Ready:          False
+    Restart Count:  {n}
+Conditions:
+  Type          Status
+  Ready         False
+"""
+
+
+def test_restarts_without_a_last_state_are_a_crash_loop_whose_reason_is_not_in_the_paste():
+    r = analyze(_RESTARTED_NOT_READY.format(n=5)).to_dict()
+    assert r["verdict"] == "unknown"
+    assert "restarted 5 times" in r["message"] and "no probe failure" not in r["message"], r["message"]
+    assert any(c.endswith("logs web-7d9f -c web --previous") for c in r["next"]), r["next"]
+    fresh = analyze(_RESTARTED_NOT_READY.format(n=0)).to_dict()
+    assert not any("--previous" in c for c in fresh["next"]), "no restart yet: nothing to read in a previous run"
