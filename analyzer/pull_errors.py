@@ -208,12 +208,30 @@ def pull_cases(ctx) -> list:
             else:
                 cls, conf = "image-auth", "likely"
                 alt = "Docker Hub gives the same answer for a repository that does not exist (a typo in the name)"
+        elif cls == "image-auth" and _gcr_unauthorized(image, err):
+            # gcr.io answers a repository or tag that does not exist with the same 401 as a missing credential.
+            conf = "likely"
+            alt = "gcr.io gives the same answer for a repository or tag that does not exist (a typo in the name or tag)"
         elif cls == "unknown":
             cls, conf = "image-registry-unreachable", "possible"
         cases.append(PullCase(c, cls, pe.sub, pe.detail, pe.host, conf, newest, err.strip(), image,
                               st.reason if st else None, secret_ev, alt))
     ctx.facts["pull_cases"] = cases
     return cases
+
+
+_GCR_401 = re.compile(r"\bunauthorized\b|authentication required|401", re.I)
+_GCR_PLAIN = re.compile(r"no basic auth|403|forbidden|denied|permission", re.I)
+
+
+def _gcr_unauthorized(image: str, err: str) -> bool:
+    """gcr.io's plain `unauthorized: authentication required` (not a permission denial, not an absent credential)."""
+    from .imageref import parse_image
+
+    if not image:
+        return False
+    host = parse_image(image).registry
+    return (host == "gcr.io" or host.endswith(".gcr.io")) and bool(_GCR_401.search(err)) and not _GCR_PLAIN.search(err)
 
 
 def _pulled_after(ctx, c, failed) -> bool:

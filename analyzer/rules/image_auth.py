@@ -49,6 +49,15 @@ def check(ctx):
             else:
                 why = "the credentials were missing, wrong or expired"
             cause = f"{host} refused to serve {ref.display} to the node: {why}."
+        elif google_registry and case.sub == "unauthorized":
+            said = "unauthorized: authentication required" if "authentication required" in case.error else "unauthorized"
+            cause = (f"{host} refused {ref.display} with \"{said}\", which it says both when the node's credentials "
+                     "are missing, wrong or expired and when the repository or the tag does not exist. "
+                     + ("The pod names a pull secret that does not exist, so missing credentials are the more likely. "
+                        if case.secret_event is not None else "The paste cannot tell which. ")
+                     + f"To tell: pull it from a machine logged in to {host} with an account that can read the "
+                     "repository — if that works, the pod lacks the credentials; if it still fails, the name or tag "
+                     "is wrong.")
         else:
             why = ("the pod names a pull secret that does not exist" if case.secret_event is not None else
                    f"{ref.name} is an organisation/repository name")
@@ -72,6 +81,9 @@ def check(ctx):
         elif google_registry:
             fix = [secret, "Artifact Registry / GCR tokens live about an hour: grant the node's service account "
                            "roles/artifactregistry.reader instead of a static token."]
+            if case.confidence != "confirmed":
+                fix.insert(0, f"Check the name and the tag first: list the tags that exist with `gcloud container "
+                              f"images list-tags {ref.registry}/{ref.repository}`.")
         else:
             fix = [secret, "The secret must be of type kubernetes.io/dockerconfigjson, live in the pod's namespace, and its "
                            "server must match the image host exactly."]

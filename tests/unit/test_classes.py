@@ -325,3 +325,17 @@ def test_restarts_without_a_last_state_are_a_crash_loop_whose_reason_is_not_in_t
     assert any(c.endswith("logs web-7d9f -c web --previous") for c in r["next"]), r["next"]
     fresh = analyze(_RESTARTED_NOT_READY.format(n=0)).to_dict()
     assert not any("--previous" in c for c in fresh["next"]), "no restart yet: nothing to read in a previous run"
+
+
+@pytest.mark.parametrize("image, hedged", [("gcr.io/acme-samples/bootcamp:v10", True),
+                                           ("eu.gcr.io/acme-prod/web:1.4", True),
+                                           ("ghcr.io/acme/web:1.4", False)])
+def test_gcr_unauthorized_is_hedged_between_credentials_and_a_name_or_tag_that_does_not_exist(image, hedged):
+    paste = _EVENTS_HEAD + (f'  Warning  Failed     7s                   kubelet            Failed to pull image "{image}": '
+                            "rpc error: code = Unknown desc = unauthorized: authentication required\n")
+    f = next(f for f in _findings(analyze(paste).to_dict()) if f["class"] == "image-auth")
+    if hedged:
+        assert f["confidence"] == "likely" and "tag does not exist" in f["cause"], f["cause"]
+        assert any("list-tags" in x for x in f["fix"]), f["fix"]
+    else:
+        assert f["confidence"] == "confirmed", f["cause"]
