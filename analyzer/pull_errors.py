@@ -58,6 +58,10 @@ _CHECKS = (
     ("image-registry-unreachable", "5xx", "the registry answered with a server error",
      _rx(r"\b50[0-4] (?:internal server error|bad gateway|service unavailable|gateway)", r"received unexpected http status: 5\d\d",
          r"unexpected status(?: code)?[^:]*: 5\d\d", r"unexpected status from \w+ request to \S+: 5\d\d")),
+    # The connection was up and the download broke off: a reset on an established read, or a body cut short.
+    ("image-registry-unreachable", "interrupted", "the download was cut off",
+     _rx(r"unexpected EOF", r"failed to read expected number of bytes", r"read tcp \S+: read: connection reset by peer",
+         r"failed to copy: .*connection reset by peer", r"http2: server sent GOAWAY", r"stream error: stream ID \d+")),
     ("image-registry-unreachable", "network", "the node cannot connect to the registry",
      _rx(r"dial tcp \S+: i/o timeout", r"connect: connection refused", r"no route to host", r"network is unreachable",
          r"connection reset by peer", r"tls handshake timeout", r"request canceled while waiting for connection",

@@ -32,6 +32,12 @@ _FIX = {
             "Pin the image from a mirror if the outage lasts."],
     "deadline": ["The pull is too slow: pre-pull or cache the image near the nodes, shrink it, or raise the runtime's pull "
                  "progress timeout (containerd image_pull_progress_timeout)."],
+    "interrupted": ["A retry often works, and the kubelet retries by itself: if the pull keeps breaking off, pull the "
+                    "image by hand on the node (`crictl pull`) to see where.",
+                    "Check the MTU on the path from the node to the registry: a VPN, an overlay or a Docker-in-Docker / "
+                    "k3d / kind network below 1500 lets small requests through and breaks large downloads.",
+                    "If a proxy or firewall sits between the nodes and the registry, let long downloads from the registry "
+                    "and its blob storage/CDN through; or pull through a mirror or cache near the nodes."],
     "unknown": ["Read the runtime's message below; if it is cut short, paste the full event."],
 }
 _WHAT = {
@@ -41,6 +47,9 @@ _WHAT = {
     "plain-http": "the registry{h} answers plain HTTP but the runtime expects HTTPS",
     "5xx": "the registry{h} answered with a server error",
     "deadline": "the pull of a large or slow image ran past the runtime's deadline",
+    "interrupted": ("the download was cut off by the network between the node and the registry{h} ({said}): a proxy or "
+                    "firewall dropping the connection, an MTU mismatch on the path (VPN, overlay, Docker-in-Docker), or "
+                    "the registry or its CDN closing it. Such breaks are often transient, so a retry often works"),
     "unknown": "the runtime could not pull the image{h}",
 }
 
@@ -64,7 +73,9 @@ def check(ctx):
             continue
         ref = parse_image(case.image)
         h = f" {case.host}" if case.host else (f" {ref.registry}" if ref.explicit_registry else "")
-        cause = f"Pulling {ref.display} failed because " + _WHAT.get(case.sub, _WHAT["unknown"]).format(h=h)
+        said = next((w for w in ("connection reset by peer", "unexpected EOF", "GOAWAY") if w.lower() in
+                     (case.error or "").lower()), "the transfer broke off")
+        cause = f"Pulling {ref.display} failed because " + _WHAT.get(case.sub, _WHAT["unknown"]).format(h=h, said=said)
         if case.sub == "network":
             how = next((what for rx, what in _NETWORK if rx.search(case.error or "")), None)
             if how:
@@ -100,5 +111,6 @@ def check(ctx):
             "network": [f"kubectl debug node/{node} -it --image=curlimages/curl -- curl -sSI https://{host}/v2/"],
             "tls": [f"openssl s_client -connect {host if ':' in host else host + ':443'} -showcerts </dev/null"],
             "plain-http": [f"curl -sI http://{host}/v2/"],
+            "interrupted": [f"crictl pull {ref.display}  # on the node {node}: does the download finish by hand?"],
         }.get(case.sub, [])
         yield finding_for(ctx, META, case, cause=cause, fix=_FIX.get(case.sub, _FIX["unknown"]), commands=cmds)

@@ -339,3 +339,24 @@ def test_gcr_unauthorized_is_hedged_between_credentials_and_a_name_or_tag_that_d
         assert any("list-tags" in x for x in f["fix"]), f["fix"]
     else:
         assert f["confidence"] == "confirmed", f["cause"]
+
+
+@pytest.mark.parametrize("error", [
+    'failed to pull and unpack image "docker.io/acme/runner:latest": failed to copy: read tcp '
+    "192.168.16.6:35464->104.18.122.25:443: read: connection reset by peer",
+    'failed to pull and unpack image "docker.io/acme/runner:latest": failed to read expected number of bytes: unexpected EOF',
+])
+def test_a_pull_cut_off_mid_download_is_the_network_and_worth_a_retry(error):
+    paste = _EVENTS_HEAD + ('  Warning  Failed     25m                  kubelet            Failed to pull image '
+                            f'"acme/runner": rpc error: code = Unknown desc = {error}\n')
+    f = next(f for f in _findings(analyze(paste).to_dict()) if f["class"] == "image-registry-unreachable")
+    assert "cut off by the network" in f["cause"] and "retry" in f["cause"], f["cause"]
+    assert any("MTU" in x for x in f["fix"]), f["fix"]
+
+
+def test_a_reset_while_connecting_is_not_called_a_cut_download():
+    paste = _EVENTS_HEAD + ('  Warning  Failed     25m                  kubelet            Failed to pull image '
+                            '"acme/runner": rpc error: code = Unknown desc = Get "https://registry.acme.io/v2/": dial tcp '
+                            "10.0.0.5:443: connect: connection reset by peer\n")
+    f = next(f for f in _findings(analyze(paste).to_dict()) if f["class"] == "image-registry-unreachable")
+    assert "cut off" not in f["cause"] and "cannot connect" in f["cause"], f["cause"]
