@@ -19,6 +19,24 @@ _UNMOUNTED = re.compile(r"unmounted volumes=\[([^\]]*)\]")
 CONFIG_OBJECT = re.compile(r'(?:configmaps?|secrets?) "[^"]+" not found|references non-existent (?:secret|config) key|'
                            r'configmap references non-existent config key', re.I)
 
+# Kubelets 1.5-1.7 name a volume by its plugin path, then by its name in the pod spec:
+# `MountVolume.SetUp failed for volume "kubernetes.io/configmap/<pod uid>-config-volume" (spec.Name: "config-volume")`.
+_SPEC_NAME = re.compile(r'for volume "[^"]*" \(spec\.Name: "(?P<name>[^"]+)"\)')
+_PLUGIN_PATH = re.compile(r'^kubernetes\.io[/~][\w-]+/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-)?(?P<name>.+)$')
+
+
+def spec_volume_name(vol: Optional[str], message: str = "") -> Optional[str]:
+    """The volume's name in the pod spec (what the user wrote), not the kubelet's internal plugin path."""
+    m = _SPEC_NAME.search(message or "")
+    if m:
+        return m.group("name")
+    if vol:
+        m = _PLUGIN_PATH.match(vol)
+        if m:
+            return m.group("name")
+    return vol
+
+
 _KINDS = (
     ("nfs-helper", "the node has no NFS client (mount.nfs helper) installed",
      re.compile(r"bad option; for several filesystems|you might need a /sbin/mount\.", re.I)),

@@ -8,6 +8,7 @@ from ..config_errors import current_errors, references
 from ..crashes import cname, label
 from ..history import mark_explained
 from ..report import Confidence, Severity
+from ..volumes import spec_volume_name
 from ..workload_edits import check_step
 from .rule import RuleMeta
 
@@ -28,15 +29,16 @@ def check(ctx):
         kind, name, key = ce.kind, ce.name, ce.key
         refs = [r for r in references(ctx) if r.kind == kind and (r.key == key or r.via == "volume")
                 and (not name or r.name == name) and (ce.via != "volume" or r.via == "volume")]
-        if ce.via == "volume" and ce.volume:
-            refs = [r for r in refs if r.volume == ce.volume] or refs
+        volume = spec_volume_name(ce.volume, ce.event.message if ce.event is not None else "")
+        if ce.via == "volume" and volume:
+            refs = [r for r in refs if r.volume == volume] or refs
         if not name:
             name = next((r.name for r in refs if r.name), "")
         ns = f"namespace {ctx.ns}" if ctx.ns else "the pod's namespace"
-        obj = f"{kind} {name}" if name else f"the {kind} of volume {ce.volume}"
+        obj = f"{kind} {name}" if name else f"the {kind} of volume {volume}"
         env_names = [ev.name for ev in (c.env if c is not None else ()) if f"'{key}'" in ev.value and name in ev.value]
         if ce.via == "volume":
-            who = f"the pod's volume {ce.volume} lists it in items" if ce.volume else "a volume lists it in items"
+            who = f"the pod's volume {volume} lists it in items" if volume else "a volume lists it in items"
             blocked = "so the volume cannot be mounted and the pod stays in ContainerCreating"
         else:
             into = f" into env {', '.join(env_names)}" if env_names else ""

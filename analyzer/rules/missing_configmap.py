@@ -5,6 +5,7 @@ from ..config_errors import current_errors, refs_to
 from ..crashes import cname, label
 from ..history import mark_explained
 from ..report import Confidence, Severity
+from ..volumes import spec_volume_name
 from ..workload_edits import check_step
 from .rule import RuleMeta
 
@@ -46,7 +47,8 @@ def missing_object_finding(ctx, meta, ce, c, now):
     refs = [r for r in refs_to(ctx, kind, name) if c is None or r.container is None or r.container is c]
     if ce.via == "volume":
         refs = [r for r in refs if r.via == "volume"] or refs
-        vol = ce.volume or next((r.volume for r in refs if r.volume), None)
+        vol = spec_volume_name(ce.volume, ce.event.message if ce.event is not None else "") \
+            or next((r.volume for r in refs if r.volume), None)
         who = f"the pod mounts it as volume {vol}" if vol else "the pod mounts it as a volume"
         blocked = "so the kubelet cannot mount it and the pod stays in ContainerCreating"
     else:
@@ -91,7 +93,7 @@ def missing_object_finding(ctx, meta, ce, c, now):
         commands=[listing, elsewhere, create, check_cmd], confidence=Confidence.CONFIRMED, current=now,
         severity=None if now else Severity.INFO,
         details={k: v for k, v in (("object", f"{kind}/{name}"), ("namespace", ctx.ns), ("via", ce.via),
-                                   ("volume", ce.volume), ("keys", keys or None)) if v},
+                                   ("volume", spec_volume_name(ce.volume, ce.event.message if ce.event is not None else "")), ("keys", keys or None)) if v},
     )
 
 

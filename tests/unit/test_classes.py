@@ -360,3 +360,13 @@ def test_a_reset_while_connecting_is_not_called_a_cut_download():
                             "10.0.0.5:443: connect: connection reset by peer\n")
     f = next(f for f in _findings(analyze(paste).to_dict()) if f["class"] == "image-registry-unreachable")
     assert "cut off" not in f["cause"] and "cannot connect" in f["cause"], f["cause"]
+
+
+def test_a_1_5_mount_error_names_the_volume_as_the_pod_spec_does():
+    paste = _EVENTS_HEAD + (
+        '  Warning  FailedMount  1h                   kubelet            MountVolume.SetUp failed for volume '
+        '"kubernetes.io/configmap/39e819a4-e9ad-11e6-addf-080027893417-app-settings" (spec.Name: "app-settings") pod '
+        '"39e819a4-e9ad-11e6-addf-080027893417" (UID: "39e819a4-e9ad-11e6-addf-080027893417") with: configmaps "web" '
+        "not found\n")
+    f = next(f for f in _findings(analyze(paste).to_dict()) if f["class"] == "missing-configmap")
+    assert "volume app-settings," in f["cause"] and "kubernetes.io/" not in f["cause"], f["cause"]
