@@ -48,7 +48,10 @@ def pod_status(pod: Pod) -> str:
     if status == "Running" and pod.containers and not all(c.is_ready for c in pod.containers):
         return "Running (not ready)"
     # A describe fragment without State or Status: lines (merged with its `get pods` row) has the row's STATUS.
-    return status or str(getattr(pod, "table_status", None) or "") or "Unknown"
+    status = status or str(getattr(pod, "table_status", None) or "")
+    if not status and str(pod.pod_conditions.get("PodScheduled", "")).strip() == "False":
+        return "Pending"              # a pod stays in phase Pending until it is scheduled (a paste cut above Status:)
+    return status or "Unknown"
 
 
 def _named(obj, kind: str, capital: bool = True) -> str:

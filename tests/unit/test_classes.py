@@ -370,3 +370,12 @@ def test_a_1_5_mount_error_names_the_volume_as_the_pod_spec_does():
         "not found\n")
     f = next(f for f in _findings(analyze(paste).to_dict()) if f["class"] == "missing-configmap")
     assert "volume app-settings," in f["cause"] and "kubernetes.io/" not in f["cause"], f["cause"]
+
+
+@pytest.mark.parametrize("scheduled, status", [("False", "Pending"), ("True", "Unknown")])
+def test_a_describe_cut_above_status_is_pending_when_podscheduled_is_false(scheduled, status):
+    paste = ("Containers:\n  api:\n    Image:      acme/api:9f3c2ab\n    Port:       3000/TCP\n"
+             f"Conditions:\n  Type           Status\n  PodScheduled   {scheduled}\n"
+             "QoS Class:                   BestEffort\nNode-Selectors:              pool=private\n")
+    r = analyze(paste).to_dict()
+    assert r["objects"][0]["status"] == status, r["objects"][0]["status"]
