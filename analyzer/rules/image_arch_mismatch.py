@@ -14,7 +14,7 @@ META = RuleMeta(
     id="image-arch-mismatch", cls="image-arch-mismatch", title="Image built for another CPU architecture",
     severity=Severity.ERROR, rank=36,
     summary="The image has no variant for the node's OS/architecture (no match for platform), or its binary is for another CPU (exec format error).",
-    statuses=("ErrImagePull", "ImagePullBackOff", "CrashLoopBackOff", "exec format error",
+    statuses=("ErrImagePull", "ImagePullBackOff", "CrashLoopBackOff", "Error", "exec format error",
               "no match for platform in manifest"),
     related=("command-not-found", "crashloop-app-error"),
 )
