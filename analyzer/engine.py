@@ -242,6 +242,9 @@ def _rows_message(objs: list, reports: dict):
         parts.append(f"{status} ({names}): {hint[1] if hint else 'the row does not narrow it'}.")
     tail = (" A row does not say why; the describe of one pod per STATUS does." if n > 1
             else " A row does not say why; the pod's describe does.")
+    if total == 1 and bad[0].sections == ("kubectl logs error",):     # loose.py: `... is waiting to start: ...`
+        head = "kubectl logs answers that the container is not running yet"
+        tail = " kubectl logs does not say why; the pod's describe does."
     return head + ". " + " ".join(parts) + tail
 
 

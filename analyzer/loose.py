@@ -4,8 +4,9 @@ find the known machine messages and read each as the event it came from."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from .model import Event, Pod, Val
+from .model import Event, Pod
 from .parse.describe import pod_named_by_events
 from .parse.events import normalise
 
@@ -50,6 +51,44 @@ def _image_of(err: str, found: list, lines: list) -> str:
     return next((g for g in m.groups() if g), "") if m else ""
 
 
+# `kubectl logs` refused by the API server because the container is not running yet (kubelet
+# validateContainerLogStatus): `container "app" in pod "web-1" is waiting to start: <reason or message>`.
+_LOGS_WAITING = re.compile(r'container "(?P<c>[^"]+)" in pod "(?P<pod>[^"]+)" is waiting to start: (?P<why>.+?)\s*$')
+_WAITING_STATUS = (
+    (re.compile(r"image can't be pulled|trying and failing to pull image|ErrImagePull|ImagePullBackOff", re.I),
+     "ImagePullBackOff"),
+    (re.compile(r"^(?P<reason>[A-Z][A-Za-z]+)$"), None),    # a waiting reason: ContainerCreating, CreateContainerConfigError…
+)
+
+
+def _read_logs_error(lines: list):
+    """A `kubectl logs` error that says the container is waiting -> that pod as a get-pods row would show it."""
+    from .parse.tables import _pod_from_row
+
+    for ln in lines:
+        if ln.blank:
+            continue
+        m = _LOGS_WAITING.search(ln.text)
+        if not m:
+            continue
+        why = m.group("why").rstrip(".")
+        status = ""
+        for rx, mapped in _WAITING_STATUS:
+            hit = rx.search(why)
+            if hit:
+                status = mapped or hit.group("reason")
+                break
+        if not status:
+            return None
+        row = {"NAME": m.group("pod"), "READY": "0/1", "STATUS": status}
+        pod = _pod_from_row(row, ln, "", 0)
+        return replace(pod, sections=("kubectl logs error",), missing=(
+            f"Containers: container {m.group('c')} is waiting to start ({why}); "
+            "`kubectl logs` does not say why",
+            "Events: not in the paste"))
+    return None
+
+
 def read_messages(lines: list):
     """-> a partial Pod holding one synthetic event per message found, or None."""
     found = []            # (reason, start index, column)
@@ -64,7 +103,7 @@ def read_messages(lines: list):
                 found.append((reason, i, m.start("msg") if "msg" in rx.groupindex else m.start()))
                 break
     if not found:
-        return None
+        return _read_logs_error(lines)
     events = []
     for n, (reason, i, col) in enumerate(found):
         stop = found[n + 1][1] if n + 1 < len(found) else len(lines)

@@ -379,3 +379,23 @@ def test_a_describe_cut_above_status_is_pending_when_podscheduled_is_false(sched
              "QoS Class:                   BestEffort\nNode-Selectors:              pool=private\n")
     r = analyze(paste).to_dict()
     assert r["objects"][0]["status"] == status, r["objects"][0]["status"]
+
+
+# --- `kubectl logs` refused because the container is waiting (kubelet validateContainerLogStatus) ---
+
+@pytest.mark.parametrize("why, status, hint", [
+    ("image can't be pulled", "ImagePullBackOff", "registry"),
+    ("trying and failing to pull image", "ImagePullBackOff", "registry"),
+    ("ContainerCreating", "ContainerCreating", "being created"),
+    ("CreateContainerConfigError", "CreateContainerConfigError", "ConfigMap"),
+])
+def test_a_kubectl_logs_waiting_error_asks_for_the_pods_describe(why, status, hint):
+    paste = ("$ kubectl logs shop-api-6d9c-k2x4p -n shop\n"
+             f'Error from server (BadRequest): container "api" in pod "shop-api-6d9c-k2x4p" is waiting to start: {why}\n')
+    report = analyze(paste).to_dict()
+    assert report["verdict"] == "unknown"
+    assert report["message"].startswith("kubectl logs answers that the container is not running yet")
+    assert hint in report["message"]
+    (obj,) = report["objects"]
+    assert obj["name"] == "shop-api-6d9c-k2x4p" and obj["status"] == status
+    assert any("describe pod shop-api-6d9c-k2x4p" in n for n in report["next"])

@@ -59,8 +59,6 @@ KNOWN = {
         "cut describe is called healthy",
     "klog-event-lines-scheduler-insufficient-cpu.txt":
         "parse-bugs p7-40: klog `event.go] Event(v1.ObjectReference{…}): type: 'Warning' reason: …` lines are unrecognized",
-    "kubectl-logs-error-waiting-image-cant-be-pulled.txt":
-        "parse-bugs p7-42: kubectl's `Error from server (BadRequest): container … is waiting to start: …` is unrecognized",
     "rollout-status-exceeded-progress-deadline.txt":
         "parse-bugs p7-43: `kubectl rollout status` output (`error: deployment \"x\" exceeded its progress deadline`) is "
         "unrecognized",
