@@ -408,24 +408,12 @@ def _other_kind(ctx: Context):
         return (f"The {obj.kind.lower()} controller does not manage this {obj.kind}: \"{e.message.strip()}\" (its selector "
                 "is empty or selects every pod, so it creates nothing).",
                 [ctx.kubectl("get", obj.kind.lower(), str(obj.name or "<name>"), "-o", "yaml")], [e])
-    net = _node_network_unavailable(ctx)
-    if net is not None:
-        return net
-    cron = _cronjob_trouble(ctx)
-    if cron is not None:
-        return cron
-    idle = _daemonset_on_no_node(ctx)
-    if idle is not None:
-        return idle
-    job = _job_failing(ctx)
-    if job is not None:
-        return job
-    rollout = _deployment_short(ctx)
-    if rollout is not None:
-        return rollout
-    short = _controller_short(ctx)
-    if short is not None:
-        return short
+    # Kind-specific explanations, most specific first; the first that applies answers.
+    for explain in (_node_network_unavailable, _cronjob_trouble, _daemonset_on_no_node, _job_failing,
+                    _deployment_short, _controller_short):
+        answer = explain(ctx)
+        if answer is not None:
+            return answer
     failed_pods = _failed_pods(obj)
     if failed_pods:
         sel = str(obj.fields.get("Selector", "") or "").strip()
