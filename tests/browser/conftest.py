@@ -73,6 +73,40 @@ def base_url(site_server):
     return site_server
 
 
+# Records every securitypolicyviolation the document sees. Chromium does not pass a worker's CSP
+# errors to the page's console: test_csp.py also watches the worker from inside it.
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`page: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+class Watched:
+    """A page in a context of its own, with what it logged, threw, violated and asked off the site."""
+
+    def __init__(self, context: BrowserContext, page: Page):
+        self.context, self.page = context, page
+        self.console: list[str] = []
+        self.errors: list[str] = []
+        self.external: list[str] = []
+
+    def violations(self) -> list[str]:
+        return self.page.evaluate("window.__cspViolations || []") + csp_violations(self.console)
+
+
+def watch_page(browser: Browser, base_url: str, cls: type = Watched, **options):
+    context = browser.new_context(base_url=base_url, permissions=["clipboard-read", "clipboard-write"], **options)
+    context.add_init_script(CSP_RECORDER)
+    page = context.new_page()
+    w = cls(context, page)
+    guard_network(context, base_url, w.external)
+    page.on("console", lambda m: w.console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: w.errors.append(str(e)))
+    return w
+
+
 def analyze_in_page(page: Page, text: str) -> dict:
     """Type `text` into the box, click Analyze, wait for the report; -> the report's JSON."""
     page.fill("#input", text)

@@ -18,7 +18,8 @@ import base64
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, Worker, expect
 
-from .conftest import analyze_in_page as analyze, clipboard_paste as put, BOOT_TIMEOUT_MS, DIST, ROOT, csp_violations, guard_network, read_paste, wait_ready
+from .conftest import (BOOT_TIMEOUT_MS, DIST, ROOT, Watched, analyze_in_page as analyze, clipboard_paste as put, csp_violations,
+                       read_paste, wait_ready, watch_page)
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +27,6 @@ FIX = ROOT / "tests" / "fixtures"
 MULTI = FIX / "multi" / "describe-pods-seven-pods-six-image-auth-one-healthy.txt"
 UNKNOWN = FIX / "parse" / "k8s-1.9-describe-pod-terminating-expires.txt"
 
-DOC_RECORDER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`page: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-});
-"""
 WORKER_RECORDER = (
     "self.__cspViolations = [];"
     "self.addEventListener('securitypolicyviolation', (e) => self.__cspViolations.push("
@@ -47,12 +42,9 @@ def expected_policy() -> str:
     return re.search(r"^\s+Content-Security-Policy:\s*(.+)$", block, re.M).group(1).strip()
 
 
-class Watch:
+class Watch(Watched):
     def __init__(self, context: BrowserContext, page: Page):
-        self.context, self.page = context, page
-        self.console: list[str] = []
-        self.errors: list[str] = []
-        self.external: list[str] = []
+        super().__init__(context, page)
         self.workers: list[Worker] = []
         self.worker_headers: list[dict] = []
         self.seen: list[str] = []  # violations from documents and workers that are gone
@@ -70,18 +62,15 @@ class Watch:
 
     def check(self, state: str) -> None:
         """No violation so far, in the page, its workers or the console; called at each state."""
-        found = self.page.evaluate("window.__cspViolations || []") + self.worker_violations() + csp_violations(self.console)
+        found = self.violations() + self.worker_violations()
         assert found == [], f"{state}: Content-Security-Policy violations {found}"
         assert self.errors == [], f"{state}: uncaught errors {self.errors}"
         assert self.external == [], f"{state}: requests off the site {self.external}"
 
 
 def watch(browser: Browser, base_url: str, **options) -> Watch:
-    context = browser.new_context(base_url=base_url, permissions=["clipboard-read", "clipboard-write"], **options)
-    context.add_init_script(DOC_RECORDER)
-    page = context.new_page()
-    w = Watch(context, page)
-    guard_network(context, base_url, w.external)
+    w = watch_page(browser, base_url, Watch, **options)
+    context, page = w.context, w.page
 
     def worker_script(route: Route) -> None:
         response = route.fetch()
@@ -90,8 +79,6 @@ def watch(browser: Browser, base_url: str, **options) -> Watch:
         route.fulfill(status=response.status, headers=headers, body=WORKER_RECORDER + response.text())
 
     context.route(WORKER_SCRIPT, worker_script)
-    page.on("console", lambda m: w.console.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: w.errors.append(str(e)))
     page.on("worker", lambda wk: w.workers.append(wk))
     return w
 

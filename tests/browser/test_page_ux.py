@@ -12,9 +12,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from .conftest import analyze_in_page as analyze, BOOT_TIMEOUT_MS, DIST, ROOT, Tool, csp_violations, findings_in_order, guard_network, read_paste, wait_ready
+from .conftest import (BOOT_TIMEOUT_MS, DIST, ROOT, Tool, Watched, analyze_in_page as analyze, findings_in_order, read_paste,
+                       wait_ready, watch_page)
 
 pytestmark = pytest.mark.browser
 
@@ -24,36 +25,8 @@ DEPLOYMENT = FIX / "multi" / "deployment-replicaset-and-two-pods-image-not-found
 SCHEDULING = FIX / "rules" / "node-selector-affinity-mismatch" / "eks-1.25-didnt-match-pod-node-affinity-selector.txt"
 UNKNOWN = FIX / "parse" / "k8s-1.9-describe-pod-terminating-expires.txt"
 
-# Records every securitypolicyviolation the document sees. Chromium does not pass a worker's CSP
-# errors to the page's console: test_csp.py watches the worker from inside it.
-CSP_RECORDER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-});
-"""
-
-
-class Watched:
-    def __init__(self, context: BrowserContext, page: Page):
-        self.context, self.page = context, page
-        self.console: list[str] = []
-        self.external: list[str] = []
-        self.errors: list[str] = []
-
-    def violations(self) -> list[str]:
-        return self.page.evaluate("window.__cspViolations || []") + csp_violations(self.console)
-
-
 def watch(browser: Browser, base_url: str, **options) -> Watched:
-    context = browser.new_context(base_url=base_url, permissions=["clipboard-read", "clipboard-write"], **options)
-    context.add_init_script(CSP_RECORDER)
-    page = context.new_page()
-    w = Watched(context, page)
-    guard_network(context, base_url, w.external)
-    page.on("console", lambda m: w.console.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: w.errors.append(str(e)))
-    return w
+    return watch_page(browser, base_url, **options)
 
 
 @pytest.fixture()
