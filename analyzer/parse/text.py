@@ -150,6 +150,19 @@ def _unentity(m: re.Match) -> str:
     return _ENTITIES[m.group(0)]
 
 
+# What _clean() changes: control codes (TAB, CR, ESC among them) and, past ASCII, typography.
+_UNCLEAN = bytes(list(range(0x0a)) + list(range(0x0b, 0x20)) + [0x7f])
+
+
+def _all_clean(text: str) -> bool:
+    """True when _clean() would return every line of `text` as it is: ASCII, no control code but
+    the line breaks, no `^[` (checked on the whole text at once instead of line by line)."""
+    if not text.isascii():
+        return False
+    data = text.encode("ascii")
+    return len(data.translate(None, _UNCLEAN)) == len(data) and data.find(b"^[") < 0
+
+
 def _clean(raw: str) -> str:
     """ANSI and control codes gone, tabs expanded, typographic characters made plain. Trailing
     spaces are kept here: a terminal wrap can fall right after one."""
@@ -328,14 +341,14 @@ def _mostly(rx: re.Pattern, texts: list, share: float = 0.8) -> list | None:
     need = share * n
     hits = []
     misses = 0
-    for t in texts:
-        m = rx.match(t)
-        if m:
-            hits.append(m)
-        else:
-            misses += 1
-            if n - misses < need:
-                return None
+    match = rx.match
+    for start in range(0, n, 256):     # (a slice at a time, matched without a Python call per line)
+        chunk = list(map(match, texts[start:start + 256]))
+        got = list(filter(None, chunk))
+        misses += len(chunk) - len(got)
+        if n - misses < need:
+            return None
+        hits += got
     return hits
 
 
@@ -551,7 +564,10 @@ def _unpane(texts: list) -> tuple:
 def clean_lines(text: str) -> list:
     """Stage 0. Returns one `Line` per pasted line."""
     raws = split_lines(text)
-    texts = [_clean(r) for r in raws]
+    if _all_clean(text):
+        texts = raws                   # (most pastes: every line is its own clean text; never changed in place)
+    else:
+        texts = [_clean(r) for r in raws]
     if "&" in text and _ENTITY.search(text):
         # Copied from a page's HTML source (`<pre><code>`): `&quot;gatus&quot;`, `&lt;none&gt;`.
         texts = [_ENTITY.sub(_unentity, t) if "&" in t else t for t in texts]
@@ -560,9 +576,11 @@ def clean_lines(text: str) -> list:
     if prefix is not None:
         texts = [prefix.sub("", t, count=1) for t in texts]
         nonblank = None
+    unwrapped = False                  # lasts is no longer each line's own index
     if "│" in text:                   # cleaning never adds one
         texts, lasts = _unpane(texts)
         nonblank = None
+        unwrapped = True
     else:
         lasts = list(range(len(texts)))
     quote = _quote_prefix(texts, nonblank)
@@ -579,32 +597,48 @@ def clean_lines(text: str) -> list:
     if width:
         texts, more = _unwrap(texts, width)
         lasts = [-1 if m < 0 or lasts[i] < 0 else max(lasts[m], m) for i, m in enumerate(more)]
+        unwrapped = True
     texts = [t.rstrip() for t in texts]
 
     lines = []
-    for i, (raw, t) in enumerate(zip(raws, texts)):
-        if lasts[i] < 0:
-            lines.append(Line(i + 1, t, raw, "wrapped"))
+    append = lines.append              # (one pass, few calls per line: this runs for every pasted line)
+    plain = _PLAIN.match
+    joined = lasts if unwrapped else None
+    no = 0
+    for raw, t in zip(raws, texts):
+        no += 1
+        last = 0
+        if joined is not None:
+            at = joined[no - 1]
+            if at < 0:
+                append(Line(no, t, raw, "wrapped"))
+                continue
+            if at != no - 1:
+                last = at + 1
+        if not t:
+            append(Line(no, t, raw, "", "", last))      # an empty line: classify() says nothing of it
             continue
         if "`" in t:
             t = _unquote_inline(t)
         if "**" in t:
             t = _unbold_line(t)
-        if _PLAIN.match(t) and "kubectl" not in t and "oc " not in t and "k " not in t and \
+        if plain(t) and "kubectl" not in t and "oc " not in t and "k " not in t and \
                 (">" not in t or (">>" not in t and ":\\" not in t)):
-            noise = cmd = ""           # what classify() says of it, without asking (most lines)
-            out = t
-        else:
-            noise, cmd, out = classify(t)
+            # What classify() says of it, without asking (most lines).
+            append(Line(no, _unbold_event_row(t) if "**" in t else t, raw, "", "", last))
+            continue
+        noise, cmd, out = classify(t)
         if "**" in out and not noise:
             out = _unbold_event_row(out)
-        lines.append(Line(i + 1, out, raw, noise, cmd, lasts[i] + 1 if lasts[i] != i else 0))
+        append(Line(no, out, raw, noise, cmd, last))
     _join_continuations(lines)
     _undouble(lines)
 
     # A paste indented as a whole (Markdown code block, a quote in an e-mail): remove the
     # common indentation so describe's own indentation levels read as kubectl printed them.
-    content = [ln for ln in lines if not ln.blank and not ln.noise]
+    # (Most pastes have output at column 0: no common indentation, decided at the first such line.)
+    flush = next((True for ln in lines if not ln.indent and not ln.blank and not ln.noise), False)
+    content = [ln for ln in lines if not ln.blank and not ln.noise] if not flush else ()
     if content:
         common = min(ln.indent for ln in content)
         if common and all(ln.text[:common].strip() == "" for ln in content):
