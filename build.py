@@ -620,7 +620,7 @@ def render_site(pages: list[ClassPage], titles: dict[str, str], problems: Proble
     static = SITE / "static"
     assets = {}
     for key, name in (("css", "style.css"), ("app", "app.js"), ("worker", "worker.js"), ("share", "share.js"),
-                      ("theme", "theme.js")):
+                      ("theme", "theme.js"), ("start", "start.js")):
         data = (static / name).read_bytes()
         if key == "worker":
             data = runtime_build.configure_worker(data, runtime.config)

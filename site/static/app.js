@@ -45,20 +45,13 @@ const THEME_KEY = "kubeclue-theme"; // theme.js reads it before the first paint
 const body = document.body;
 const ROOT = body.dataset.root || "./";
 
-// The tool's worker, started before anything else on the page runs: Python's start is what a
-// first visit waits for. startTool() takes it over.
+// The tool's worker: start.js started it from <head> (Python's start is what a first visit
+// waits for); startRuntime() takes it over, and starts another for a Retry.
+let earlyWorker = self.kubeclue?.worker ?? null;
 function bootWorker() {
-  const worker = new Worker(body.dataset.worker, { type: "module" });
-  worker.postMessage({
-    type: "boot",
-    indexURL: new URL(body.dataset.pyodide, location.href).href,
-    bundleURL: new URL(body.dataset.bundle, location.href).href,
-    // Served from the service worker's cache: what the server says now does not matter.
-    cached: Boolean(navigator.serviceWorker?.controller),
-  });
-  return worker;
+  if (!self.kubeclue) throw new Error("start.js did not load");
+  return self.kubeclue.start();
 }
-let earlyWorker = body.dataset.page === "tool" && body.dataset.worker ? bootWorker() : null;
 const SYMBOL = { error: "✖", warning: "▲", info: "ℹ", healthy: "✔", unknown: "?", unrecognized: "?" };
 
 // ---------------------------------------------------------------- small DOM helpers
@@ -472,14 +465,18 @@ function startTool() {
     failed = false;
     delete runtime.dataset.slow;
     setRuntime("loading", "Starting the Python runtime…");
-    worker = earlyWorker || bootWorker();
+    try {
+      worker = earlyWorker || bootWorker();
+    } catch (error) {
+      bootFailed(`The analysis worker could not start: ${error.message}.`);
+      return;
+    }
     earlyWorker = null;
-    worker.onmessage = (event) => onMessage(event.data);
-    worker.onerror = (event) => {
+    worker.listen((event) => onMessage(event.data), (event) => {
       event.preventDefault();
       const why = event.message ? `: ${event.message}` : "";
       bootFailed(ready ? `The analysis worker stopped${why}. Press Retry to start it again.` : `The analysis worker could not start${why}.`);
-    };
+    });
     timers = [
       setTimeout(() => {
         runtime.dataset.slow = "1";
@@ -527,7 +524,10 @@ function startTool() {
         stopTimers();
         ready = true;
         failed = false;
-        performance.mark("kubeclue:ready", { detail: { runtimeMs: msg.runtimeMs, analyzerMs: msg.analyzerMs, stages: msg.stages } });
+        performance.mark("kubeclue:ready", { detail: {
+          runtimeMs: msg.runtimeMs, analyzerMs: msg.analyzerMs, stages: msg.stages,
+          bootAt: Math.round(msg.bootAt - performance.timeOrigin), // the worker began, ms since navigation
+        } });
         setRuntime("ready", `Ready · Python ${msg.python}, in this tab`);
         // The service worker downloads the whole site for offline use: not while the first
         // paste is analyzed and shown (it registers once that is painted), nor at the start.

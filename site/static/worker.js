@@ -7,7 +7,7 @@
 //                   {type: "analyze", id, text, view}  view: {over, cards, rows}, see shown()
 //                   {type: "call", id, fn, args}  fn: a function of analyzer.api in CALLABLE
 //   worker -> page  {type: "stage", stage: "runtime" | "analyzer"}
-//                   {type: "ready", pyodide, python, start, runtimeMs, analyzerMs, stages}
+//                   {type: "ready", pyodide, python, start, runtimeMs, analyzerMs, stages, bootAt}
 //                   {type: "boot-error", message}
 //                   {type: "result", id, json, ms, report}  json: the string analyze_json returned;
 //                                   report: null, or (for a long json) the part of it the page shows
@@ -123,6 +123,7 @@ async function boot({ indexURL, bundleURL, cached }) {
     runtimeMs: Math.round(t1 - t0), // download, compile and start Pyodide
     analyzerMs: Math.round(t2 - t1), // unpack and import the analyzer, one warm-up call
     stages, // loader, wasm, stdlib, snapshot: downloaded (and compiled, checked); start: Python up
+    bootAt: performance.timeOrigin + t0, // when the boot message was taken (ms since the epoch)
   });
   lastBusy = performance.now(); // the warm-up lets a paste that waited for the start go first
   warmUp(started.warm);

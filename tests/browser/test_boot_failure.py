@@ -74,3 +74,25 @@ def test_a_hung_runtime_times_out(browser: Browser, base_url: str):
         for route in hung:
             route.abort()
         context.close()
+
+
+def test_a_worker_ready_before_the_page_script_runs_is_not_missed(browser: Browser, base_url: str):
+    """start.js starts the worker from <head>; when app.js comes late (a slow connection), the
+    worker can be ready before the page listens. What it said meanwhile is not lost: the page
+    gets to ready and analyzes."""
+    context, page = open_tool(browser, base_url)
+    held: list[Route] = []
+    try:
+        context.route("**/assets/app.*.js", lambda route: held.append(route))
+        page.goto("/", wait_until="commit")
+        expect(page.locator("#input")).to_be_attached()
+        page.evaluate("""() => new Promise((resolve) => self.kubeclue.worker.addEventListener(
+            'message', (event) => event.data.type === 'ready' && resolve()))""")
+        assert len(held) == 1 and page.evaluate("() => document.body.dataset.runtime") == "loading"
+        held[0].continue_()
+        wait_ready(page)
+        page.fill("#input", "Name: x\n")
+        page.click("#analyze")
+        expect(page.locator("#results")).to_have_attribute("data-state", "done")
+    finally:
+        context.close()

@@ -135,9 +135,9 @@ def test_every_response_carries_the_policy(watched: Watch, base_url: str):
     wait_ready(page)
     meta = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
     assert meta == policy.replace("; frame-ancestors 'none'", ""), "the <meta> policy is the header's"
-    body = page.locator("body")
-    worker_url = body.get_attribute("data-worker")
-    paths = ["/", worker_url, body.get_attribute("data-share"), body.get_attribute("data-bundle"), "sw.js",
+    body, start = page.locator("body"), page.locator("script[data-worker]")
+    worker_url = start.get_attribute("data-worker")
+    paths = ["/", worker_url, body.get_attribute("data-share"), start.get_attribute("data-bundle"), "sw.js",
              "/failures/oomkilled/", "/privacy/", "/no/such/page"]
     paths += [s.get_attribute("src") for s in page.locator("script[src]").all()]
     for wasm in (DIST / "pyodide").rglob("*.wasm"):
