@@ -81,12 +81,29 @@ def _same_ns(a, b) -> bool:
     return not a or not b or str(a) == str(b)
 
 
-def _find(objs: list, kind: str, name: str, ns: str, thin_ok: bool = True):
-    for o in objs:
-        if o.kind == kind and o.name is not None and str(o.name) == name and _same_ns(o.namespace, ns):
-            if thin_ok or o.source not in ("get-pods", "get-events"):
-                return o
-    return None
+class _Named:
+    """Where each (kind, name) sits in a list of objects, so finding an object by name does not scan
+    the list (a paste of thousands of pods and as many event rows was rows x objects)."""
+
+    def __init__(self, objs: list):
+        self.objs = objs
+        self.at: dict = {}
+        for i, o in enumerate(objs):
+            self.add(i)
+
+    def add(self, i: int) -> None:
+        """Index objs[i] (objects are only appended, or replaced by one of the same kind and name)."""
+        o = self.objs[i]
+        if o.name is not None:
+            self.at.setdefault((o.kind, str(o.name)), []).append(i)
+
+    def find(self, kind: str, name: str, ns: str):
+        """-> the index of the first object of `kind` named `name` in namespace `ns` (either may
+        be unknown), or None."""
+        for i in self.at.get((kind, name), ()):
+            if _same_ns(self.objs[i].namespace, ns):
+                return i
+        return None
 
 
 def _with_events(obj, new_events: list):
@@ -106,10 +123,11 @@ def _attach_events(objs: list, events: list, source: str, ns_lines: dict) -> lis
     groups: dict = {}
     for e in events:
         groups.setdefault((e.object_kind, e.object_name, e.namespace), []).append(e)
+    named = _Named(objs)
     for (kind, name, ns), evs in groups.items():
-        target = _find(objs, kind, name, ns)
-        if target is not None:
-            objs[objs.index(target)] = _with_events(target, evs)
+        at = named.find(kind, name, ns)
+        if at is not None:
+            objs[at] = _with_events(objs[at], evs)
             continue
         cls = KIND_CLASSES.get(kind, KubeObject)
         first = min(e.line for e in evs)
@@ -121,18 +139,21 @@ def _attach_events(objs: list, events: list, source: str, ns_lines: dict) -> lis
         objs.append(cls(kind=kind or "Unknown", name=Val(name, first) if name else None,
                         namespace=Val(ns, ns_line) if ns else None, lines=(first, last), events=tuple(evs),
                         events_shown=True, sections=("Events",), missing=tuple(missing), source=source))
+        named.add(len(objs) - 1)
     return objs
 
 
 def _merge_rows(objs: list) -> list:
     """A `kubectl get pods` row of a pod the paste also describes adds its STATUS column to it."""
     full_pods = [o for o in objs if isinstance(o, Pod) and o.source != "get-pods"]
+    named = _Named(full_pods)
     out = []
     merged: dict = {}
     for o in objs:
         if isinstance(o, Pod) and o.source == "get-pods":
-            full = _find(full_pods, "Pod", str(o.name or ""), str(o.namespace or ""))
-            if full is not None:
+            at = named.find("Pod", str(o.name or ""), str(o.namespace or ""))
+            if at is not None:
+                full = full_pods[at]
                 cur = merged.get(id(full), full)
                 merged[id(full)] = dataclasses.replace(cur, table_status=o.table_status, table_ready=o.table_ready,
                                                        table_restarts=o.table_restarts, age=cur.age or o.age,
