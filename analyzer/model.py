@@ -26,6 +26,22 @@ class Val(str):
         return (Val, (str(self), self.line))
 
 
+class _once:
+    """A property of a frozen object computed on first use and kept in the instance dict (later
+    reads do not call it: the rules ask a pod for its containers thousands of times per paste)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
 @dataclass(frozen=True)
 class Owner:
     """Who owns a pod, as far as the paste tells (`Controlled By:` / `Controllers:`)."""
@@ -232,7 +248,7 @@ class Pod(KubeObject):
     table_restarts: Optional[Val] = None  # "7 (79s ago)"
     age: Optional[Val] = None
 
-    @property
+    @_once
     def all_containers(self) -> tuple:
         return tuple(self.init_containers) + tuple(self.containers)
 
