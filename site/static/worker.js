@@ -60,6 +60,7 @@ class WasmError extends Error {}
 
 async function boot({ indexURL, bundleURL, cached }) {
   const t0 = performance.now();
+  fromCache = cached;
   // When each part of the start was done, ms from the boot message (make bench prints them).
   const stages = {};
   mark = (name) => (stages[name] ??= Math.round(performance.now() - t0));
@@ -273,8 +274,13 @@ const realFetch = self.fetch.bind(self);
 // is there (for megabytes, about twice as fast as through its fetch handler), else downloaded.
 // A cached copy that use() rejects (a corrupted cache) is dropped, downloaded again and, when
 // that one works, put back: the next visit is fast again.
+// Only on a visit the service worker controls: on a first visit its cache is empty (or being
+// filled), and merely looking costs ~100 ms in a fresh profile (Cache Storage opens its
+// database) before a single download starts.
+let fromCache = false;
+
 async function cachedOrDownloaded(url, use) {
-  const hit = await self.caches?.match(url).catch(() => undefined);
+  const hit = fromCache ? await self.caches?.match(url).catch(() => undefined) : undefined;
   let dropped = [];
   if (hit) {
     try {
