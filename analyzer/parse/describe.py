@@ -285,10 +285,26 @@ def _sections_and_missing(kind: str, top: dict, events_shown: Optional[bool], pa
 def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source: str = "describe"):
     """One object's lines (from its `Name:` to the next object) -> KubeObject, or None when the
     lines hold nothing an object is made of."""
-    content = [ln for ln in lines if not ln.noise and not ln.blank]
-    if not content:
+    # One pass up to `Events:` finds the first line of output, the Events line and a kubectl 1.2-1.5
+    # `No events.` line (before: three passes over the object's lines).
+    first_no = ev_idx = no_events_at = None
+    for i, ln in enumerate(lines):
+        t = ln.text
+        if no_events_at is None and t.endswith("No events.") and t.strip() == "No events.":
+            no_events_at = i
+        if ln.noise:
+            continue
+        if first_no is None and not ln.blank:
+            first_no = ln.no
+        if ln.indent == 0 and t.startswith("Events:") and EVENTS.match(t):
+            ev_idx = i
+            break
+    if first_no is None:
         return None
-    body, ev_lines, ev_line = _split_events(lines, partial)
+    if ev_idx is not None:
+        body, ev_lines, ev_line = lines[:ev_idx], lines[ev_idx + 1:], lines[ev_idx]
+    else:
+        body, ev_lines, ev_line = _split_events(lines, partial)
 
     events: tuple = ()
     events_shown = None
@@ -306,8 +322,7 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
                 ev_lines = [dataclasses.replace(ev_line, text=value)] + list(ev_lines)
             events = ev.parse_events(ev_lines, lambda no, msg: warnings.append(Warning_(no, msg)))
             events_shown = True
-    no_events = next((ln for ln in body if ln.text.endswith("No events.") and ln.text.strip() == "No events."), None)
-    if no_events is not None:
+    if no_events_at is not None and no_events_at < len(body):
         events_shown = False          # kubectl 1.2-1.5
 
     body = split_joined(body)
@@ -341,7 +356,7 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
     last_body = next((ln.no for ln in reversed(body) if not ln.noise and not ln.blank), None)
     last = max(([last_body] if last_body is not None else []) + [e.end_line for e in events] +
                ([ev_line.no] if ev_line is not None else []))
-    span = (content[0].no, last)
+    span = (first_no, last)
     name = Val(top["Name"].value, top["Name"].line.no) if "Name" in top else None
     namespace = Val(top["Namespace"].value, top["Namespace"].line.no) if "Namespace" in top else None
     cmd_line = cmd.line if cmd is not None else 0
@@ -358,7 +373,7 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
         # `| grep` keeps some lines of every section: a pod whose container lines sit without
         # their `Containers:` is read like any partial paste.
         cut = cmd is not None and cmd.cut == "grep"
-        pod = pod_fields(root, events, span, events_shown, partial=partial or "Name" not in labels or cut)
+        pod = pod_fields(root, events, span, events_shown, partial=partial or "Name" not in labels or cut, top=top)
         if pod["name"] is None:
             found, found_ns = pod_named_by_events(events)
             if name is None or (found is not None and str(found) == str(name)):

@@ -60,6 +60,10 @@ def kv_values(node: Optional[Node], sep: str = "=") -> dict:
     return out
 
 
+_ANNOTATION_COLON = re.compile(r"^([\w.-]+(?:/[\w.-]+)?):(?:\s+(.*))?$")
+_ANNOTATION_EQUALS = re.compile(r"^([\w.-]+(?:/[\w.-]+)?)=(.*)$")
+
+
 def annotations(node: Optional[Node]) -> dict:
     """`Annotations:` in both forms: `k=v` (<= 1.15) and `k: v` with long values on the following
     lines (>= 1.16, truncated by kubectl at 140 characters with `...`). -> key -> Val."""
@@ -71,12 +75,12 @@ def annotations(node: Optional[Node]) -> dict:
     for text, line in values:
         if text == "<none>":
             continue
-        m = re.match(r"^([\w.-]+(?:/[\w.-]+)?):(?:\s+(.*))?$", text)
+        m = _ANNOTATION_COLON.match(text)
         if m and (m.group(2) is not None or text.endswith(":")):
             key = m.group(1)
             out[key] = Val((m.group(2) or "").strip(), line)
             continue
-        m = re.match(r"^([\w.-]+(?:/[\w.-]+)?)=(.*)$", text)
+        m = _ANNOTATION_EQUALS.match(text)
         if m:
             key = m.group(1)
             out[key] = Val(m.group(2), line)

@@ -42,20 +42,18 @@ def owner_of(value: Optional[Val], labels: dict) -> Optional[Owner]:
     return Owner(kind, name, value.line, top_kind, top_name)
 
 
+_STATE_LABELS = frozenset({"Reason", "Message", "Exit Code", "Signal", "Started", "Finished"})
+
+
 def _state(node: Optional[Node]) -> Optional[ContainerState]:
     if node is None or not node.value:
         return None
-    kids = {c.label: c for c in node.labelled()}
-
-    def v(label):
-        c = kids.get(label)
-        if c is None:
-            return None
-        return Val(c.full_value if label == "Message" else c.value, c.line.no)
-
+    kids = {c.label: c for c in node.children if c.label in _STATE_LABELS}     # (the last of a label wins)
+    vals = {label: Val(c.full_value if label == "Message" else c.value, c.line.no) for label, c in kids.items()}
+    get = vals.get
     return ContainerState(
-        state=Val(node.value.split()[0], node.line.no), reason=v("Reason"), message=v("Message"),
-        exit_code=v("Exit Code"), signal=v("Signal"), started=v("Started"), finished=v("Finished"),
+        state=Val(node.value.split()[0], node.line.no), reason=get("Reason"), message=get("Message"),
+        exit_code=get("Exit Code"), signal=get("Signal"), started=get("Started"), finished=get("Finished"),
         lines=(node.line.no, node.last_line),
     )
 
@@ -179,13 +177,22 @@ def build_pod(root: Node, events: tuple, lines: tuple, events_shown: Optional[bo
     return Pod(**pod_fields(root, events, lines, events_shown, partial))
 
 
-def pod_fields(root: Node, events: tuple, lines: tuple, events_shown: Optional[bool], partial: bool) -> dict:
+def pod_fields(root: Node, events: tuple, lines: tuple, events_shown: Optional[bool], partial: bool,
+               top: Optional[dict] = None) -> dict:
     """build_pod's fields, for a caller that adds its own before making the Pod (one construction
-    instead of a dataclasses.replace per pod)."""
-    top = top_map(root)
+    instead of a dataclasses.replace per pod). `top`: top_map(root), when the caller has it."""
+    if top is None:
+        top = top_map(root)
     if partial and "Containers" not in top and ("State" in top or "Last State" in top):
         _regroup_flat_states(root)
         top = top_map(root)
+    # Every top-level field's value; a field read below is the same Val (None when printed empty, as val() says).
+    fields = {k: Val(v.value, v.line.no) for k, v in top.items()}
+    get = fields.get
+
+    def val(label):
+        v = get(label)
+        return v if v else None
 
     labels = kv_values(top.get("Labels"))
     annots = annotations(top.get("Annotations"))
@@ -199,11 +206,11 @@ def pod_fields(root: Node, events: tuple, lines: tuple, events_shown: Optional[b
         else:
             status = Val(text.split()[0] if text else "", status_node.line.no)
 
-    ns = val(top.get("Namespace"))
+    ns = val("Namespace")
     # The owner: `Controlled By:` (>= 1.8), `Controllers:` (1.5-1.7), `Created By:` (1.6-1.8), or
     # the kubernetes.io/created-by annotation (<= 1.7) that holds a serialized reference.
-    owner_node = top.get("Controlled By") or top.get("Controllers") or top.get("Created By")
-    owner = owner_of(val(owner_node), labels) if owner_node is not None else None
+    owner_label = next((k for k in ("Controlled By", "Controllers", "Created By") if k in top), None)
+    owner = owner_of(val(owner_label), labels) if owner_label is not None else None
     if owner is None and "kubernetes.io/created-by" in annots:
         m = _CREATED_BY.search(str(annots["kubernetes.io/created-by"]))
         if m:
@@ -232,22 +239,21 @@ def pod_fields(root: Node, events: tuple, lines: tuple, events_shown: Optional[b
             anon = Node("<container>", "", top.get("State", top.get("Last State")).line, 0, 0, root.children, [])
             main = (_container(anon, False),)
 
-    name_node = top.get("Name")
     message = top.get("Message")
     return dict(
-        kind="Pod", name=val(name_node), namespace=ns, lines=lines,
-        fields={k: Val(v.value, v.line.no) for k, v in top.items()},
+        kind="Pod", name=val("Name"), namespace=ns, lines=lines,
+        fields=fields,
         events=events, events_shown=events_shown, conditions=tuple(cond_rows),
         labels=labels, annotations=annots,
-        status=status, terminating=terminating, reason=val(top.get("Reason")),
+        status=status, terminating=terminating, reason=val("Reason"),
         message=Val(message.full_value, message.line.no) if message is not None else None,
-        node=val(top.get("Node")), owner=owner,
+        node=val("Node"), owner=owner,
         init_containers=containers(top.get("Init Containers"), True), containers=main,
         volumes=volumes(top.get("Volumes")),
-        qos=val(top.get("QoS Class") or top.get("QoS Tier")),
+        qos=val("QoS Class" if "QoS Class" in top else "QoS Tier"),
         node_selectors=multi(top.get("Node-Selectors")), tolerations=multi(top.get("Tolerations")),
-        pod_conditions=conds, partial=partial, ip=val(top.get("IP")), start_time=val(top.get("Start Time")),
-        priority=val(top.get("Priority")),
-        priority_class=val(top.get("Priority Class Name") or top.get("PriorityClassName")),
-        service_account=val(top.get("Service Account")), nominated_node=val(top.get("NominatedNodeName")),
+        pod_conditions=conds, partial=partial, ip=val("IP"), start_time=val("Start Time"),
+        priority=val("Priority"),
+        priority_class=val("Priority Class Name" if "Priority Class Name" in top else "PriorityClassName"),
+        service_account=val("Service Account"), nominated_node=val("NominatedNodeName"),
     )

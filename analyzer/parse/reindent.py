@@ -42,6 +42,8 @@ def looks_flattened(lines: list) -> bool:
     for ln in lines:
         if ln.noise or ln.blank:
             continue
+        if ln.indent and seen_containers is None and "Events" not in ln.text and "Containers" not in ln.text:
+            continue                   # (most lines: an indented line matters here only as one of those labels)
         lab = match_label(ln.text)
         if lab is None:
             continue
