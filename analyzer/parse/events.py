@@ -59,6 +59,22 @@ def duration_seconds(text: str) -> Optional[int]:
     return total
 
 
+_AGES: dict = {}
+
+
+def _age(age: str) -> tuple:
+    """An Age cell (`10m (x4 over 12m)`) -> (count, last seen in seconds, first seen as printed); the same
+    few cells recur on every row of a big paste, so each is read once."""
+    got = _AGES.get(age)
+    if got is None:
+        am = AGE.match(age)
+        got = (int(am.group("count") or 1), duration_seconds(am.group("last")), am.group("first") or "")
+        if len(_AGES) > 4096:
+            _AGES.clear()
+        _AGES[age] = got
+    return got
+
+
 def is_header(text: str) -> bool:
     return bool(_HEADER.match(text) or _OLD_HEADER.match(text))
 
@@ -98,6 +114,8 @@ def _split_from(rest: str, header_cols: Optional[tuple], line_text: str) -> tupl
 
 def normalise(message: str) -> tuple:
     """-> (message, container). Strip the 1.35+ fieldPath prefix and the aggregator prefix."""
+    if not message.startswith(("spec.", "(")):
+        return message, None           # (most messages: neither prefix)
     container = None
     m = _FIELDPATH.match(message)
     if m:
@@ -148,12 +166,13 @@ def parse_events(lines: list, warn) -> tuple:
             _absorb(rows[-1], prose)
             prose = []
         if m:
-            source, msg = _split_from(m.group("rest"), header_cols, text)
-            am = AGE.match(m.group("age"))
+            typ, reason, age, rest = m.group("type", "reason", "age", "rest")
+            source, msg = _split_from(rest, header_cols, text)
+            count, last, first = _age(age)
             rows.append({
-                "type": m.group("type"), "reason": m.group("reason"), "age": m.group("age"),
-                "count": int(am.group("count") or 1), "last": duration_seconds(am.group("last")),
-                "source": source, "msg": [msg], "line": ln.no, "end": ln.last or ln.no, "sub": None, "first": am.group("first") or "",
+                "type": typ, "reason": reason, "age": age,
+                "count": count, "last": last,
+                "source": source, "msg": [msg], "line": ln.no, "end": ln.last or ln.no, "sub": None, "first": first,
             })
             seen_blank = False
             continue
@@ -192,7 +211,8 @@ def parse_events(lines: list, warn) -> tuple:
 
     events = []
     for r in rows:
-        raw = " ".join(p for p in r["msg"] if p)
+        parts = r["msg"]
+        raw = parts[0] if len(parts) == 1 else " ".join(p for p in parts if p)    # (most rows: one line)
         msg, container = normalise(raw)
         events.append(Event(
             type=r["type"], reason=r["reason"], message=msg, source=r["source"], age=r["age"],

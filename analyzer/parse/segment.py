@@ -294,7 +294,7 @@ def segment(lines: list) -> list:
                     i = j
                     prev_blank = False
                     continue
-                if _is_name_start(lines, i, prev_blank):
+                if t.startswith("Name:") and _is_name_start(lines, i, prev_blank):   # (_NAME needs it)
                     close()
                     cur = Block("describe", [ln], cmd)
                     i += 1

@@ -172,16 +172,17 @@ def build(lines: list) -> Node:
                 continue
             raw_owner = None
 
-        parent_raw = next((n for n in reversed(stack) if n.label in RAW_CHILD_LABELS), None) if raw_parents else None
-        # argv lines: indented under Command/Args, or at column 0 when an element held newlines (a
-        # whole script in Args); they end at the next container field or a shallower label.
-        in_argv = parent_raw is not None and bool(parent_raw.children) and prev is parent_raw.children[-1]
-        if parent_raw is not None and (lab is None or lab[1] not in KNOWN_LABELS) and (
-                ind > parent_raw.indent or ((ind == 0 or in_argv) and (lab is None or lab[1] not in DESCRIBE_LABELS))):
-            item = Node(None, text.strip(), ln, ind, ind)
-            parent_raw.children.append(item)
-            prev = item
-            continue
+        if raw_parents:
+            parent_raw = next((n for n in reversed(stack) if n.label in RAW_CHILD_LABELS), None)
+            # argv lines: indented under Command/Args, or at column 0 when an element held newlines (a
+            # whole script in Args); they end at the next container field or a shallower label.
+            in_argv = parent_raw is not None and bool(parent_raw.children) and prev is parent_raw.children[-1]
+            if parent_raw is not None and (lab is None or lab[1] not in KNOWN_LABELS) and (
+                    ind > parent_raw.indent or ((ind == 0 or in_argv) and (lab is None or lab[1] not in DESCRIBE_LABELS))):
+                item = Node(None, text.strip(), ln, ind, ind)
+                parent_raw.children.append(item)
+                prev = item
+                continue
 
         if lab is not None and prev is not None and prev.label in MULTI_VALUE_LABELS and (prev.value or prev.more) \
                 and lab[0] > prev.indent and lab[0] >= prev.value_col - 2 and lab[1] not in KNOWN_LABELS:
