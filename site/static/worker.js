@@ -69,8 +69,11 @@ async function boot({ indexURL, bundleURL, cached }) {
     return value;
   };
   self.postMessage({ type: "stage", stage: "runtime" });
-  // Start everything at once, the biggest first (the snapshot arrives last all the same):
-  // the fast files, the WebAssembly compile, Pyodide's loader.
+  // Start everything at once: Pyodide's loader and the script it loads next (1.2 MB of
+  // JavaScript to compile: the same module, from the module map, when the loader imports it),
+  // then the big files, the biggest first (the snapshot arrives last all the same).
+  const module = import(indexURL + "pyodide.mjs");
+  import(indexURL + "pyodide.asm.mjs").catch(() => {}); // a failure shows when the loader imports it
   const snapshot = RUNTIME.snapshot ? checkedFile(indexURL + RUNTIME.snapshot) : null;
   const files = {
     snapshot,
@@ -81,7 +84,6 @@ async function boot({ indexURL, bundleURL, cached }) {
     stdlib: RUNTIME.stdlib ? checkedFile(indexURL + RUNTIME.stdlib) : null,
     bundle: null, // the snapshot has the analyzer already: fetched only for the other ways
   };
-  const module = import(indexURL + "pyodide.mjs");
   module.then(stage("loader"), () => {});
   files.wasm.then(stage("wasm"), () => {});
   files.stdlib?.then(stage("stdlib"), () => {});
