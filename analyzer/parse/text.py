@@ -603,10 +603,12 @@ def clean_lines(text: str) -> list:
 
     lines = []
     append = lines.append              # (one pass, few calls per line: this runs for every pasted line)
-    plain = _PLAIN.match
     joined = lasts if unwrapped else None
+    # Markdown marks (a backtick, a `**`) are looked for line by line only when the text holds one.
+    marks = "`" in text or "*" in text
     no = 0
-    for raw, t in zip(raws, texts):
+    # _PLAIN matched over all lines at once (no Python call per line); a line `**` unbolds is matched again.
+    for raw, t, m in zip(raws, texts, map(_PLAIN.match, texts)):
         no += 1
         last = 0
         if joined is not None:
@@ -619,14 +621,18 @@ def clean_lines(text: str) -> list:
         if not t:
             append(Line(no, t, raw, "", "", last))      # an empty line: classify() says nothing of it
             continue
-        if "`" in t:
-            t = _unquote_inline(t)
-        if "**" in t:
-            t = _unbold_line(t)
-        if plain(t) and "kubectl" not in t and "oc " not in t and "k " not in t and \
+        if marks:
+            t0 = t
+            if "`" in t:
+                t = _unquote_inline(t)
+            if "**" in t:
+                t = _unbold_line(t)
+            if t is not t0:
+                m = _PLAIN.match(t)
+        if m and "kubectl" not in t and "oc " not in t and "k " not in t and \
                 (">" not in t or (">>" not in t and ":\\" not in t)):
             # What classify() says of it, without asking (most lines).
-            append(Line(no, _unbold_event_row(t) if "**" in t else t, raw, "", "", last))
+            append(Line(no, _unbold_event_row(t) if marks and "**" in t else t, raw, "", "", last))
             continue
         noise, cmd, out = classify(t)
         if "**" in out and not noise:
