@@ -4,7 +4,8 @@ These formats carry what describe never prints (`state.waiting.message`, conditi
 and messages, Job conditions), so they are mapped into the describe model: a rule reads a
 `Container.state.message` whichever way it was pasted. JSON is read by a small position-
 tracking reader over the stdlib's string scanner (so every value knows its pasted line);
-YAML by PyYAML's pure-Python composer, whose node marks give the lines.
+YAML by kyaml's line reader for what kubectl prints, else PyYAML's pure-Python composer,
+whose node marks give the lines.
 """
 from __future__ import annotations
 
@@ -136,7 +137,15 @@ def read_json(text: str, first_line: int):
 
 # ---- YAML ---------------------------------------------------------------------------------
 def read_yaml(text: str, first_line: int) -> list:
-    """-> one value per YAML document. Raises yaml.YAMLError (with a problem_mark)."""
+    """-> one value per YAML document. Raises yaml.YAMLError (with a problem_mark).
+
+    The block YAML kubectl prints is read by kyaml's line reader (the same tree, ~20x faster);
+    anything it does not fully understand, and every malformed document, by PyYAML."""
+    from .kyaml import read as read_kubectl_yaml
+
+    docs = read_kubectl_yaml(text, first_line)
+    if docs is not None:
+        return docs
     import yaml
 
     docs = []
