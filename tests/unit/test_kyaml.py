@@ -373,3 +373,55 @@ def test_kubectl_shaped_documents_are_read_fast(data, width):
     """Names, words, numbers and nested objects (what kubectl prints): never declined."""
     text = yaml.safe_dump(data, default_flow_style=False, width=width, allow_unicode=True)
     assert same_or_declined(text, 1) is not None, text
+
+
+# ---- kubectl's own printer, when kubectl is installed ------------------------------------
+_KUBECTL_WORDS = ["a", "hello world", "x: y", "a:b", "- x", "-x", "#c", "x #c", "'", '"', "it's", "\\", "|", ">", "{}",
+                  "[]", "[a]", "{a: 1}", "---", "...", "null", "~", "yes", "NO", "on", "y", "1", "0x1F", "1e3", "0755",
+                  "2025-03-18T09:31:05Z", "&a", "*a", "!t", "%x", "@x", "`x`", "?", "? x", "<<", " ", "  ", "\n", "\n\n",
+                  "\t", "\r", "\r\n", "\ufeff", "\x00", "\x07", "\x1b", "é", "日本語", "\U0001F600", "\xa0", "word " * 30,
+                  "http://x:80/p?q=1#f", "a" * 120, ",", ":", "- ", "#", " #", "key: value\n  nested: x"]
+# Keys on one line and short, as Kubernetes keys are (kubectl prints other keys as `? key`, which kyaml declines).
+_KUBECTL_KEY_WORDS = [w for w in _KUBECTL_WORDS if "\n" not in w and "\r" not in w and len(w) < 20]
+
+
+def _kubectl_objects(seed: int, count: int) -> list:
+    import random
+
+    r = random.Random(seed)
+
+    def text(n, words=_KUBECTL_WORDS):
+        return "".join(r.choice(words) for _ in range(r.randint(0, n)))
+
+    def value(depth):
+        k = r.random()
+        if depth > 4 or k < 0.55:
+            return r.choice([lambda: text(8), lambda: text(8), lambda: r.randint(-10**6, 10**12),
+                             lambda: r.random() * 10 ** r.randint(-5, 30), lambda: r.random() < 0.5, lambda: None])()
+        if k < 0.78:
+            return [value(depth + 1) for _ in range(r.randint(0, 4))]
+        return {text(3, _KUBECTL_KEY_WORDS)[:60]: value(depth + 1) for _ in range(r.randint(0, 5))}
+
+    return [{"apiVersion": "v1", "kind": "ConfigMap",
+             "metadata": {"name": f"o{i}", "annotations": {f"k{j}": text(12) for j in range(r.randint(0, 6))}},
+             "data": {f"d{j}": text(12) for j in range(r.randint(0, 6))},
+             "extra": {text(3, _KUBECTL_KEY_WORDS)[:60]: value(0) for _ in range(r.randint(1, 6))}} for i in range(count)]
+
+
+@pytest.mark.skipif(__import__("shutil").which("kubectl") is None, reason="kubectl is not installed")
+@pytest.mark.parametrize("seed", range(4))
+def test_kubectl_printed_yaml_is_read_fast_and_the_same(seed, tmp_path):
+    """`kubectl ... -o yaml` (its own printer, offline: `label --local`) of objects full of awkward
+    strings (quotes, colons, #, newlines, long words, control characters), in a sequence of mappings as in a List.
+    (A field named `items` makes kubectl print them one after the other: `objects`.)"""
+    import json
+    import subprocess
+
+    whole = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "all"}, "objects": _kubectl_objects(seed, 30)}
+    (tmp_path / "all.json").write_text(json.dumps(whole, ensure_ascii=False), encoding="utf-8")
+    out = subprocess.run(["kubectl", "label", "--local", "-f", str(tmp_path / "all.json"), "seen=yes", "-o", "yaml"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    docs = same_or_declined(out.stdout, 3)
+    assert docs is not None, "kyaml declined kubectl's own output"
+    assert docs[0]["metadata"]["labels"]["seen"] == "yes" and len(docs[0]["objects"]) == 30
