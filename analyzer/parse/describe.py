@@ -164,23 +164,26 @@ _CONDITIONS_HEADER = re.compile(r"^\s*Type\s+Status\b")
 def _adopt_headless_tables(root) -> None:
     """A conditions table whose `Conditions:` line was cut (`| grep`, an excerpt) hangs under the
     field before it: give it back its section."""
+    if "Conditions" not in {c.label for c in root.children}:
+        _adopt_walk(root, root)
+
+
+def _adopt_walk(node, root) -> bool:
+    # (A module-level function, not a closure: a nested function that calls itself is a reference
+    # cycle that held each object's whole tree, and its Lines, until the cycle collector ran.)
     from .tree import Node
 
-    def walk(node):
-        for i, c in enumerate(node.children):
-            if c.label is None and _CONDITIONS_HEADER.match(c.line.text) and node.label != "Conditions":
-                rows = node.children[i:]
-                j = next((k for k, r in enumerate(rows) if r.label is not None and k > 0), len(rows))
-                adopted = Node("Conditions", "", c.line, -1, 0, rows[:j], [])
-                del node.children[i:i + j]
-                root.children.append(adopted)
-                return True
-            if c.children and walk(c):
-                return True
-        return False
-
-    if "Conditions" not in {c.label for c in root.children}:
-        walk(root)
+    for i, c in enumerate(node.children):
+        if c.label is None and _CONDITIONS_HEADER.match(c.line.text) and node.label != "Conditions":
+            rows = node.children[i:]
+            j = next((k for k, r in enumerate(rows) if r.label is not None and k > 0), len(rows))
+            adopted = Node("Conditions", "", c.line, -1, 0, rows[:j], [])
+            del node.children[i:i + j]
+            root.children.append(adopted)
+            return True
+        if c.children and _adopt_walk(c, root):
+            return True
+    return False
 
 
 # Fields only a workload's describe prints (a flattened one is not rebuilt as a pod).
