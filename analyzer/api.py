@@ -7,7 +7,13 @@ from . import analyze
 
 
 def analyze_json(text: str) -> str:
-    return json.dumps(analyze(text).to_dict(), ensure_ascii=False, sort_keys=False)
+    from .report import collector_paused
+
+    # One pause over the analysis, the report's dict and its JSON: the collector resumes when all of them are
+    # freed. (analyze() and to_dict() each pause it too; between them it resumed with the report live, and its
+    # first pass walked all of it.)
+    with collector_paused():
+        return json.dumps(analyze(text).to_dict(), ensure_ascii=False, sort_keys=False)
 
 
 

@@ -8,7 +8,7 @@ from .model import Pod
 from .parse import ParseResult
 from .report import (CONFIDENCE_ORDER, SEVERITY_ORDER, ObjectReport, Report, Severity, Verdict, Warning_)
 from .rules import RULES
-from .rules.rule import Context
+from .rules.rule import Context, forget_paste
 from .triage import looks_healthy, pod_status, row_status_hint, unexplained
 
 # Tests set KUBECLUE_STRICT=1 so a rule that raises fails the test instead of becoming a warning.
@@ -249,6 +249,13 @@ def _rows_message(objs: list, reports: dict):
 
 
 def run(parsed: ParseResult, version: str) -> Report:
+    try:
+        return _run(parsed, version)
+    finally:
+        forget_paste()                 # the rules' per-paste indexes must not keep the paste alive
+
+
+def _run(parsed: ParseResult, version: str) -> Report:
     warnings = list(parsed.warnings)
     others = tuple(parsed.objects)
     # Pods first, so an owner's rule can say what its pods fail with.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..report import Severity
-from .rule import RuleMeta
+from .rule import RuleMeta, paste_cache
 
 META = RuleMeta(
     id="evicted", cls="evicted", title="Evicted by the kubelet (node under pressure)",
@@ -94,7 +94,7 @@ def check(ctx):
                       details={"resource": resource, "containers": [{"name": n, "using": u, "request": r} for n, u, r in hogs]})
 
 
-_RUNNING: list = [None, {}]          # [the paste's objects, their index]; holding the tuple keeps it unique
+_RUNNING: list = paste_cache(lambda: [None, {}])     # [the paste's objects, their index]
 
 
 def _running_by_prefix(others: tuple) -> dict:

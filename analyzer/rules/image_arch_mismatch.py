@@ -8,7 +8,7 @@ from ..imageref import parse_image
 from ..pull_errors import finding_for, pull_cases
 from ..report import Confidence, Severity
 from ..workload_edits import check_step
-from .rule import RuleMeta
+from .rule import RuleMeta, paste_cache
 
 META = RuleMeta(
     id="image-arch-mismatch", cls="image-arch-mismatch", title="Image built for another CPU architecture",
@@ -104,7 +104,7 @@ def _from_pasted_logs(ctx):
     )
 
 
-_LOG_CACHE: list = [None, ()]        # [the paste's line list, its matching lines]; holding the list keeps it unique
+_LOG_CACHE: list = paste_cache(lambda: [None, ()])   # [the paste's line list, its matching lines]
 
 
 def _log_lines(lines: list) -> list:
