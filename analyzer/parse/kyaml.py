@@ -139,6 +139,8 @@ class _Reader:
             else:
                 if _is_entry(u):
                     val, j = self.seq(j, s, u, False)
+                elif u[0] == "?" and (len(u) == 1 or u[1] == " "):
+                    val, j = self.mapping(j, s, None, u, 0)
                 else:
                     kv = self.split_key(u)
                     if kv is None:
@@ -176,6 +178,8 @@ class _Reader:
         if m is not None:
             e = m.end()
             return self.mapping(i, col, m.group(1), t[e:], col + e)
+        if c == "?" and (len(t) == 1 or t[1] == " "):
+            return self.mapping(i, col, None, t, 0)
         if c != "{" and c != "[":
             kv = self.split_key(t)
             if kv is not None:
@@ -184,7 +188,7 @@ class _Reader:
 
     def mapping(self, i: int, col: int, key: str, v: str, vcol: int):
         """A block mapping whose keys are at column col; its first key (on line i) is read:
-        `key`, and `v` is what follows its ':' (at column vcol)."""
+        `key`, and `v` is what follows its ':' (at column vcol). Key None: `v` is a `? key` line."""
         d = LDict()
         start = i
         first = self.first
@@ -192,17 +196,27 @@ class _Reader:
         ind = self.ind
         n = self.n
         while True:
+            kline = i                           # a nested block's line: its key's
+            explicit = key is None
+            if explicit:
+                key, i, v, vcol = self.explicit_key(i, col, v)
             if not v or v[0] == "#":
                 j, s, u = self.sig(i + 1)
                 if s > col:
                     val, j = self.node(j, s, u, col)
                     if val.__class__ is LDict or val.__class__ is LList:
-                        val.line = first + i        # a nested block starts at its key
+                        val.line = first + kline
                 elif s == col and u[0] == "-" and (len(u) == 1 or u[1] == " "):
                     val, j = self.seq(j, s, u, True)
-                    val.line = first + i
+                    val.line = first + kline
                 else:
                     val = None
+                d[key] = val
+            elif explicit:
+                val, j = self.node(i, vcol, v, col)        # `: a: 1` and `: - x` too
+                if val.__class__ is LDict or val.__class__ is LList:
+                    val.line = first + kline
+                d[key] = val
             elif (v[0] not in _NOT_PLAIN_VALUE and ": " not in v and " #" not in v and v[-1] != ":"
                   and (j := i + 1) < n and st[j] and ind[j] <= col):
                 # The common case: a plain scalar, alone on its line (`plain` without its checks).
@@ -213,11 +227,12 @@ class _Reader:
                     val = None if v is None else Val(v, first + i)
                 else:
                     val = Val(v, first + i)
+                d[key] = val
             else:
                 val, j = self.value(i, vcol, v, col)
                 if val.__class__ is LDict or val.__class__ is LList:
                     val.line = first + i
-            d[key] = val
+                d[key] = val
             # The next entry: most often the very next line, at this indent.
             if j < n and (t := st[j]) and t[0] != "#" and ind[j] == col and (col or t[0] not in "-.%"):
                 s, u = col, t
@@ -237,11 +252,36 @@ class _Reader:
                 v = u[e:]
                 vcol = col + e
                 continue
+            if u[0] == "?" and (len(u) == 1 or u[1] == " "):
+                key, v = None, u
+                continue
             kv = self.split_key(u)
             if kv is None:
                 raise _Decline                  # `- x` or a scalar among the keys
             key, v, off = kv
             vcol = col + off
+
+    def explicit_key(self, i: int, col: int, t: str):
+        """`? key` (line i, at the mapping's column) then `: value` at the same column: how kubectl
+        prints a key over 128 characters (a long annotation key) or over lines. The key must be a
+        scalar. -> (key, index of the `:` line, what follows the `:`, its column)."""
+        r = t[1:].lstrip(" ")
+        if not r or r[0] == "#":
+            raise _Decline                      # an empty or a nested key
+        c = r[0]
+        if c == '"' or c == "'":
+            k, j = self.quoted(i, col + len(t) - len(r), r)
+        elif c == "|" or c == ">":
+            k, j = self.block(i, r, col)
+        elif c in _NOT_PLAIN or ((c == "-" or c == "?" or c == ":") and (len(r) == 1 or r[1] == " ")):
+            raise _Decline
+        else:
+            k, j = self.plain(i, r, col, False)
+        j, s, u = self.sig(j)
+        if s != col or u[0] != ":" or (len(u) > 1 and u[1] != " "):
+            raise _Decline                      # no value, or not where PyYAML looks for it
+        v = u[1:].lstrip(" ")
+        return str(k), j, v, col + len(u) - len(v)
 
     def seq(self, i: int, col: int, t: str, indentless: bool):
         """A block sequence whose `-` are at column col, the first on line i (`t` from it).
@@ -320,7 +360,7 @@ class _Reader:
             raise _Decline                      # anchor, alias, tag, `- x` after a key...
         return self.plain(i, v, pind)
 
-    def plain(self, i: int, v: str, pind: int):
+    def plain(self, i: int, v: str, pind: int, resolve: bool = True):
         h = v.find(" #")
         text = (v[:h] if h >= 0 else v).rstrip(" ")
         if ": " in text or text[-1] == ":":
@@ -352,7 +392,7 @@ class _Reader:
                 if h >= 0:
                     break
             text = "".join(parts)
-        if text in _RESOLVE:
+        if resolve and text in _RESOLVE:
             r = _RESOLVE[text]
             return (None if r is None else Val(r, self.first + i)), j
         return Val(text, self.first + i), j

@@ -199,6 +199,14 @@ READ = {
     "space before a colon": "a :\n  b: 1\n",
     "entry comments": "- # c\n  a: 1\n- x # y\n",
     "plain in a compact mapping goes on": "- a: 1\n    b\n",
+    "managedFields keys": "metadata:\n  managedFields:\n  - fieldsV1:\n      f:metadata:\n        f:finalizers:\n"
+                          "          .: {}\n          v:\"foo\": {}\n      f:spec:\n        f:containers:\n"
+                          "          k:{\"name\":\"web\"}:\n            .: {}\n    manager: kubectl\n  name: p\n",
+    "explicit keys (kubectl prints keys over 128 characters so)": "metadata:\n  annotations:\n    ? " + "a" * 130
+    + "\n    : x\n    b: 1\n  name: p\n? k\n: a: 1\n  b: 2\n? 'q k'\n: - 1\n  - 2\n? |\n  ---\n:\n  v\n? null\n:\n- 1\n"
+    "? aaa bbb\n  ccc\n: # c\n  x: 1\n",
+    "explicit first key": "? " + "a" * 130 + "\n: x\n",
+    "explicit key in an entry": "- ? k\n  : v\n  x: 1\n- y\n",
     "keep before a document": "a: |+\n  x\n\n---\nb: 1\n",
 }
 
@@ -208,7 +216,10 @@ DECLINE = {
     "flow sequence": "a: [1, 2]\n",
     "flow mapping": "a: {b: 1}\n",
     "spaced empty flow": "a: { }\n",
-    "complex key": "? a\n: b\n",
+    "explicit key without a value": "? k\nc: 3\n",
+    "explicit empty key": "?\n: 1\n",
+    "explicit mapping key": "? a: 1\n: v\n",
+    "explicit key's value too deep": "? k\n  : v\n",
     "tab indentation": "a:\n\tb: 1\n",
     "tab in a value": "a: x\ty\n",
     "directive": "%YAML 1.1\n---\na: 1\n",
@@ -338,9 +349,8 @@ def _styled(s, style):
 
 _STYLE = st.sampled_from([None, None, None, "'", '"', "|", ">"])
 _SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), _text(_STYLE))
-# (An empty key is left out: PyYAML prints it as a complex key `? ''`, which kyaml declines.)
-_KEYS = st.one_of(st.sampled_from(["name", "image", "a b", "true", "null", "x:y", "-k", "é"] + [w for w in _WORDS if w]),
-                  st.text(min_size=1, max_size=12))
+_KEYS = st.one_of(st.sampled_from(["name", "image", "a b", "true", "null", "x:y", "-k", "é", "k" * 130] + _WORDS),
+                  st.text(max_size=12))
 _DATA = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(_KEYS, inner, max_size=5)), max_leaves=25)
 
@@ -381,7 +391,7 @@ _KUBECTL_WORDS = ["a", "hello world", "x: y", "a:b", "- x", "-x", "#c", "x #c", 
                   "2025-03-18T09:31:05Z", "&a", "*a", "!t", "%x", "@x", "`x`", "?", "? x", "<<", " ", "  ", "\n", "\n\n",
                   "\t", "\r", "\r\n", "\ufeff", "\x00", "\x07", "\x1b", "é", "日本語", "\U0001F600", "\xa0", "word " * 30,
                   "http://x:80/p?q=1#f", "a" * 120, ",", ":", "- ", "#", " #", "key: value\n  nested: x"]
-# Keys on one line and short, as Kubernetes keys are (kubectl prints other keys as `? key`, which kyaml declines).
+# Mostly keys on one line and short, as Kubernetes keys are; kubectl prints others as `? key` then `: value`.
 _KUBECTL_KEY_WORDS = [w for w in _KUBECTL_WORDS if "\n" not in w and "\r" not in w and len(w) < 20]
 
 
@@ -400,12 +410,15 @@ def _kubectl_objects(seed: int, count: int) -> list:
                              lambda: r.random() * 10 ** r.randint(-5, 30), lambda: r.random() < 0.5, lambda: None])()
         if k < 0.78:
             return [value(depth + 1) for _ in range(r.randint(0, 4))]
-        return {text(3, _KUBECTL_KEY_WORDS)[:60]: value(depth + 1) for _ in range(r.randint(0, 5))}
+        return {key(): value(depth + 1) for _ in range(r.randint(0, 5))}
+
+    def key():
+        return text(3, _KUBECTL_WORDS if r.random() < 0.2 else _KUBECTL_KEY_WORDS)
 
     return [{"apiVersion": "v1", "kind": "ConfigMap",
              "metadata": {"name": f"o{i}", "annotations": {f"k{j}": text(12) for j in range(r.randint(0, 6))}},
              "data": {f"d{j}": text(12) for j in range(r.randint(0, 6))},
-             "extra": {text(3, _KUBECTL_KEY_WORDS)[:60]: value(0) for _ in range(r.randint(1, 6))}} for i in range(count)]
+             "extra": {key(): value(0) for _ in range(r.randint(1, 6))}} for i in range(count)]
 
 
 @pytest.mark.skipif(__import__("shutil").which("kubectl") is None, reason="kubectl is not installed")
