@@ -103,6 +103,26 @@ def paste(size: int) -> str:
     return "\n\n".join(parts)
 
 
+def events_paste(size: int) -> str:
+    """`kubectl describe pods` of about `size` / 2 bytes, then a `kubectl get events` table as big: a row
+    about each described pod and a row about a pod the paste does not describe (each becomes an object of
+    its own). Events are matched to objects by kind and name: this keeps that matching per row, not per
+    row and object."""
+    pods = paste(size // 2)
+    n = pods.count("\nName:  ") + 1
+    rows = ["LAST SEEN   TYPE      REASON      OBJECT                                MESSAGE"]
+    total, i = len(pods), 0
+    while total < size:
+        k = i % n
+        rows.append(f"2m          Warning   BackOff     pod/web-{k}-7d9f8c6b5d-x{k:05d}     Back-off restarting failed "
+                    f"container web in pod web-{k}-7d9f8c6b5d-x{k:05d}_shop(0b6f1e4a-3c2d-4e5f-8a9b-1c2d3e4f5a6b)")
+        rows.append(f"5m          Normal    Pulled      pod/batch-{i:06d}                     Container image "
+                    f"\"registry.example.internal/shop/batch:1.{i}\" already present on machine")
+        total += len(rows[-1]) + len(rows[-2]) + 2
+        i += 1
+    return "$ kubectl describe pods -n shop\n" + pods + "\n\n$ kubectl get events -n shop\n" + "\n".join(rows) + "\n"
+
+
 def _best(fn, runs: int) -> tuple:
     """-> (result, best wall s, best CPU s) of `runs` calls, the cycle collector paused as the page
     and analyze() do. CPU time as well: on a busy machine the wall clock measures the neighbours."""
@@ -139,6 +159,12 @@ def main() -> None:
         print(f"{size:5.1f} MB  {len(result.objects):6d} objects  wall {best:6.2f} s ({best / size:4.2f} s/MB)  "
               f"cpu {cpu:6.2f} s ({cpu / size:4.2f} s/MB)  = clean lines {c_clean * 1000:.0f} + segment "
               f"{c_seg * 1000:.0f} + objects {max(cpu - c_clean - c_seg, 0) * 1000:.0f} ms")
+    print("describes + a get events table of as many rows (rows matched to objects by name):")
+    for mb in (1, 10):
+        text = events_paste(mb * 1024 * 1024)
+        size = len(text.encode()) / 2**20
+        result, best, cpu = _best(lambda: parse(text), 5 if mb == 1 else 3)
+        print(f"{size:5.1f} MB  {len(result.objects):6d} objects  cpu {cpu:6.2f} s ({cpu / size:4.2f} s/MB)")
 
 
 if __name__ == "__main__":
