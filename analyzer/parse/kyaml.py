@@ -8,11 +8,13 @@ paste line by line and builds the same tree as `structured.read_yaml` over PyYAM
 It knows the subset sigs.k8s.io/yaml (go-yaml) emits: block mappings and sequences (with the
 `- key: v` compact form and sequences at their key's indent), plain, single- and double-quoted
 scalars (folded over lines as YAML defines), block scalars `|` `>` with chomping and indentation
-indicators, empty flow `{}` / `[]`, comments, `---` and `...`. Everything else (anchors,
-aliases, tags, flow collections with content, complex keys, directives, tabs, odd indentation,
-a line it cannot place) makes it decline: `read` returns None and the caller reads the text with
-PyYAML, which also gives the error message of a malformed document. Correctness first: every
-rule below mirrors what PyYAML's scanner and parser do, and declines where they would fail.
+indicators, explicit `? key` / `: value` entries with a scalar key (how kubectl prints a key over
+128 characters), empty flow `{}` / `[]`, comments, `---` and `...`. Everything else (anchors,
+aliases, tags, flow collections with content, a mapping or a sequence as a key, directives, tabs,
+NEL/LS/PS line breaks, odd indentation, a line it cannot place) makes it decline: `read`
+returns None and the caller reads the text with PyYAML, which also gives the error message of a
+malformed document. Correctness first: every rule below mirrors what PyYAML's scanner and
+parser do, and declines where they would fail.
 """
 from __future__ import annotations
 
