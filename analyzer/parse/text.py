@@ -228,13 +228,22 @@ def wrap_width(texts: list) -> int:
     paste was wrapped. (Rows of a table can share a length: they are not continued.)
     A terminal's hard wrap cuts at exactly its width, so at a usual terminal width (80, 100,
     120, ...) one such line is enough: a describe with one long event message wraps once."""
-    lens = [len(t) for t in texts]
+    lens = list(map(len, texts))
     if not lens:
         return 0
     width = max(lens)
     if width < 60:
         return 0
-    wrapped = [i for i, n in enumerate(lens[:-1]) if n == width and _continues(texts[i], texts[i + 1])]
+    wrapped = []
+    at = lens.index(width)             # (the lines of that length, found without a Python step per line)
+    last = len(lens) - 1
+    while at < last:
+        if _continues(texts[at], texts[at + 1]):
+            wrapped.append(at)
+        try:
+            at = lens.index(width, at + 1)
+        except ValueError:
+            break
     if len(wrapped) >= 2:
         return width
     if len(wrapped) == 1 and width in _TERMINAL_WIDTHS:
@@ -487,10 +496,10 @@ def _undouble(lines: list) -> None:
             return
 
 
-def _join_continuations(lines: list) -> None:
+def _join_continuations(lines: list, starts: list) -> None:
     """A command continued with a backslash (PowerShell: a backtick) goes on over the next lines: they
-    are part of the command line, and the whole command is kept on its first line."""
-    starts = [i for i, ln in enumerate(lines) if ln.cmd and ln.noise == "prompt" and ln.cmd.endswith(("\\", "`"))]
+    are part of the command line, and the whole command is kept on its first line. `starts`: the
+    indexes of the prompt lines whose command ends with one, in order."""
     done = -1                          # lines up to here belong to a command already joined
     for i in starts:
         if i <= done:
@@ -604,6 +613,7 @@ def clean_lines(text: str) -> list:
     lines = []
     append = lines.append              # (one pass, few calls per line: this runs for every pasted line)
     joined = lasts if unwrapped else None
+    continued = []                     # prompt lines whose command goes on on the next line
     # Markdown marks (a backtick, a `**`) are looked for line by line only when the text holds one.
     marks = "`" in text or "*" in text
     no = 0
@@ -637,8 +647,10 @@ def clean_lines(text: str) -> list:
         noise, cmd, out = classify(t)
         if "**" in out and not noise:
             out = _unbold_event_row(out)
+        if cmd and noise == "prompt" and cmd.endswith(("\\", "`")):
+            continued.append(no - 1)   # (only classify() finds a command)
         append(Line(no, out, raw, noise, cmd, last))
-    _join_continuations(lines)
+    _join_continuations(lines, continued)
     _undouble(lines)
 
     # A paste indented as a whole (Markdown code block, a quote in an e-mail): remove the
