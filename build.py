@@ -641,6 +641,8 @@ def render_site(pages: list[ClassPage], titles: dict[str, str], problems: Proble
         "assets": assets,
         "version": version,
         "pyodide_version": pyodide_version,
+        # what start.js downloads for the worker on a first visit, biggest first
+        "page_files": [runtime.config[k] for k in ("snapshot", "stdlib") if runtime.config.get(k)],
         "pages": pages,
         "class_titles": titles,
         **docs_context(docs),
@@ -1118,6 +1120,8 @@ class LinkCollector(HTMLParser):
                 self.ids.add(value)
             elif name in self.URL_ATTRS:
                 self.links.append((name, value))
+            elif name == "data-files":  # start.js: URLs separated by spaces
+                self.links.extend((name, url) for url in value.split())
 
 
 def resolve(page: str, link_path: str, base_path: str = "/") -> str:

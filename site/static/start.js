@@ -4,8 +4,14 @@
 // script would wait for the whole page). app.js takes the worker over, and calls
 // kubeclue.start() again for a Retry. The URLs are this script's data attributes.
 (() => {
-  const { worker, pyodide, bundle } = document.currentScript.dataset;
+  const { worker, pyodide, bundle, files } = document.currentScript.dataset;
+  let first = true;
   const start = () => {
+    // On a first visit (no service worker) the page downloads the runtime's biggest files for
+    // the worker (see worker.js fromPage()); later starts, and visits served from the cache,
+    // leave them to the worker.
+    const fetched = first && files && !navigator.serviceWorker?.controller ? files.split(" ") : [];
+    first = false;
     const started = new Worker(worker, { type: "module" });
     // What it says before app.js listens is kept, and handed over by listen(): a warm start
     // can be ready before app.js has run.
@@ -21,7 +27,15 @@
       bundleURL: new URL(bundle, location.href).href,
       // Served from the service worker's cache: what the server says now does not matter.
       cached: Boolean(navigator.serviceWorker?.controller),
+      filesFromPage: fetched.length > 0,
     });
+    for (const url of fetched) {
+      const name = url.split("/").pop();
+      fetch(new URL(url, location.href))
+        .then((response) => (response.ok ? response.arrayBuffer() : Promise.reject(new Error(`HTTP ${response.status}`))))
+        .then((buffer) => started.postMessage({ type: "file", name, buffer }, [buffer]))
+        .catch((error) => started.postMessage({ type: "file", name, error: error.message }));
+    }
     return started;
   };
   self.kubeclue = { start, worker: start() };

@@ -3,7 +3,8 @@
 // module workers (pyodide-notes §3.3).
 //
 // Protocol (app.js <-> worker): every message is a plain object with a `type`.
-//   page -> worker  {type: "boot", indexURL, bundleURL, cached}
+//   page -> worker  {type: "boot", indexURL, bundleURL, cached, filesFromPage}
+//                   {type: "file", name, buffer | error}  see fromPage()
 //                   {type: "analyze", id, text, view}  view: {over, cards, rows}, see shown()
 //                   {type: "call", id, fn, args}  fn: a function of analyzer.api in CALLABLE
 //   worker -> page  {type: "stage", stage: "runtime" | "analyzer"}
@@ -25,8 +26,26 @@ let newest = null; // the id of the latest paste: an older one still waiting for
 let lastBusy = 0; // when the worker last answered the page
 let asked = false; // the page has asked something: the warm-up is over (a real paste warms too)
 
+// On a first visit the page downloads the snapshot and the stdlib (start.js) and hands their
+// bytes over, {type: "file", name, buffer | error}: this thread is the busiest of the start
+// (it compiles Pyodide's JavaScript and feeds the WebAssembly compiler), and taking in 21 MB
+// is work of its own. fromPage(name): a promise of those bytes.
+const handed = new Map();
+function fromPage(name) {
+  if (!handed.has(name)) {
+    let settle;
+    const bytes = new Promise((resolve, reject) => {
+      settle = (msg) => (msg.buffer ? resolve(msg.buffer) : reject(new Error(`${name}: ${msg.error}`)));
+    });
+    bytes.catch(() => {});
+    handed.set(name, { bytes, settle });
+  }
+  return handed.get(name);
+}
+
 self.onmessage = (event) => {
   const msg = event.data;
+  if (msg.type === "file") return fromPage(msg.name).settle(msg);
   if (msg.type === "analyze") newest = msg.id;
   if (msg.type !== "boot") asked = true;
   if (msg.type === "boot" && !booting) {
@@ -58,9 +77,11 @@ const SNAPSHOT = "snapshot", PYC = "pyc", PLAIN = "plain";
 
 class WasmError extends Error {}
 
-async function boot({ indexURL, bundleURL, cached }) {
+async function boot({ indexURL, bundleURL, cached, filesFromPage }) {
   const t0 = performance.now();
   fromCache = cached;
+  bootMessage = { ...bootMessage, filesFromPage: false }; // a restart downloads them itself
+  const given = (name) => (filesFromPage ? fromPage(name).bytes : null);
   // When each part of the start was done, ms from the boot message (make bench prints them).
   const stages = {};
   mark = (name) => (stages[name] ??= Math.round(performance.now() - t0));
@@ -74,14 +95,14 @@ async function boot({ indexURL, bundleURL, cached }) {
   // then the big files, the biggest first (the snapshot arrives last all the same).
   const module = import(indexURL + "pyodide.mjs");
   import(indexURL + "pyodide.asm.mjs").catch(() => {}); // a failure shows when the loader imports it
-  const snapshot = RUNTIME.snapshot ? checkedFile(indexURL + RUNTIME.snapshot) : null;
+  const snapshot = RUNTIME.snapshot ? checkedFile(indexURL + RUNTIME.snapshot, given(RUNTIME.snapshot)) : null;
   const files = {
     snapshot,
     wasm: cachedOrDownloaded(indexURL + "pyodide.asm.wasm", (response) => WebAssembly.compileStreaming(response))
       .catch((error) => {
         throw new WasmError(error.message || String(error));
       }),
-    stdlib: RUNTIME.stdlib ? checkedFile(indexURL + RUNTIME.stdlib) : null,
+    stdlib: RUNTIME.stdlib ? checkedFile(indexURL + RUNTIME.stdlib, given(RUNTIME.stdlib)) : null,
     bundle: null, // the snapshot has the analyzer already: fetched only for the other ways
   };
   module.then(stage("loader"), () => {});
@@ -309,11 +330,10 @@ async function forget(url) {
 
 // The bytes of a file whose name ends in .<first 12 hex digits of its SHA-256>.<ext>; rejects
 // unless they match.
-function checkedFile(url) {
+// `given`: a promise of its bytes, downloaded elsewhere (the page's).
+function checkedFile(url, given) {
   const name = url.split("/").pop();
-  const bytes = cachedOrDownloaded(url, async (response) => {
-    if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-    const buffer = await response.arrayBuffer();
+  const check = async (buffer) => {
     mark(`${name.split(".")[0]}-bytes`);
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
     const actual = Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -321,6 +341,10 @@ function checkedFile(url) {
       throw new Error(`${name} is corrupted (its SHA-256 starts ${actual})`);
     }
     return buffer;
+  };
+  const bytes = given ? given.then(check) : cachedOrDownloaded(url, async (response) => {
+    if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+    return check(await response.arrayBuffer());
   });
   bytes.catch(() => {});
   return bytes;
