@@ -37,8 +37,10 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
   event.respondWith((async () => {
-    // ignoreSearch: a page opened as /?x=1 is still the cached "./".
-    const options = { cacheName: CACHE, ignoreSearch: true };
+    // ignoreSearch: a page opened as /?x=1 is still the cached "./". Only for a URL with a
+    // query: a match that ignores it goes through every entry of the cache (~500), and the
+    // tool's start makes a dozen requests through here.
+    const options = { cacheName: CACHE, ignoreSearch: Boolean(new URL(request.url).search) };
     let hit = await caches.match(request, options);
     if (!hit && request.mode === "navigate") {
       // Pages are cached as "dir/"; offline there is no server to redirect "dir" or "dir/index.html".

@@ -35,6 +35,13 @@ def test_works_offline_after_one_visit(browser: Browser, base_url: str, cli, pro
         assert json.loads(page.locator("#results").get_attribute("data-report")) == cli.report(problem_paste)
         assert served and all(served), "every response came from the service worker"
         assert external == []
+
+        # A link with a query (a tracking parameter) opens the same cached tool, offline too.
+        page.goto("/?utm_source=chat")
+        wait_ready(page)
+        page.fill("#input", problem_paste)
+        page.click("#analyze")
+        expect(page.locator("#results")).to_have_attribute("data-verdict", "problem", timeout=BOOT_TIMEOUT_MS)
     finally:
         context.close()
 
