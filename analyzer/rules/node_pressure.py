@@ -7,7 +7,7 @@ from .rule import RuleMeta
 META = RuleMeta(
     id="node-pressure", cls="node-pressure", title="Node under memory, disk or PID pressure",
     severity=Severity.ERROR, rank=9, kinds=("Node",),
-    summary="The node reports MemoryPressure, DiskPressure or PIDPressure: the kubelet taints it and starts evicting pods.",
+    summary="The node reports MemoryPressure, DiskPressure or PIDPressure: new pods are kept off it (a taint the control plane adds) and the kubelet starts evicting pods.",
     statuses=("MemoryPressure", "DiskPressure", "PIDPressure", "EvictionThresholdMet"),
     related=("evicted", "node-not-ready"),
 )
@@ -29,7 +29,7 @@ def check(ctx):
     names = ", ".join(c.type for c in hot)
     evs = ctx.events("EvictionThresholdMet", "FreeDiskSpaceFailed", "ImageGCFailed")
     cause = f"{'Node ' + name if obj.name else 'The node'} reports {names}" + (f" ({hot[0].message})" if hot[0].message else "") + \
-            ": the kubelet taints it and evicts pods until it recovers."
+            ": new pods are kept off it and the kubelet evicts pods until it recovers."
     fix = [_FIX[c.type] for c in hot] + [f"Check: `{ctx.kubectl('describe', 'node', name, namespaced=False)}` shows the condition False."]
     yield ctx.finding(META, cause=cause, evidence=ctx.evidence(*[c.line for c in hot], taints, *evs[-2:]), fix=fix,
                       commands=[ctx.kubectl("describe", "node", name, namespaced=False),
