@@ -641,8 +641,9 @@ def render_site(pages: list[ClassPage], titles: dict[str, str], problems: Proble
         "assets": assets,
         "version": version,
         "pyodide_version": pyodide_version,
-        # what start.js downloads for the worker on a first visit, biggest first
-        "page_files": [runtime.config[k] for k in ("snapshot", "stdlib") if runtime.config.get(k)],
+        # what start.js downloads for the worker on a first visit: the snapshot (the page taking
+        # the stdlib too measured no better: it competes for the first connections)
+        "page_files": [runtime.config[k] for k in ("snapshot",) if runtime.config.get(k)],
         "pages": pages,
         "class_titles": titles,
         **docs_context(docs),

@@ -7,9 +7,9 @@
   const { worker, pyodide, bundle, files } = document.currentScript.dataset;
   let first = true;
   const start = () => {
-    // On a first visit (no service worker) the page downloads the runtime's biggest files for
-    // the worker (see worker.js fromPage()); later starts, and visits served from the cache,
-    // leave them to the worker.
+    // On a first visit (no service worker) the page downloads the runtime's biggest file (the
+    // snapshot) for the worker (see worker.js fromPage()); later starts, and visits served from
+    // the cache, leave it to the worker.
     const fetched = first && files && !navigator.serviceWorker?.controller ? files.split(" ") : [];
     first = false;
     const started = new Worker(worker, { type: "module" });
@@ -27,7 +27,7 @@
       bundleURL: new URL(bundle, location.href).href,
       // Served from the service worker's cache: what the server says now does not matter.
       cached: Boolean(navigator.serviceWorker?.controller),
-      filesFromPage: fetched.length > 0,
+      filesFromPage: fetched.map((url) => url.split("/").pop()),
     });
     for (const url of fetched) {
       const name = url.split("/").pop();

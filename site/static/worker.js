@@ -3,7 +3,7 @@
 // module workers (pyodide-notes §3.3).
 //
 // Protocol (app.js <-> worker): every message is a plain object with a `type`.
-//   page -> worker  {type: "boot", indexURL, bundleURL, cached, filesFromPage}
+//   page -> worker  {type: "boot", indexURL, bundleURL, cached, filesFromPage: [names]}
 //                   {type: "file", name, buffer | error}  see fromPage()
 //                   {type: "analyze", id, text, view}  view: {over, cards, rows}, see shown()
 //                   {type: "call", id, fn, args}  fn: a function of analyzer.api in CALLABLE
@@ -26,10 +26,10 @@ let newest = null; // the id of the latest paste: an older one still waiting for
 let lastBusy = 0; // when the worker last answered the page
 let asked = false; // the page has asked something: the warm-up is over (a real paste warms too)
 
-// On a first visit the page downloads the snapshot and the stdlib (start.js) and hands their
-// bytes over, {type: "file", name, buffer | error}: this thread is the busiest of the start
-// (it compiles Pyodide's JavaScript and feeds the WebAssembly compiler), and taking in 21 MB
-// is work of its own. fromPage(name): a promise of those bytes.
+// On a first visit the page downloads the snapshot (start.js) and hands its bytes over,
+// {type: "file", name, buffer | error}: this thread is the busiest of the start (it compiles
+// Pyodide's JavaScript and feeds the WebAssembly compiler), and taking in 17 MB is work of its
+// own. The boot message names the files the page downloads; fromPage(name): their bytes.
 const handed = new Map();
 function fromPage(name) {
   if (!handed.has(name)) {
@@ -80,8 +80,8 @@ class WasmError extends Error {}
 async function boot({ indexURL, bundleURL, cached, filesFromPage }) {
   const t0 = performance.now();
   fromCache = cached;
-  bootMessage = { ...bootMessage, filesFromPage: false }; // a restart downloads them itself
-  const given = (name) => (filesFromPage ? fromPage(name).bytes : null);
+  bootMessage = { ...bootMessage, filesFromPage: [] }; // a restart downloads them itself
+  const given = (name) => (filesFromPage?.includes(name) ? fromPage(name).bytes : null);
   // When each part of the start was done, ms from the boot message (make bench prints them).
   const stages = {};
   mark = (name) => (stages[name] ??= Math.round(performance.now() - t0));

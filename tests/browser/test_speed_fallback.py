@@ -56,8 +56,8 @@ def test_the_fast_start_needs_neither_the_bundle_nor_the_full_stdlib(browser: Br
         pytest.skip("this build has no snapshot")
     report, requested = boot(browser, base_url, {}, problem_paste)
     assert report == cli.report(problem_paste)
-    # Each once: on a first visit the page downloads them for the worker (start.js), which
-    # must not download them again.
+    # Each once: on a first visit the page downloads the snapshot for the worker (start.js),
+    # which must not download it again.
     for fast in (r"/snapshot\.[0-9a-f]{12}\.bin$", r"/stdlib\.[0-9a-f]{12}\.zip$"):
         assert sum(bool(re.search(fast, path)) for path in requested) == 1, (fast, requested)
     for slow in (r"/python_stdlib\.zip$", r"/pyodide-lock\.json$", r"/assets/analyzer\.[0-9a-f]+\.zip$"):
