@@ -66,10 +66,28 @@ def _rules_for(kind) -> tuple:
     return got[1]
 
 
+_QUIET: dict = {}
+
+
+def _rules_for_quiet_pod(reason) -> tuple:
+    """The rules that can act on a pod without events whose status Reason is `reason` (None or a Val): the Pod rules
+    less those that declare they stay quiet there (RuleMeta.quiet_without_events). Found once per reason."""
+    key = str(reason) if reason else ""
+    got = _QUIET.get(key)
+    if got is None or got[0] is not RULES:
+        if len(_QUIET) > 256:           # reasons come from the paste: keep the index small
+            _QUIET.clear()
+        got = _QUIET[key] = (RULES, tuple(r for r in _rules_for("Pod") if r.meta.quiet_without_events is None
+                                          or key in r.meta.quiet_without_events))
+    return got[1]
+
+
 def run_object(obj, lines: list, warnings: list, others: tuple = (), peers: dict | None = None) -> ObjectReport:
     ctx = Context(obj, lines, others=others, peers=peers if peers is not None else {})
     findings = []
-    for rule in _rules_for(obj.kind):
+    rules = (_rules_for_quiet_pod(obj.reason) if obj.kind == "Pod" and not obj.events and isinstance(obj, Pod)
+             else _rules_for(obj.kind))
+    for rule in rules:
         try:
             findings.extend(rule.check(ctx) or ())
         except Exception as exc:  # errors are data: one broken rule must not hide the others

@@ -12,6 +12,7 @@ META = RuleMeta(
     summary="A validating/mutating admission webhook (Gatekeeper, Kyverno, a service mesh...) denied the pod, or could not be reached and its failurePolicy is Fail.",
     statuses=("FailedCreate", 'admission webhook "…" denied the request', "failed calling webhook", "ReplicaFailure"),
     related=("pod-security-violation", "quota-exceeded"),
+    quiet_without_events=(),
 )
 
 

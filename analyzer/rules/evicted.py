@@ -12,6 +12,7 @@ META = RuleMeta(
     summary="The node ran low on memory, disk (ephemeral storage) or PIDs, and the kubelet evicted the pod to protect itself.",
     statuses=("Evicted", "Failed", "The node was low on resource"),
     related=("node-pressure", "oomkilled"),
+    quiet_without_events=("Evicted",),
 )
 
 _LOW = re.compile(r"low on resource: ([\w-]+)")

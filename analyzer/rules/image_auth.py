@@ -14,6 +14,7 @@ META = RuleMeta(
     statuses=("ErrImagePull", "ImagePullBackOff", "FailedToRetrieveImagePullSecret", "Init:ImagePullBackOff",
               "pull access denied", "401 Unauthorized", "no basic auth credentials"),
     related=("image-not-found", "image-rate-limit", "image-registry-unreachable"),
+    quiet_without_events=(),
 )
 
 

@@ -15,6 +15,7 @@ META = RuleMeta(
     summary="The registry has no such repository, tag or digest, so the kubelet cannot pull the image.",
     statuses=("ErrImagePull", "ImagePullBackOff", "Init:ImagePullBackOff", "manifest unknown", "not found"),
     related=("image-auth", "invalid-image-name", "image-registry-unreachable"),
+    quiet_without_events=(),
 )
 
 

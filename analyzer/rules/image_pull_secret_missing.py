@@ -11,6 +11,7 @@ META = RuleMeta(
     id="image-pull-secret-missing", cls="image-auth", title="Pull secret does not exist",
     severity=AUTH.severity, rank=AUTH.rank - 1, summary=AUTH.summary,
     statuses=("FailedToRetrieveImagePullSecret",), related=AUTH.related,
+    quiet_without_events=(),
 )
 
 

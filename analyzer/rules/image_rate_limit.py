@@ -13,6 +13,7 @@ META = RuleMeta(
     summary="The registry refused the pull because too many pulls came from the node's address (Docker Hub: toomanyrequests).",
     statuses=("ErrImagePull", "ImagePullBackOff", "toomanyrequests", "429 Too Many Requests"),
     related=("image-auth", "image-registry-unreachable"),
+    quiet_without_events=(),
 )
 
 

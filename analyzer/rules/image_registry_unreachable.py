@@ -16,6 +16,7 @@ META = RuleMeta(
     statuses=("ErrImagePull", "ImagePullBackOff", "RegistryUnavailable", "Init:ImagePullBackOff", "no such host",
               "i/o timeout", "connection refused", "x509"),
     related=("image-auth", "image-rate-limit", "image-not-found"),
+    quiet_without_events=(),
 )
 
 _FIX = {

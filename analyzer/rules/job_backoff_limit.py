@@ -12,6 +12,7 @@ META = RuleMeta(
     summary="The Job's pods failed more times than backoffLimit (default 6), so the Job is marked Failed; the cause is in the failed pods.",
     statuses=("BackoffLimitExceeded", "Failed", "Job has reached the specified backoff limit"),
     related=("crashloop-app-error", "oomkilled", "job-deadline-exceeded"),
+    quiet_without_events=(),
 )
 
 

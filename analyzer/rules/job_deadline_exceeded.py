@@ -10,6 +10,7 @@ META = RuleMeta(
     summary="The Job (or pod) was active longer than activeDeadlineSeconds, so Kubernetes stopped it.",
     statuses=("DeadlineExceeded", "Job was active longer than specified deadline"),
     related=("job-backoff-limit",),
+    quiet_without_events=("DeadlineExceeded",),
 )
 
 

@@ -13,6 +13,7 @@ META = RuleMeta(
     summary="A ReadWriteOnce volume is still attached to another node (Multi-Attach error), so this pod cannot start where it was scheduled.",
     statuses=("ContainerCreating", "FailedAttachVolume", "FailedMount", "Multi-Attach error"),
     related=("volume-mount-failure", "node-not-ready"),
+    quiet_without_events=(),
 )
 
 _MULTI = re.compile(r'Multi-Attach error for volume "([^"]+)"\s*(.*)$', re.S)

@@ -12,6 +12,7 @@ META = RuleMeta(
     statuses=("Pending", "FailedScheduling", "didn't match pod anti-affinity rules",
               "didn't match pod topology spread constraints"),
     related=("insufficient-resources", "node-selector-affinity-mismatch"),
+    quiet_without_events=(),
 )
 
 

@@ -14,6 +14,7 @@ META = RuleMeta(
     summary="The namespace enforces a Pod Security level (restricted or baseline) that the pod spec violates, so the pod is never created.",
     statuses=("FailedCreate", "violates PodSecurity", "ReplicaFailure"),
     related=("quota-exceeded", "admission-webhook-denied", "run-as-non-root"),
+    quiet_without_events=(),
 )
 
 

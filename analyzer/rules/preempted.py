@@ -12,6 +12,7 @@ META = RuleMeta(
     summary="The scheduler (or the kubelet, for a critical pod) evicted this pod to make room for a pod with a higher priority.",
     statuses=("Preempted", "Preempting", "Preempted in order to admit critical pod"),
     related=("insufficient-resources", "evicted"),
+    quiet_without_events=("Preempting",),
 )
 
 

@@ -15,6 +15,7 @@ META = RuleMeta(
               "unbound immediate PersistentVolumeClaims"),
     related=("volume-node-affinity-conflict", "volume-mount-failure"),
     kinds=("Pod", "PersistentVolumeClaim"),
+    quiet_without_events=(),
 )
 
 

@@ -12,6 +12,7 @@ META = RuleMeta(
     summary="The namespace's ResourceQuota (or a LimitRange) refused the pod, so the controller cannot create it; no pod exists to describe.",
     statuses=("FailedCreate", "exceeded quota", "ReplicaFailure", "must specify limits"),
     related=("pod-security-violation", "admission-webhook-denied", "insufficient-resources"),
+    quiet_without_events=(),
 )
 
 

@@ -28,6 +28,11 @@ class RuleMeta:
     related: tuple = ()           # other class slugs
     rank: int = 100               # lower = closer to the root cause when several rules fire
     kinds: tuple = ("Pod",)       # object kinds the rule reads
+    # None: the rule may act on any pod. A tuple: on a pod whose paste shows no events (a `kubectl get pods` row, a
+    # describe cut before its Events) the rule yields nothing and records nothing in ctx.facts unless the pod's
+    # status Reason is one of these, so the engine does not call it there (thousands of rows of a big table).
+    # tests/unit/test_table_speed_invariants.py runs the rule anyway on every such pod of the fixtures and checks it.
+    quiet_without_events: Optional[tuple] = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ META = RuleMeta(
     summary="The container runtime cannot create the pod's sandbox, almost always because the CNI network plugin failed on that node.",
     statuses=("ContainerCreating", "FailedCreatePodSandBox", "NetworkNotReady", "Failed to create pod sandbox"),
     related=("node-not-ready", "volume-mount-failure"),
+    quiet_without_events=(),
 )
 
 _PLUGIN = re.compile(r'plugin type="([\w-]+)"|NetworkPlugin (\w+) failed|\b(calico|flannel|cilium|weave|aws-cni|multus|'

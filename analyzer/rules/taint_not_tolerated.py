@@ -11,6 +11,7 @@ META = RuleMeta(
     summary="The nodes the pod could run on carry taints (control-plane, not-ready, a dedicated pool) that the pod has no toleration for.",
     statuses=("Pending", "FailedScheduling", "untolerated taint", "had taints that the pod didn't tolerate"),
     related=("node-selector-affinity-mismatch", "node-not-ready", "insufficient-resources"),
+    quiet_without_events=(),
 )
 
 _MEANING = {

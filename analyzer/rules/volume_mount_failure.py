@@ -16,6 +16,7 @@ META = RuleMeta(
     statuses=("ContainerCreating", "FailedMount", "FailedAttachVolume", "MountVolume.SetUp failed",
               "Unable to attach or mount volumes"),
     related=("multi-attach", "pvc-unbound", "missing-configmap", "missing-secret"),
+    quiet_without_events=(),
 )
 
 _FIX = {

@@ -11,6 +11,7 @@ META = RuleMeta(
     summary="The PersistentVolume the pod needs can only be attached in a zone (or on a node) where the pod cannot be scheduled.",
     statuses=("Pending", "FailedScheduling", "volume node affinity conflict"),
     related=("pvc-unbound", "insufficient-resources", "node-selector-affinity-mismatch"),
+    quiet_without_events=(),
 )
 
 
