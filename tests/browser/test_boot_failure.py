@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Route, expect
 
-from .conftest import DIST, wait_ready
+from .conftest import BOOT_TIMEOUT_MS, DIST, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -86,8 +86,10 @@ def test_a_worker_ready_before_the_page_script_runs_is_not_missed(browser: Brows
         context.route("**/assets/app.*.js", lambda route: held.append(route))
         page.goto("/", wait_until="commit")
         expect(page.locator("#input")).to_be_attached()
-        page.evaluate("""() => new Promise((resolve) => self.kubeclue.worker.addEventListener(
-            'message', (event) => event.data.type === 'ready' && resolve()))""")
+        page.evaluate("""(ms) => new Promise((resolve, reject) => {
+            setTimeout(() => reject(new Error(`the worker was not ready within ${ms} ms`)), ms);
+            self.kubeclue.worker.addEventListener('message', (event) => event.data.type === 'ready' && resolve());
+        })""", BOOT_TIMEOUT_MS)
         assert len(held) == 1 and page.evaluate("() => document.body.dataset.runtime") == "loading"
         held[0].continue_()
         wait_ready(page)
