@@ -11,6 +11,7 @@ META = RuleMeta(
     summary="The pod asks for a hostPort that another pod already uses on every candidate node.",
     statuses=("Pending", "FailedScheduling", "NodePorts", "didn't have free ports for the requested pod ports"),
     related=("pod-anti-affinity", "insufficient-resources"),
+    quiet_without_events=("NodePorts",),
 )
 
 

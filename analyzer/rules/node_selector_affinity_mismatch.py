@@ -12,6 +12,7 @@ META = RuleMeta(
     statuses=("Pending", "FailedScheduling", "NodeAffinity", "MatchNodeSelector",
               "didn't match Pod's node affinity/selector", "didn't match node selector"),
     related=("taint-not-tolerated", "insufficient-resources", "pod-anti-affinity"),
+    quiet_without_events=("NodeAffinity", "MatchNodeSelector"),
 )
 
 

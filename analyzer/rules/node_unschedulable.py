@@ -12,6 +12,7 @@ META = RuleMeta(
     statuses=("Pending", "FailedScheduling", "SchedulingDisabled", "node(s) were unschedulable"),
     related=("taint-not-tolerated", "insufficient-resources"),
     kinds=("Pod", "Node"),
+    quiet_without_events=(),
 )
 
 

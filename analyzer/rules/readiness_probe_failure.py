@@ -16,6 +16,7 @@ META = RuleMeta(
     summary="The container runs but its readiness probe fails, so it is not Ready and Services send it no traffic.",
     statuses=("Unhealthy", "Running", "0/1", "Readiness probe failed", "Endpoints: <none>"),
     related=("liveness-probe-failure", "startup-probe-failure", "service-no-endpoints"),
+    quiet_without_events=(),
 )
 
 

@@ -15,6 +15,7 @@ META = RuleMeta(
     summary="The container's startup probe does not succeed within failureThreshold × periodSeconds, so the kubelet kills it before the app is up (and liveness/readiness never start).",
     statuses=("Unhealthy", "Killing", "CrashLoopBackOff", "Startup probe failed"),
     related=("liveness-probe-failure", "readiness-probe-failure", "crashloop-app-error"),
+    quiet_without_events=(),
 )
 
 
