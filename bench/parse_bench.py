@@ -123,6 +123,29 @@ def events_paste(size: int) -> str:
     return "$ kubectl describe pods -n shop\n" + pods + "\n\n$ kubectl get events -n shop\n" + "\n".join(rows) + "\n"
 
 
+TABLE_ROWS = [("Running", "1/1", "0"), ("CrashLoopBackOff", "0/1", "5 (2m ago)"), ("ImagePullBackOff", "0/1", "0"),
+              ("Running", "1/1", "2 (3d1h ago)"), ("Pending", "0/1", "0"), ("Completed", "0/1", "0"), ("Error", "0/1", "0"),
+              ("OOMKilled", "0/1", "4 (40s ago)"), ("Init:0/1", "0/1", "0"), ("Running", "1/1", "0"), ("Evicted", "0/1", "0"),
+              ("ContainerCreating", "0/1", "0"), ("Terminating", "1/1", "0"), ("Running", "2/2", "1 (5h ago)")]
+TABLE_NS = ["kube-system", "shop", "batch", "monitoring", "payments"]
+
+
+def table_paste(size: int) -> str:
+    """`kubectl get pods -A` of about `size` bytes (~10,000 rows per MB), every STATUS people paste: each row is a
+    pod without events, and the rules run on each (the analysis, not the parse, is most of its time)."""
+    out = ["$ kubectl get pods -A",
+           "NAMESPACE     NAME                                 READY   STATUS                   RESTARTS         AGE"]
+    total, i = 0, 0
+    while total < size:
+        status, ready, restarts = TABLE_ROWS[i % len(TABLE_ROWS)]
+        ns = TABLE_NS[(i // 3) % len(TABLE_NS)]
+        name = f"svc{i % 997}-{i:06x}d9f8c-x{i % 100000:05d}"
+        out.append(f"{ns:<13} {name:<36} {ready:<7} {status:<24} {restarts:<16} {i % 90}d")
+        total += len(out[-1]) + 1
+        i += 1
+    return "\n".join(out) + "\n"
+
+
 def _best(fn, runs: int) -> tuple:
     """-> (result, best wall s, best CPU s) of `runs` calls, the cycle collector paused as the page
     and analyze() do. CPU time as well: on a busy machine the wall clock measures the neighbours."""
@@ -165,6 +188,17 @@ def main() -> None:
         size = len(text.encode()) / 2**20
         result, best, cpu = _best(lambda: parse(text), 5 if mb == 1 else 3)
         print(f"{size:5.1f} MB  {len(result.objects):6d} objects  cpu {cpu:6.2f} s ({cpu / size:4.2f} s/MB)")
+    from analyzer.api import analyze_json
+
+    print("kubectl get pods -A table, whole analysis (analyze_json), parse share in brackets:")
+    for mb in (1, 10):
+        text = table_paste(mb * 1024 * 1024)
+        size = len(text.encode()) / 2**20
+        runs = 5 if mb == 1 else 3
+        _, _, c_parse = _best(lambda: parse(text), runs)
+        _, best, cpu = _best(lambda: analyze_json(text), runs)
+        print(f"{size:5.1f} MB  {text.count(chr(10)) - 2:6d} rows  wall {best:6.2f} s  cpu {cpu:6.2f} s "
+              f"({cpu * 1000 / size:4.0f} ms/MB) [parse {c_parse * 1000:.0f} ms]")
 
 
 if __name__ == "__main__":
