@@ -94,15 +94,16 @@ def run_object(obj, lines: list, warnings: list, others: tuple = (), peers: dict
             if STRICT:
                 raise
             warnings.append(Warning_(obj.lines[0], f"internal error in rule {rule.meta.id}: {type(exc).__name__}: {exc}"))
-    findings = _dedupe(findings)
-    for f in findings:
-        f.cause = one_period(f.cause)
+    if findings:                       # most rows of a big table have none: no sort, no sets
+        findings = _dedupe(findings)
+        for f in findings:
+            f.cause = one_period(f.cause)
     rep = ObjectReport(
         kind=obj.kind, name=str(obj.name) if obj.name else None,
         namespace=str(obj.namespace) if obj.namespace else None, lines=obj.lines, findings=findings,
         status=pod_status(obj) if isinstance(obj, Pod) else "", sections=list(obj.sections), missing=list(obj.missing),
     )
-    if any(f.severity in (Severity.ERROR, Severity.WARNING) for f in findings):
+    if findings and any(f.severity in (Severity.ERROR, Severity.WARNING) for f in findings):
         rep.verdict = Verdict.PROBLEM
         rep.summary = findings[0].cause
         return rep
