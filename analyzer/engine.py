@@ -77,16 +77,24 @@ def _rules_for_quiet_pod(reason) -> tuple:
     if got is None or got[0] is not RULES:
         if len(_QUIET) > 256:           # reasons come from the paste: keep the index small
             _QUIET.clear()
-        got = _QUIET[key] = (RULES, tuple(r for r in _rules_for("Pod") if r.meta.quiet_without_events is None
-                                          or key in r.meta.quiet_without_events))
+        pairs = []                      # (rule, None) or (rule, the function that says whether it may act on the pod)
+        for r in _rules_for("Pod"):
+            q = r.meta.quiet_without_events
+            if q is None or (isinstance(q, tuple) and key in q):
+                pairs.append((r, None))
+            elif not isinstance(q, tuple):
+                pairs.append((r, q))
+        got = _QUIET[key] = (RULES, tuple(pairs))
     return got[1]
 
 
 def run_object(obj, lines: list, warnings: list, others: tuple = (), peers: dict | None = None) -> ObjectReport:
     ctx = Context(obj, lines, others=others, peers=peers if peers is not None else {})
     findings = []
-    rules = (_rules_for_quiet_pod(obj.reason) if obj.kind == "Pod" and not obj.events and isinstance(obj, Pod)
-             else _rules_for(obj.kind))
+    if obj.kind == "Pod" and not obj.events and isinstance(obj, Pod):
+        rules = [r for r, may in _rules_for_quiet_pod(obj.reason) if may is None or may(obj)]
+    else:
+        rules = _rules_for(obj.kind)
     for rule in rules:
         try:
             findings.extend(rule.check(ctx) or ())

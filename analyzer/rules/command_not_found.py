@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import posixpath
 
-from ..crashes import cname, is_trouble_now, label, nm, pod_containers, start_failure
+from ..crashes import cname, is_trouble_now, label, last_exit, nm, pod_containers, start_failure
 from ..history import mark_explained
 from ..imageref import parse_image
 from ..report import Confidence, Severity
 from ..workload_edits import check_step, edit_owner, node_name
 from .rule import RuleMeta
+
+def _exit_message(pod) -> bool:
+    """Without events a start failure is read only from the message of a container's last exit."""
+    return any((ex := last_exit(c)) is not None and ex.state.message for c in pod.all_containers)
+
 
 META = RuleMeta(
     id="command-not-found", cls="command-not-found", title="Container command cannot be started",
@@ -19,6 +24,7 @@ META = RuleMeta(
               "executable file not found in $PATH", "Init:RunContainerError", "no such file or directory",
               "permission denied"),
     related=("image-arch-mismatch", "crashloop-app-error", "init-container-failure"),
+    quiet_without_events=_exit_message,
 )
 
 _NO_BASH = ("alpine", "busybox", "distroless", "scratch", "static")

@@ -13,12 +13,18 @@ from ..workload_edits import check_step, owner_kind
 from .crashloop_app_error import LONG_RUN
 from .rule import RuleMeta
 
+def _exited_zero(pod) -> bool:
+    """The rule reads only main containers whose last exit has code 0."""
+    return any((ex := last_exit(c)) is not None and ex.code == 0 for c in pod.containers)
+
+
 META = RuleMeta(
     id="crashloop-completed", cls="crashloop-completed", title="Command finishes, but the pod restarts it",
     severity=Severity.ERROR, rank=56,
     summary="The container's main process exits successfully (exit 0), but the pod's restartPolicy Always restarts it, so a one-shot command in a Deployment loops in CrashLoopBackOff.",
     statuses=("CrashLoopBackOff", "Completed", "BackOff"),
     related=("crashloop-app-error", "command-not-found", "liveness-probe-failure"),
+    quiet_without_events=_exited_zero,
 )
 
 # Base images whose default CMD is a shell or nothing long-running.

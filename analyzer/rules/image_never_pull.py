@@ -8,12 +8,19 @@ from ..report import Severity
 from ..workload_edits import node_name, patch_container
 from .rule import RuleMeta
 
+def _waiting_unpullable(pod) -> bool:
+    """Without events a pull case comes only from a Waiting InvalidImageName or ErrImageNeverPull state."""
+    return any(c.state is not None and c.state.state == "Waiting" and c.state.reason is not None
+               and c.state.reason in ("InvalidImageName", "ErrImageNeverPull") for c in pod.all_containers)
+
+
 META = RuleMeta(
     id="image-never-pull", cls="image-never-pull", title="Image not on the node (pull policy Never)",
     severity=Severity.ERROR, rank=31,
     summary="imagePullPolicy is Never, so the kubelet only uses images already on the node, and this one is not there.",
     statuses=("ErrImageNeverPull", "is not present with pull policy of Never"),
     related=("image-not-found",),
+    quiet_without_events=_waiting_unpullable,
 )
 
 

@@ -7,12 +7,18 @@ from ..report import Severity
 from ..scheduling import finding_for, nodes_phrase, pod_requests, read
 from .rule import RuleMeta, objects_of_kind
 
+def _kubelet_out_of(pod) -> bool:
+    """Without events only the kubelet's `Reason: OutOf<resource>` rejection (FailedScheduling is an event)."""
+    return str(pod.reason or "").startswith("OutOf")
+
+
 META = RuleMeta(
     id="insufficient-resources", cls="insufficient-resources", title="Not enough room on any node",
     severity=Severity.ERROR, rank=22,
     summary="The scheduler found no node with enough unreserved cpu, memory, GPU, ephemeral storage or pod slots for the pod's requests.",
     statuses=("Pending", "FailedScheduling", "Insufficient cpu", "Insufficient memory", "Too many pods", "OutOfcpu"),
     related=("taint-not-tolerated", "node-selector-affinity-mismatch", "preempted"),
+    quiet_without_events=_kubelet_out_of,
 )
 
 

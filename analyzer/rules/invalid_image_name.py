@@ -8,12 +8,19 @@ from ..pull_errors import finding_for, pull_cases
 from ..report import Confidence, Severity
 from .rule import RuleMeta
 
+def _waiting_unpullable(pod) -> bool:
+    """Without events a pull case comes only from a Waiting InvalidImageName or ErrImageNeverPull state."""
+    return any(c.state is not None and c.state.state == "Waiting" and c.state.reason is not None
+               and c.state.reason in ("InvalidImageName", "ErrImageNeverPull") for c in pod.all_containers)
+
+
 META = RuleMeta(
     id="invalid-image-name", cls="invalid-image-name", title="Invalid image reference",
     severity=Severity.ERROR, rank=30,
     summary="The image string is not a valid reference (uppercase letters, a scheme, a stray colon or space, an unrendered template), so the kubelet never tries to pull it.",
     statuses=("InvalidImageName", "InspectFailed", "invalid reference format"),
     related=("image-not-found",),
+    quiet_without_events=_waiting_unpullable,
 )
 
 

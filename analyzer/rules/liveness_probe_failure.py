@@ -9,12 +9,18 @@ from ..report import Confidence, Severity
 from ..workload_edits import check_step
 from .rule import RuleMeta
 
+def _has_liveness_probe(pod) -> bool:
+    """Without events the rule reads only the timing of a container's liveness probe (_timed_kill)."""
+    return any(c.probes.get("liveness") is not None for c in pod.all_containers)
+
+
 META = RuleMeta(
     id="liveness-probe-failure", cls="liveness-probe-failure", title="Liveness probe fails, the kubelet restarts the container",
     severity=Severity.ERROR, rank=54,
     summary="The container's liveness probe fails, so the kubelet kills and restarts it: the restarts come from the probe, not from the application exiting.",
     statuses=("Unhealthy", "Killing", "CrashLoopBackOff", "Liveness probe failed"),
     related=("startup-probe-failure", "readiness-probe-failure", "crashloop-app-error", "oomkilled"),
+    quiet_without_events=_has_liveness_probe,
 )
 
 RECENT = 600      # seconds: a probe event younger than this is part of what is happening now

@@ -10,12 +10,19 @@ from ..report import Severity
 from ..workload_edits import check_step, owner_kind, owner_note, set_resources
 from .rule import RuleMeta
 
+def _oom_marked(pod) -> bool:
+    """Without events the rule reads only containers whose state or last state is Terminated/OOMKilled."""
+    return any(s is not None and s.state == "Terminated" and s.reason is not None and s.reason == "OOMKilled"
+               for c in pod.all_containers for s in (c.state, c.last_state))
+
+
 META = RuleMeta(
     id="oomkilled", cls="oomkilled", title="Killed for using too much memory (OOMKilled)",
     severity=Severity.ERROR, rank=50,
     summary="The kernel's OOM killer stopped the container because it reached its memory limit (exit code 137, reason OOMKilled).",
     statuses=("OOMKilled", "CrashLoopBackOff", "Init:OOMKilled"),
     related=("crashloop-app-error", "evicted", "liveness-probe-failure"),
+    quiet_without_events=_oom_marked,
 )
 
 _XMX = re.compile(r"-Xmx(\d+[kKmMgGtT]?)\b")

@@ -31,8 +31,19 @@ class RuleMeta:
     # None: the rule may act on any pod. A tuple: on a pod whose paste shows no events (a `kubectl get pods` row, a
     # describe cut before its Events) the rule yields nothing and records nothing in ctx.facts unless the pod's
     # status Reason is one of these, so the engine does not call it there (thousands of rows of a big table).
+    # A function of the pod: the same, unless it returns True (it reads only what the rule reads without events).
     # tests/unit/test_table_speed_invariants.py runs the rule anyway on every such pod of the fixtures and checks it.
-    quiet_without_events: Optional[tuple] = None
+    quiet_without_events: object = None
+
+
+def may_act_without_events(meta: RuleMeta, pod) -> bool:
+    """False when `meta` declares its rule quiet on `pod`, a pod without events (RuleMeta.quiet_without_events)."""
+    q = meta.quiet_without_events
+    if q is None:
+        return True
+    if isinstance(q, tuple):
+        return str(pod.reason or "") in q
+    return bool(q(pod))
 
 
 @dataclass(frozen=True)
