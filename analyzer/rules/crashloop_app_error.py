@@ -10,7 +10,13 @@ from ..history import init_done, mark_explained
 from ..probes import probe_events
 from ..report import Confidence, Severity
 from ..workload_edits import check_step
+from ..crashes import last_exit as _last_exit
 from .rule import RuleMeta
+
+def _exited_nonzero(pod) -> bool:
+    """The rule reads only containers whose last exit has a non-zero code."""
+    return any((ex := _last_exit(c)) is not None and ex.code not in (None, 0) for c in pod.all_containers)
+
 
 META = RuleMeta(
     id="crashloop-app-error", cls="crashloop-app-error", title="Application exits with an error",
@@ -18,6 +24,7 @@ META = RuleMeta(
     summary="The container's own process exits with a non-zero code (not an OOM kill, not a probe kill), and Kubernetes keeps restarting it.",
     statuses=("CrashLoopBackOff", "Error", "BackOff"),
     related=("oomkilled", "liveness-probe-failure", "crashloop-completed", "command-not-found"),
+    quiet_without_events=_exited_nonzero,
 )
 
 # A process that ran this long before exiting was not crash-looping (the kubelet resets its back-off after 10 minutes).

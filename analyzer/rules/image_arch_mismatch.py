@@ -10,6 +10,13 @@ from ..report import Confidence, Severity
 from ..workload_edits import check_step
 from .rule import RuleMeta, paste_cache
 
+def _may_say_exec_format(pod) -> bool:
+    """Without events: an `exec format error` in a container's state message, or a crash-looping container that
+    `kubectl logs` pasted beside it may explain (the pull failures are events)."""
+    return any(is_crashlooping(c) or any(st is not None and st.message is not None and _EXEC_FORMAT.search(st.message)
+                                         for st in (c.state, c.last_state)) for c in pod.all_containers)
+
+
 META = RuleMeta(
     id="image-arch-mismatch", cls="image-arch-mismatch", title="Image built for another CPU architecture",
     severity=Severity.ERROR, rank=36,
@@ -17,6 +24,7 @@ META = RuleMeta(
     statuses=("ErrImagePull", "ImagePullBackOff", "CrashLoopBackOff", "Error", "exec format error",
               "no match for platform in manifest"),
     related=("command-not-found", "crashloop-app-error"),
+    quiet_without_events=_may_say_exec_format,
 )
 
 _EXEC_FORMAT = re.compile(r"exec format error", re.IGNORECASE)

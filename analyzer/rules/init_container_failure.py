@@ -9,7 +9,13 @@ from ..history import init_done, mark_explained
 from ..report import Confidence, Severity
 from ..workload_edits import check_step
 from .crashloop_app_error import sidecar
+from ..crashes import last_exit as _last_exit
 from .rule import RuleMeta
+
+def _exited_nonzero(pod) -> bool:
+    """The rule reads only containers whose last exit has a non-zero code."""
+    return any((ex := _last_exit(c)) is not None and ex.code not in (None, 0) for c in pod.all_containers)
+
 
 META = RuleMeta(
     id="init-container-failure", cls="init-container-failure", title="Init container fails",
@@ -17,6 +23,7 @@ META = RuleMeta(
     summary="An init container's own process exits with an error, so the pod's main containers never start (Init:Error, Init:CrashLoopBackOff).",
     statuses=("Init:Error", "Init:CrashLoopBackOff", "Init:ExitCode", "PodInitializing"),
     related=("crashloop-app-error", "command-not-found", "oomkilled"),
+    quiet_without_events=_exited_nonzero,
 )
 
 # What an init container's script is usually doing, from its command line.

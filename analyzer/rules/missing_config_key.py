@@ -18,6 +18,7 @@ META = RuleMeta(
     summary="The ConfigMap or Secret exists, but not the key the pod reads from it (keys are case-sensitive), so the container cannot be created.",
     statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount", "couldn't find key"),
     related=("missing-configmap", "missing-secret"),
+    quiet_without_events=(),
 )
 
 

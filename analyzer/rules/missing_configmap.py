@@ -16,6 +16,7 @@ META = RuleMeta(
     statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount", "Init:CreateContainerConfigError",
               'configmap "…" not found'),
     related=("missing-secret", "missing-config-key", "volume-mount-failure"),
+    quiet_without_events=(),
 )
 
 _HINTS = {

@@ -14,6 +14,7 @@ META = RuleMeta(
     statuses=("CreateContainerConfigError", "ContainerCreating", "FailedMount", "Init:CreateContainerConfigError",
               'secret "…" not found'),
     related=("missing-configmap", "missing-config-key", "image-auth", "volume-mount-failure"),
+    quiet_without_events=(),
 )
 
 

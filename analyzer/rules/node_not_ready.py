@@ -14,6 +14,7 @@ META = RuleMeta(
               "Kubelet stopped posting node status"),
     related=("node-pressure", "sandbox-network-failure", "multi-attach"),
     kinds=("Pod", "Node"),
+    quiet_without_events=("NodeLost", "Shutdown", "NodeShutdown", "Terminated"),
 )
 
 

@@ -17,6 +17,7 @@ META = RuleMeta(
               "runAsNonRoot and image will run as root", "runAsNonRoot and image has non-numeric user",
               "breaks non-root policy"),
     related=("pod-security-violation", "command-not-found"),
+    quiet_without_events=(),
 )
 
 # Well-known named users and their UIDs: distroless `nonroot`, the classic `nobody`, the node image's `node`.
