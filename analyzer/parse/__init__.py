@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from ..model import KIND_CLASSES, KubeObject, Pod, Val, to_jsonable
 from ..report import Warning_
 from .describe import EVENTS, build_object
+from .logs import klog_events, rollout_status
 from .segment import Block, repair_start, segment
 from .structured import JSONError, objects as structured_objects, read_json, read_yaml
 from .tables import read_events, read_pods
-from .text import Line, clean_lines
+from .text import Line, clean_lines, unescape_embedded
 
 # ParseResult.format for each block kind that yields objects.
 _FORMATS = {"describe": "describe", "partial": "describe", "get-pods": "get-pods", "get-events": "get-events",
@@ -335,13 +336,69 @@ def _structured(block: Block, result: ParseResult, events: list) -> bool:
     return found
 
 
+_SPAN = re.compile(r"^lines? (\d+)(?:\u2013(\d+))?: not kubectl output; ignored$")
+
+
+def _covers(w, used: set) -> bool:
+    """A "not kubectl output" warning over lines of which some were read after all."""
+    m = _SPAN.match(w.message)
+    return m is not None and any(n in used for n in range(int(m.group(1)), int(m.group(2) or m.group(1)) + 1))
+
+
+def _status_fragment(block: Block, result: ParseResult, first_ln) -> bool:
+    """A piece of a pod's status pasted alone (a `"lastState": {…}` fragment of -o json, go-template `map[…]`
+    output) -> a pod the paste does not name, holding those container states."""
+    from .fragments import as_pod, as_status, go_maps, json_fragment_text
+
+    t = first_ln.text.lstrip()
+    if not t.startswith(('"', "map[", "[map[")):
+        return False
+    cmd = next((ln.cmd for ln in reversed(result.lines[:first_ln.no - 1]) if ln.cmd), "")
+    docs = []
+    how = ""
+    text = json_fragment_text(block.lines)
+    if text is not None:
+        try:
+            data, _ = read_json(text, block.lines[0].no)
+        except JSONError:
+            return False
+        docs = [as_status(data, cmd)]
+        how = "a fragment of `-o json`"
+    else:
+        docs = [as_pod(go_maps(block.lines), cmd)]
+        how = "go-template output (Go's `map[…]`)"
+    docs = [d for d in docs if d is not None]
+    if not docs:
+        return False
+    from .command import parse_command
+
+    named = parse_command(cmd) if cmd else None
+    pods = [n for k, n in named.targets if k in ("Pod", "") and not n.startswith("{")] \
+        if named is not None and named.verb == "get" else []
+    for d in docs:
+        objs, _ = structured_objects(d, "json")
+        for o in objs:
+            if len(pods) == 1 and o.name is None:     # `kubectl get pod web-1 -o go-template=…`
+                o = dataclasses.replace(o, name=Val(pods[0], named.line or first_ln.no),
+                                        namespace=Val(named.namespace, first_ln.no) if named.namespace else None)
+            result.objects.append(dataclasses.replace(
+                o, partial=True, source="fragment",
+                missing=(f"Pod: only its container status was pasted ({how}): the pod's describe shows more",
+                         "Events: not in the paste")))
+    return True
+
+
 def parse(text: str) -> ParseResult:
+    text, unescaped = unescape_embedded(text)
     lines = clean_lines(text)
     if not any(not ln.blank for ln in lines):
         return ParseResult("empty", lines)
 
     result = ParseResult("describe", lines)
     warnings = result.warnings
+    for at, count, pasted in unescaped:
+        warnings.append(Warning_(at, f"pasted line {pasted} holds kubectl output as an escaped string (`\\n` line "
+                                     f"ends): read as its {count} lines; line numbers from here on count those lines"))
     table_events: list = []
     structured_events: dict = {}
     formats: list = []
@@ -401,7 +458,7 @@ def parse(text: str) -> ParseResult:
                 what = "other resources"     # `kubectl get pod,svc,rc`: the tables after the pods
             _prose_warning(b.lines, warnings, f"a `kubectl get` table of {what} (columns {', '.join(header[:4])}...): "
                                               "kubeclue reads `get pods` and `get events` tables")
-        else:
+        elif not _status_fragment(b, result, first_ln):
             _prose_warning(b.lines, warnings)
         if not continue_table:
             table = None
@@ -410,6 +467,21 @@ def parse(text: str) -> ParseResult:
             formats.append(fmt)
         result.blocks.append((b.kind if produced or b.kind in ("prose", "get-table") else "prose", span[0], span[1]))
 
+    log_events = klog_events(text, lines)
+    if log_events:
+        formats.append("events")
+        read = {n for e in log_events for n in range(e.line, e.end_line + 1)}
+        warnings[:] = [w for w in warnings if not _covers(w, read)]
+    rollouts, used = rollout_status(text, lines)
+    if rollouts:
+        # (Its lines were read: the warnings that called them prose go.)
+        warnings[:] = [w for w in warnings if not _covers(w, used)]
+        named = _Named(result.objects)
+        for d in rollouts:
+            if named.find("Deployment", str(d.name), str(d.namespace or "")) is None:
+                result.objects.append(d)
+        formats.append("rollout-status")
+
     objs = _drop_repeated_starts(result.objects, warnings)
     objs = _drop_pasted_twice(objs, lines, warnings)
     objs = _merge_rows(objs)
@@ -417,6 +489,8 @@ def parse(text: str) -> ParseResult:
     for source, evs in structured_events.items():
         objs = _attach_events(objs, evs, source, ns_lines)
     objs = _attach_events(objs, table_events, "get-events", ns_lines)
+    if log_events:
+        objs = _attach_events(objs, log_events, "events", ns_lines)
     objs.sort(key=lambda o: (o.lines[0], o.lines[1]))
     result.objects = objs
     result.formats = list(dict.fromkeys(formats))

@@ -142,6 +142,47 @@ def split_lines(text: str) -> list:
     return [p[:-1] if p.endswith("\r") else p for p in parts]
 
 
+# kubectl output carried inside a string (a JSON log field, an API response, a CI variable): one line whose
+# `\n` escapes are the output's line ends. Read only when an escaped line end is followed by a line kubectl
+# starts its output with.
+_ESCAPED_OUTPUT = re.compile(r'\\n(?: |\\t)*(?:(?:Name|Namespace|Status):(?:\s|\\t)|Events:|Containers:|Conditions:|NAME\s|'
+                             r'LAST SEEN\s|Type\s+Reason\s)')
+_JSON_STRING = re.compile(r'"((?:\\.|[^"\\])*)"')
+
+
+def unescape_embedded(text: str) -> tuple:
+    """-> (text, [(line number, lines it became)]): each line that carries kubectl output as an escaped string is
+    replaced by that output's lines (the string's, when the line is JSON or holds a JSON string; else the line with
+    its `\n`, `\t`, `\"` escapes read)."""
+    import json
+
+    # (A backslash is rare in kubectl output, and one character is found fastest: most pastes stop here.)
+    if "\\" not in text or "\\n" not in text or not _ESCAPED_OUTPUT.search(text):
+        return text, []
+    out = []
+    notes = []
+    for no, line in enumerate(text.split("\n"), 1):
+        if "\\n" not in line or not _ESCAPED_OUTPUT.search(line):
+            out.append(line)
+            continue
+        bodies = []
+        for m in _JSON_STRING.finditer(line):
+            if _ESCAPED_OUTPUT.search(m.group(0)):
+                try:
+                    bodies.append(json.loads(m.group(0)).rstrip("\n"))
+                except ValueError:
+                    bodies = []
+                    break
+        # (Several strings: a tool's report of several commands; each one's output, a blank line between.)
+        body = "\n\n".join(bodies) if bodies else None
+        if body is None:
+            body = line.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\t", "\t").replace('\\"', '"')
+        parts = body.rstrip("\n").split("\n")
+        notes.append((len(out) + 1, len(parts), no))
+        out.extend(parts)
+    return "\n".join(out), notes
+
+
 _ENTITY = re.compile(r"&(?:quot|lt|gt|amp|apos|#39|#x27|nbsp);")
 _ENTITIES = {"&quot;": '"', "&lt;": "<", "&gt;": ">", "&amp;": "&", "&apos;": "'", "&#39;": "'", "&#x27;": "'",
              "&nbsp;": " "}

@@ -41,12 +41,10 @@ KNOWN = {
     "openshift-console-copy-crashloop-completed.txt":
         "parse-bugs p7-12: the OpenShift web console's label/value lines are unrecognized",
     "json-fragment-laststate-137-error.txt":
-        "parse-bugs p7-11: a lastState fragment of -o json is unrecognized",
+        "parse-bugs p7-11: a lastState fragment of -o json with no current state is left unread: the triage reads a "
+        "container without a state as nothing to say (healthy); it needs to say unknown (exit 137, not OOMKilled)",
     "kubedog-tree-failedmount-secret-not-found.txt":
         "parse-bugs p7-13: the kubedog tree row names the pod, the report leaves it unnamed",
-    "go-template-laststate-map-oomkilled.txt":
-        "parse-bugs p7-17: go-template `map[terminated:map[… reason:OOMKilled]]` output is not read; a quoted prose "
-        "\"Back-off restarting failed container\" is read as an event",
     "k8s-1.1-get-events-rows-backoff-then-kubectl-log.txt":
         "parse-bugs p7-18: 1.1 `get events` rows without header: the pod is unnamed and the Backoff rows are not a crash "
         "loop (verdict healthy)",
@@ -57,13 +55,6 @@ KNOWN = {
     "gcp-console-2016-copy-then-describe-cut.txt":
         "parse-bugs p7-35: the Cloud Console copy (Waiting / Reason: CrashLoopBackOff, 7 restarts) is ignored and the "
         "cut describe is called healthy",
-    "klog-event-lines-scheduler-insufficient-cpu.txt":
-        "parse-bugs p7-40: klog `event.go] Event(v1.ObjectReference{…}): type: 'Warning' reason: …` lines are unrecognized",
-    "rollout-status-exceeded-progress-deadline.txt":
-        "parse-bugs p7-43: `kubectl rollout status` output (`error: deployment \"x\" exceeded its progress deadline`) is "
-        "unrecognized",
-    "json-log-escaped-newlines-harbor-project-not-found.txt":
-        "parse-bugs p7-44: a describe in a JSON string (`\\n` escapes) is read as one garbled healthy pod",
 }
 
 

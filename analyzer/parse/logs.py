@@ -1,0 +1,133 @@
+"""Output that is neither a table nor a describe, but says what happened to named objects:
+
+- the events a component logs through klog (`kubectl logs kube-scheduler-…`, `journalctl -u kubelet`,
+  a controller's log): client-go's recorder prints every event it sends (tools/record/event.go),
+    `… event.go:221] Event(v1.ObjectReference{Kind:"Pod", Namespace:"ns", Name:"web", …}): type: 'Warning' reason: 'FailedScheduling' <message>`
+  and since 1.20 as a structured klog line,
+    `… event.go:294] "Event occurred" object="ns/web" fieldPath="" kind="Pod" apiVersion="v1" type="Warning" reason="FailedScheduling" message="<message>"`;
+- `kubectl rollout status` (kubectl polymorphichelpers/rollout_status.go): `Waiting for deployment "x" rollout to
+  finish: …` while it waits, `error: deployment "x" exceeded its progress deadline` when the controller has set
+  Progressing False ProgressDeadlineExceeded.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Condition, Deployment, Event, Val
+from .command import parse_command
+from .events import normalise
+
+# (Each is looked for only when the text holds its marker, so other pastes pay one substring search.)
+_OLD_MARK = "ObjectReference{"
+_NEW_MARK = '"Event occurred"'
+_OLD = re.compile(
+    r"Event\((?:&?[\w.]+\.)?ObjectReference\{(?P<ref>[^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\): "
+    r"type: '(?P<type>Normal|Warning)' reason: '(?P<reason>[^']*)' ?(?P<msg>.*)$")
+_REF_FIELD = re.compile(r'(Kind|Namespace|Name|FieldPath):"((?:\\.|[^"\\])*)"')
+_NEW = re.compile(r'"Event occurred" (?P<kv>.*)$')
+_KV = re.compile(r'(\w+)=(?:"((?:\\.|[^"\\])*)"|(\S*))')
+_FIELDPATH = re.compile(r"^spec\.(?:containers|initContainers|ephemeralContainers)\{([^}]*)\}$")
+_UNQUOTE = re.compile(r'\\(["\\])')
+
+
+def _unquote(s: str) -> str:
+    """A Go %q string's body: `\\"` -> `"`, `\\\\` -> `\\` (the other escapes stay as printed)."""
+    return _UNQUOTE.sub(r"\1", s) if "\\" in s else s
+
+
+def _event(ln, kind: str, ns: str, name: str, etype: str, reason: str, msg: str, field_path: str):
+    msg, container = normalise(msg.strip())
+    m = _FIELDPATH.match(field_path or "")
+    if m and not container:
+        container = m.group(1)
+    return Event(type=etype, reason=reason, message=msg, source="", age="", count=1, last_seen_s=None,
+                 container=container, line=ln.no, end_line=ln.last or ln.no, raw=msg, object_kind=kind,
+                 object_name=name, namespace=ns)
+
+
+def klog_events(text: str, lines: list) -> list:
+    """The events a component's log lines record, each naming its object (kind, namespace, name)."""
+    old = _OLD_MARK in text
+    new = _NEW_MARK in text
+    if not old and not new:
+        return []
+    out = []
+    for ln in lines:
+        t = ln.text
+        if old and _OLD_MARK in t:
+            m = _OLD.search(t)
+            if m:
+                ref = {k: _unquote(v) for k, v in _REF_FIELD.findall(m.group("ref"))}
+                if ref.get("Kind") and ref.get("Name"):
+                    out.append(_event(ln, ref["Kind"], ref.get("Namespace", ""), ref["Name"], m.group("type"),
+                                      m.group("reason"), m.group("msg"), ref.get("FieldPath", "")))
+                continue
+        if new and _NEW_MARK in t:
+            m = _NEW.search(t)
+            if not m:
+                continue
+            kv = {k: _unquote(q) if q or not bare else bare for k, q, bare in _KV.findall(m.group("kv"))}
+            obj, kind = kv.get("object", ""), kv.get("kind", "")
+            if not obj or not kind or kv.get("type") not in ("Normal", "Warning") or not kv.get("reason"):
+                continue          # (a recorder that does not say the object's kind: which object is unsure)
+            ns, _, name = obj.rpartition("/")
+            out.append(_event(ln, kind, ns, name, kv["type"], kv["reason"], kv.get("message", ""),
+                              kv.get("fieldPath", "")))
+    return out
+
+
+# (A rollout that only ever printed `successfully rolled out` is not read: nothing to diagnose.)
+_ROLLOUT_MARKS = ("exceeded its progress deadline", "rollout to finish")
+# (Argo CD and CI tasks print the same words, capitalised: `Deployment "x" exceeded its progress deadline`.)
+_EXCEEDED = re.compile(r'^(?:error: )?[Dd]eployment "(?P<name>[^"]+)" exceeded its progress deadline\s*$')
+_WAITING = re.compile(r'^Waiting for deployment "(?P<name>[^"]+)" rollout to finish: (?P<what>.+?)\s*$')
+_DONE = re.compile(r'^deployment "(?P<name>[^"]+)" successfully rolled out\s*$')
+
+
+def rollout_status(text: str, lines: list) -> tuple:
+    """Deployments `kubectl rollout status` reports on: one that exceeded its progress deadline carries the
+    condition the controller set (Progressing False ProgressDeadlineExceeded); one it only waits for is a
+    Deployment whose state the paste does not show. -> (Deployments, the numbers of the lines read)."""
+    if not any(m in text for m in _ROLLOUT_MARKS):
+        return [], set()
+    found: dict = {}                  # name -> [first line, last line, exceeded line, done line, namespace]
+    ns = ""
+    used = set()
+    for ln in lines:
+        t = ln.text.strip()
+        if "rollout" in t and (ln.cmd or "kubectl" in t):
+            # A prompt line, or a CI log's echo of the command (`[command]/usr/local/bin/kubectl rollout status …`).
+            cmd = parse_command(ln.cmd or t[t.find("kubectl"):])
+            if cmd is not None and cmd.verb == "rollout":
+                ns = cmd.namespace
+            continue
+        if not t.startswith(("error: ", "deployment", "Deployment", "Waiting for deployment")):
+            continue
+        m = _EXCEEDED.match(t) or _WAITING.match(t) or _DONE.match(t)
+        if not m:
+            continue
+        used.add(ln.no)
+        rec = found.setdefault(m.group("name"), [ln.no, ln.no, None, None, ns])
+        rec[1] = ln.last or ln.no
+        if m.re is _EXCEEDED:
+            rec[2] = ln
+        elif m.re is _DONE:
+            rec[3] = ln
+    out = []
+    for name, (first, last, exceeded, done, ns) in found.items():
+        if exceeded is None and done is None:
+            # Only waiting: a rollout in progress or a stuck one, the paste cannot tell (and a Deployment with no
+            # state would read as healthy). Left to the reader of bare messages.
+            continue
+        conds = ()
+        missing = ["Conditions: not in the paste \u2014 `kubectl rollout status` shows only how many replicas are "
+                   "updated and available",
+                   "Events: not in the paste"]
+        if exceeded is not None:
+            conds = (Condition(type="Progressing", status="False", reason="ProgressDeadlineExceeded",
+                               message=exceeded.text.strip(), line=exceeded.no),)
+            missing = missing[1:]
+        out.append(Deployment(kind="Deployment", name=Val(name, first), namespace=Val(ns, first) if ns else None,
+                              lines=(first, last), conditions=conds, sections=("Conditions",) if conds else (),
+                              missing=tuple(missing), source="rollout-status"))
+    return out, (used if out else set())
