@@ -45,15 +45,56 @@ def _event(ln, kind: str, ns: str, name: str, etype: str, reason: str, msg: str,
                  object_name=name, namespace=ns)
 
 
+# kube-scheduler logs each scheduling failure with the message of the FailedScheduling event it records
+# (schedule_one.go / factory.go), and each binding it makes (the Scheduled event says `Successfully assigned …`):
+#   "Unable to schedule pod; no fit; waiting" pod="ns/web" err="0/3 nodes are available: …"     (1.20+)
+#   Unable to schedule ns/web: no fit: 0/3 nodes are available: …; waiting                      (1.1x)
+#   "Successfully bound pod to node" pod="ns/web" node="n1" evaluatedNodes=3 feasibleNodes=1
+_SCHED_MARK = "Unable to schedule "
+_SCHED_NEW = re.compile(r'"Unable to schedule pod; no fit; waiting" (?P<kv>.*)$')
+_SCHED_OLD = re.compile(r"Unable to schedule (?P<ns>[^\s/]+)/(?P<name>\S+): no fit: (?P<msg>.+?); waiting\s*$")
+_BOUND = re.compile(r'"Successfully bound pod to node" (?P<kv>.*)$')
+
+
+def _scheduler_event(ln):
+    t = ln.text
+    m = _SCHED_NEW.search(t)
+    if m:
+        kv = {k: _unquote(q) if q or not bare else bare for k, q, bare in _KV.findall(m.group("kv"))}
+        ns, _, name = kv.get("pod", "").rpartition("/")
+        if name and kv.get("err"):
+            return _event(ln, "Pod", ns, name, "Warning", "FailedScheduling", kv["err"], "")
+        return None
+    m = _SCHED_OLD.search(t)
+    if m:
+        return _event(ln, "Pod", m.group("ns"), m.group("name"), "Warning", "FailedScheduling", m.group("msg"), "")
+    m = _BOUND.search(t)
+    if m:
+        kv = {k: _unquote(q) if q or not bare else bare for k, q, bare in _KV.findall(m.group("kv"))}
+        ns, _, name = kv.get("pod", "").rpartition("/")
+        if name and kv.get("node"):
+            return _event(ln, "Pod", ns, name, "Normal", "Scheduled",
+                          f"Successfully assigned {kv['pod']} to {kv['node']}", "")
+    return None
+
+
 def klog_events(text: str, lines: list) -> list:
     """The events a component's log lines record, each naming its object (kind, namespace, name)."""
+    if "]" not in text:        # (every klog line has one, after its file:line; one character is found fastest)
+        return []
     old = _OLD_MARK in text
     new = _NEW_MARK in text
-    if not old and not new:
+    sched = _SCHED_MARK in text
+    if not old and not new and not sched:
         return []
     out = []
     for ln in lines:
         t = ln.text
+        if sched and ("Unable to schedule " in t or "Successfully bound pod" in t):
+            e = _scheduler_event(ln)
+            if e is not None:
+                out.append(e)
+            continue
         if old and _OLD_MARK in t:
             m = _OLD.search(t)
             if m:
