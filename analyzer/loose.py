@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .model import Event, Pod
+from .model import Event, Pod, Val
 from .parse.describe import pod_named_by_events
 from .parse.events import normalise
 
@@ -89,6 +89,30 @@ def _read_logs_error(lines: list):
     return None
 
 
+# kubedog / werf print a rollout as a tree, each pod's errors as children of its row:
+#   ├── web-5d877f69cf-pxf2v   0/1   0   ContainerCreating
+#   │   └── error: FailedMount: MountVolume.SetUp failed for volume
+#   │       "config" : secret "example" not found
+_TREE_NODE = re.compile(r"^[\s│]*[├└]")
+_TREE_LEFT = re.compile(r"^[\s│]+")
+_TREE_ROW = re.compile(r"^(?P<lead>[\s│]*)[├└]──\s+(?P<name>[a-z0-9][a-z0-9.-]*[a-z0-9])\s+\d+/\d+\s")
+
+
+def _tree_parent(lines: list, i: int):
+    """The pod whose tree row a message line hangs under (a row less indented, just above it), or None."""
+    m = _TREE_NODE.match(lines[i].text)
+    if m is None:
+        return None
+    depth = m.end()
+    for j in range(i - 1, max(i - 40, -1), -1):
+        row = _TREE_ROW.match(lines[j].text)
+        if row is not None and len(row.group("lead")) < depth - 1:
+            return Val(row.group("name"), lines[j].no)
+        if lines[j].blank:
+            break
+    return None
+
+
 def read_messages(lines: list):
     """-> a partial Pod holding one synthetic event per message found, or None."""
     found = []            # (reason, start index, column)
@@ -109,13 +133,14 @@ def read_messages(lines: list):
         stop = found[n + 1][1] if n + 1 < len(found) else len(lines)
         parts = [lines[i].text[col:].strip()]
         end = i
+        tree = _TREE_NODE.match(lines[i].text) is not None
         for j in range(i + 1, stop):
             ln = lines[j]
-            if ln.blank:
-                break
+            if ln.blank or (tree and _TREE_NODE.match(ln.text)):
+                break                  # (in a tree, the next node is not the message's continuation)
             if ln.noise:
                 continue
-            parts.append(ln.text.strip())
+            parts.append(_TREE_LEFT.sub("", ln.text) if tree else ln.text.strip())
             end = j
         raw = " ".join(p for p in parts if p)
         msg, container = normalise(raw)
@@ -129,6 +154,8 @@ def read_messages(lines: list):
                             line=lines[i].no, end_line=lines[end].no, raw=raw))
     first, last = events[0].line, events[-1].end_line
     name, namespace = pod_named_by_events(events)     # `(pod: "<name>_<namespace>(<uid>)"`
+    if name is None:
+        name = _tree_parent(lines, found[0][1])
     return Pod(kind="Pod", name=name, namespace=namespace, lines=(first, last), events=tuple(events), events_shown=True,
                sections=("Events",), missing=("Only messages were pasted: the describe around them would show more",),
                partial=True)

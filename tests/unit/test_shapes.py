@@ -43,8 +43,6 @@ KNOWN = {
     "json-fragment-laststate-137-error.txt":
         "parse-bugs p7-11: a lastState fragment of -o json with no current state is left unread: the triage reads a "
         "container without a state as nothing to say (healthy); it needs to say unknown (exit 137, not OOMKilled)",
-    "kubedog-tree-failedmount-secret-not-found.txt":
-        "parse-bugs p7-13: the kubedog tree row names the pod, the report leaves it unnamed",
     "k8s-1.1-get-events-rows-backoff-then-kubectl-log.txt":
         "parse-bugs p7-18: 1.1 `get events` rows without header: the pod is unnamed and the Backoff rows are not a crash "
         "loop (verdict healthy)",
