@@ -176,12 +176,20 @@ def _explain_by_peers(objs: list, reports: dict) -> None:
     for o in objs:
         by_ref.setdefault((o.kind, str(o.name or "")), o)
     owned: dict | None = None           # "Kind/name" of an owner -> indexes of the objects it controls, in paste order
+    controlled = False                  # some object of the paste names its owner
     for o in objs:
         rep = reports[id(o)]
         if rep.verdict != Verdict.UNKNOWN:
             continue
         cands = []
         node = getattr(o, "node_name", None) if isinstance(o, Pod) else None
+        if owned is None:               # built once: a paste of many pods must not rescan them for each one
+            owned = {}
+            for i, p in enumerate(objs):
+                owned.setdefault(str(p.fields.get("Controlled By", "") or ""), []).append(i)
+            controlled = any(owned.keys() - {""})
+        if not node and o.kind == "Pod" and not controlled:
+            continue                    # nothing can explain it: no node, and no object of the paste has an owner
         if node:
             cands.append(("Node", node))
         new_rs = str(o.fields.get("NewReplicaSet", "") or "").split()
@@ -192,10 +200,6 @@ def _explain_by_peers(objs: list, reports: dict) -> None:
             cands += [("PersistentVolumeClaim", str(p.name)) for p in objs if p.kind == "PersistentVolumeClaim"
                       and re.search(rf"-{re.escape(str(o.name))}-\d+$", str(p.name or ""))]
         owners = {f"{o.kind}/{o.name}"} | ({f"ReplicaSet/{new_rs[0]}"} if o.kind == "Deployment" and new_rs else set())
-        if owned is None:               # built once: a paste of many pods must not rescan them for each one
-            owned = {}
-            for i, p in enumerate(objs):
-                owned.setdefault(str(p.fields.get("Controlled By", "") or ""), []).append(i)
         for i in sorted(i for w in owners for i in owned.get(w, ())):
             p = objs[i]
             cands.append((p.kind, str(p.name or "")))
@@ -234,7 +238,7 @@ def _group_rows(objs: list, reports: dict) -> None:
         status = str(o.table_status or "")
         name = str(o.name or "")
         twin = next((d for d in by_prefix.get(_owner_prefix(name), ())
-                     if str(d.table_status or "") == status or pod_status(d) == status), None)
+                     if str(d.table_status or "") == status or pod_status(d) == status), None) if by_prefix else None
         if twin is not None:
             f = reports[id(twin)].findings[0]
             rep.summary = f"Same STATUS as {twin.name}, described: likely the same cause ({f.cls})."
