@@ -14,7 +14,7 @@ from typing import Optional
 from ..model import KubeObject, Pod, Val
 from ..report import Warning_
 from . import events as ev
-from .fields import NODE_CONDITION_ROW, conditions, top_map
+from .fields import NODE_CONDITION_ROW, REFLOWED, conditions, top_map
 from .node import build_node
 from .pod import pod_fields
 from .pvc import build_pvc
@@ -361,6 +361,12 @@ def build_object(lines: list, warnings: list, *, partial: bool, cmd=None, source
                ([ev_line.no] if ev_line is not None else []))
     span = (first_no, last)
     name = Val(top["Name"].value, top["Name"].line.no) if "Name" in top else None
+    if name is not None and REFLOWED.search(name):
+        # A describe whose line breaks a web page turned into spaces: `Name: web-1 Namespace: default Node: …` on one
+        # line. An object's name has no space: it is the first word.
+        warnings.append(Warning_(name.line, f"line {name.line}: the describe's line breaks are lost (a web page's "
+                                            "copy): only its name is read; paste it from the terminal"))
+        name = Val(name.split()[0], name.line)
     namespace = Val(top["Namespace"].value, top["Namespace"].line.no) if "Namespace" in top else None
     cmd_line = cmd.line if cmd is not None else 0
     if name is None and hint_name and (not hint_kind or hint_kind == kind):

@@ -19,6 +19,9 @@ NODE_CONDITION_ROW = re.compile(
     rf"(?:True|False|Unknown)\s+{_TIME}\s+{_TIME}(?:\s|$)"
 )
 
+# A Name value that goes on with the next fields: a describe reflowed onto one line by a web page's copy.
+REFLOWED = re.compile(r"^\S+\s+(?:Namespace|Priority|Node|Labels|Status|Roles|Selector|CreationTimestamp):\s")
+
 
 def val(node: Optional[Node]) -> Optional[Val]:
     """A field's value; None when the field is absent or printed empty (`IP:`, `Reason:`)."""

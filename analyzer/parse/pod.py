@@ -5,7 +5,7 @@ import re
 from typing import Optional
 
 from ..model import Condition, Container, ContainerState, EnvVar, Owner, Pod, Probe, Val, Volume
-from .fields import annotations, kv_values, top_map, val
+from .fields import REFLOWED, annotations, kv_values, top_map, val
 from .tree import Node
 
 _PROBE = re.compile(
@@ -188,6 +188,9 @@ def pod_fields(root: Node, events: tuple, lines: tuple, events_shown: Optional[b
         top = top_map(root)
     # Every top-level field's value; a field read below is the same Val (None when printed empty, as val() says).
     fields = {k: Val(v.value, v.line.no) for k, v in top.items()}
+    name = fields.get("Name")
+    if name and " " in name and REFLOWED.search(name):
+        fields["Name"] = Val(name.split()[0], name.line)     # (one line: describe.build_object warns)
     get = fields.get
 
     def val(label):

@@ -46,8 +46,6 @@ KNOWN = {
     "k8s-1.1-get-events-rows-backoff-then-kubectl-log.txt":
         "parse-bugs p7-18: 1.1 `get events` rows without header: the pod is unnamed and the Backoff rows are not a crash "
         "loop (verdict healthy)",
-    "web-reflowed-one-line-describe-healthy.txt":
-        "parse-bugs p7-21: a describe reflowed onto one line names the pod with the whole rest of the line",
     "wrap80-k8s-1.10-oldtable-node-cordoned-and-full.txt":
         "parse-bugs p7-29: a 1.10 events table wrapped at 80 columns: the FailedScheduling message is cut (unexplained)",
     "gcp-console-2016-copy-then-describe-cut.txt":
