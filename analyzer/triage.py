@@ -9,7 +9,7 @@ from typing import Optional
 from .crashes import is_trouble_now, known, last_exit, logs
 from .history import CONTAINER_REASONS, explained, settled
 from .model import KubeObject, Pod
-from .rules.rule import PULL_WAITING, Context, kind_word
+from .rules.rule import PULL_WAITING, Context, kind_word, paste_cache
 
 
 def pod_status(pod: Pod) -> str:
@@ -316,8 +316,22 @@ _ROW_INIT = {
 }
 
 
+_HINTS: list = paste_cache(lambda: [{}])   # [{(STATUS, restarts): row_status_hint's answer}]: a big table has a few dozen
+
+
 def row_status_hint(status: str, restarts: Optional[int] = None) -> Optional[tuple]:
     """(short, long): what a `kubectl get pods` STATUS narrows the cause to, or None when it says nothing more."""
+    memo = _HINTS[0]
+    key = (str(status), restarts)
+    if key in memo:
+        return memo[key]
+    if len(memo) > 1024:               # STATUS comes from the paste: keep the memo small
+        memo.clear()
+    got = memo[key] = _row_status_hint(str(status), restarts)
+    return got
+
+
+def _row_status_hint(status: str, restarts: Optional[int]) -> Optional[tuple]:
     s = lambda n: "s" if n != 1 else ""     # noqa: E731
     if status.startswith("Init:"):
         rest = status[len("Init:"):]
@@ -350,6 +364,9 @@ def row_status_hint(status: str, restarts: Optional[int] = None) -> Optional[tup
     return _ROW_STATUS.get(status)
 
 
+_ALL_READY = re.compile(r"(\d+)/\1")
+
+
 def _table_row_trouble(ctx: Context, pod):
     """A `kubectl get pods` row says only STATUS, READY and RESTARTS: anything but a fine row is a symptom. The STATUS
     narrows it (row_status_hint); the pod's describe says which."""
@@ -357,7 +374,7 @@ def _table_row_trouble(ctx: Context, pod):
         return None
     status = str(pod.table_status)
     ready = str(getattr(pod, "table_ready", "") or "")
-    full = bool(re.fullmatch(r"(\d+)/\1", ready)) if ready else True
+    full = bool(_ALL_READY.fullmatch(ready)) if ready else True
     restarts = pod.restarts_from_table
     if status in _FINE_ROWS and (full or status != "Running") and not (status == "Completed" and restarts):
         return None
