@@ -235,10 +235,11 @@ def _continues(line: str, nxt: str) -> bool:
     lead = len(nxt) - len(nxt.lstrip(" "))
     if _STRUCTURE.match(nxt) and not (lead > 1 and _cut_in_a_gap(line) and not _EVENT_ROW_START.match(nxt)):
         return False
-    if lead > 1 and not (line.endswith(" ") and not _GAP.search(nxt)):
-        # (A row cut in the gap before its last cell ends with spaces, and the gap goes on at the
-        # start of the next line, followed by that one cell: kubectl never ends a line with a
-        # space before more text.)
+    if lead > 1 and not line.endswith(" "):
+        # (A row cut in a gap between its cells ends with spaces, and the gap goes on at the start of
+        # the next line, followed by the cells left (a Node's Conditions header cut after
+        # `LastTransitionTime `: `Reason  Message` follow): kubectl never ends a line with a space
+        # before more text. The cells must not start where the line's own cells do, checked below.)
         return False
     # Rows of one table start their cells at the same columns; a wrapped remainder does not.
     if _KLOG.match(nxt) or _FENCE.match(nxt) or _PROMPT_PREFIX.match(nxt):

@@ -36,8 +36,6 @@ ROWS = _rows()
 # Known parser bugs (/tmp/kc/parse-bugs.md, "field tester p7"). strict: when the parser is fixed the row passes, the
 # test reports XPASS as a failure, and the marker below must be removed.
 KNOWN = {
-    "wrap80-eks-1.29-node-memorypressure.txt":
-        "parse-bugs p7-9: a Node condition message hard-wrapped at 80 columns is dropped",
     "openshift-console-copy-crashloop-completed.txt":
         "parse-bugs p7-12: the OpenShift web console's label/value lines are unrecognized",
     "json-fragment-laststate-137-error.txt":
