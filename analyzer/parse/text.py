@@ -646,8 +646,17 @@ def clean_lines(text: str) -> list:
     if _padded(texts):
         texts = [t.rstrip(" ") for t in texts]
     width = wrap_width(texts)
+    more = None
     if width:
         texts, more = _unwrap(texts, width)
+    elif "\t" in text and prefix is None and quote is None and not unwrapped:
+        # Wrapped at N characters by something that counts a tab as one (an e-mail client, a web form), not at N
+        # columns as a terminal shows it: the cut lines have N characters as pasted, not once tabs are expanded.
+        width = wrap_width(raws)
+        if width:
+            joined, more = _unwrap(raws, width)
+            texts = [t if more[i] < 0 else _clean(t) for i, t in enumerate(joined)]
+    if more is not None:
         lasts = [-1 if m < 0 or lasts[i] < 0 else max(lasts[m], m) for i, m in enumerate(more)]
         unwrapped = True
     texts = [t.rstrip() for t in texts]

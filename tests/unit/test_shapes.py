@@ -44,8 +44,6 @@ KNOWN = {
     "k8s-1.1-get-events-rows-backoff-then-kubectl-log.txt":
         "parse-bugs p7-18: 1.1 `get events` rows without header: the pod is unnamed and the Backoff rows are not a crash "
         "loop (verdict healthy)",
-    "wrap80-k8s-1.10-oldtable-node-cordoned-and-full.txt":
-        "parse-bugs p7-29: a 1.10 events table wrapped at 80 columns: the FailedScheduling message is cut (unexplained)",
     "gcp-console-2016-copy-then-describe-cut.txt":
         "parse-bugs p7-35: the Cloud Console copy (Waiting / Reason: CrashLoopBackOff, 7 restarts) is ignored and the "
         "cut describe is called healthy",
