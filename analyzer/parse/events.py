@@ -228,7 +228,7 @@ def _absorb(row: dict, lines: list) -> None:
 
 
 # kubectl <= 1.2 printed no Type column: these reasons were the warnings.
-_OLD_WARNING_REASONS = {"Failed", "FailedSync", "BackOff", "FailedScheduling", "FailedMount", "Unhealthy",
+_OLD_WARNING_REASONS = OLD_WARNING_REASONS = {"Failed", "FailedSync", "BackOff", "Backoff", "FailedScheduling", "FailedMount", "Unhealthy",
                         "FailedCreate", "FailedKillPod", "FailedValidation", "InspectFailed", "ErrImageNeverPull",
                         "FailedAttachVolume", "NodeNotReady", "HostPortConflict", "OutOfDisk"}
 

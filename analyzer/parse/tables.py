@@ -12,7 +12,7 @@ import re
 from typing import Optional
 
 from ..model import Container, ContainerState, Event, Pod, Val
-from .events import AGE, duration_seconds, normalise
+from .events import AGE, OLD_WARNING_REASONS, duration_seconds, normalise
 from .fields import header_cells, split_at
 
 _DUR = r"(?:<invalid>|<unknown>|\d+[smhdy](?:\d+[smhd])?)"
@@ -41,7 +41,7 @@ _EVENT_ROW_NEW = re.compile(
 _TS = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [-+]\d{4}(?: [A-Z]{2,5})?"
 _EVENT_ROW_OLD = re.compile(
     rf"^(?:(?P<ns>[a-z0-9][-a-z0-9.]*)\s+)?(?P<last>{_DUR}|{_TS})\s+(?P<first>{_DUR}|{_TS})\s+(?P<count>\d+)\s+(?P<name>\S+)\s+"
-    rf"(?P<kind>[A-Z]\w+)\s+(?:(?P<sub>spec\.\S+|\S*\{{\S*\}})\s+)?(?P<type>Normal|Warning)\s+(?P<reason>[A-Za-z][\w-]*)\s+"
+    rf"(?P<kind>[A-Z]\w+)\s+(?:(?P<sub>spec\.\S+|\S*\{{\S*\}})\s+)?(?:(?P<type>Normal|Warning)\s+)?(?P<reason>[A-Za-z][\w-]*)\s+"
     rf"(?P<rest>.*)$"
 )
 _TS_CELL = re.compile(rf"^{_TS}$")
@@ -278,7 +278,9 @@ def _event_row(ln, names: list, starts: list, aligned: bool) -> Optional[dict]:
             source = f"{comp}, {host.replace(' ', '')}" if host else comp
         return {"NAMESPACE": m.group("ns") or "", "LASTSEEN": m.group("last"), "FIRSTSEEN": m.group("first"),
                 "COUNT": m.group("count"), "NAME": m.group("name"), "KIND": m.group("kind"),
-                "SUBOBJECT": m.group("sub") or "", "TYPE": m.group("type"), "REASON": m.group("reason"),
+                "SUBOBJECT": m.group("sub") or "", "REASON": m.group("reason"),
+                # (<= 1.2 printed no TYPE column: the reasons that were warnings, as describe's oldest table.)
+                "TYPE": m.group("type") or ("Warning" if m.group("reason") in OLD_WARNING_REASONS else "Normal"),
                 "SOURCE": source, "MESSAGE": msg}
     return None
 
