@@ -147,6 +147,9 @@ def split_lines(text: str) -> list:
 # starts its output with.
 _ESCAPED_OUTPUT = re.compile(r'\\n(?: |\\t)*(?:(?:Name|Namespace|Status):(?:\s|\\t)|Events:|Containers:|Conditions:|NAME\s|'
                              r'LAST SEEN\s|Type\s+Reason\s)')
+# One value of an indented -o json / -o yaml document (`    "message": "…\n…",`, `  message: "…\n…"`): the
+# document is read as such, the string in it as a value.
+_DOCUMENT_VALUE = re.compile(r'^\s+(?:"[\w./-]+"|[\w./-]+):\s+"')
 _JSON_STRING = re.compile(r'"((?:\\.|[^"\\])*)"')
 
 
@@ -162,7 +165,7 @@ def unescape_embedded(text: str) -> tuple:
     out = []
     notes = []
     for no, line in enumerate(text.split("\n"), 1):
-        if "\\n" not in line or not _ESCAPED_OUTPUT.search(line):
+        if "\\n" not in line or not _ESCAPED_OUTPUT.search(line) or _DOCUMENT_VALUE.match(line):
             out.append(line)
             continue
         bodies = []
