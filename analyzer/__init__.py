@@ -29,8 +29,7 @@ def analyze(text: str) -> Report:
 
 
 def _analyze(text: str) -> Report:
-    from .engine import run
-    from .parse import ParseResult, parse
+    from .parse import parse
     from .parse.text import looks_binary
 
     if not isinstance(text, str):
@@ -43,6 +42,16 @@ def _analyze(text: str) -> Report:
     parsed = parse(text)
     if parsed.format == "empty":
         return _refuse(text, "The paste is empty. " + WHAT_WE_READ, fmt="empty")
+    report = _report(parsed)
+    if parsed.unescaped:
+        _to_pasted_lines(report, parsed.unescaped, text)
+    return report
+
+
+def _report(parsed) -> Report:
+    from .engine import run
+    from .parse import ParseResult
+
     if parsed.format == "unrecognized":
         from .loose import read_messages
 
@@ -54,6 +63,40 @@ def _analyze(text: str) -> Report:
         r.message = "This does not look like kubectl output. " + WHAT_WE_READ
         return r
     return run(parsed, __version__)
+
+
+def _to_pasted_lines(report: Report, notes: list, text: str) -> None:
+    """Line numbers of the report in the text as pasted. The parser read a line that carried
+    kubectl output as an escaped string (`\n` line ends) as that output's lines; everything
+    found in them points at the pasted line (the page highlights the person's own lines).
+    notes: [(first line it became, how many, the pasted line)], in order."""
+    def pasted(n):
+        if not n:
+            return n
+        shift = 0
+        for at, count, line in notes:
+            if n < at:
+                break
+            if n < at + count:
+                return line
+            shift += count - 1
+        return n - shift
+
+    import dataclasses
+
+    done: dict = {}                    # id(finding) -> the finding with its lines moved (a finding may be shared)
+    for obj in report.objects:
+        obj.lines = tuple(pasted(n) for n in obj.lines)
+        moved = []
+        for f in obj.findings:
+            if id(f) not in done:
+                evidence = [dataclasses.replace(e, line=pasted(e.line)) for e in f.evidence]
+                done[id(f)] = dataclasses.replace(f, evidence=evidence)
+            moved.append(done[id(f)])
+        obj.findings = moved
+    for w in report.warnings:
+        w.line = pasted(w.line)
+    report.lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
 
 
 def _refuse(text: str, message: str, fmt: str = "unrecognized") -> Report:

@@ -33,6 +33,7 @@ class ParseResult:
     warnings: list = field(default_factory=list)
     formats: list = field(default_factory=list)   # every format found, in paste order
     blocks: list = field(default_factory=list)    # (kind, first line, last line), prose included
+    unescaped: list = field(default_factory=list)  # text.unescape_embedded's notes: lines read from an escaped string
 
     def to_dict(self) -> dict:
         """The parsed model as JSON (deterministic), for parse goldens."""
@@ -394,11 +395,11 @@ def parse(text: str) -> ParseResult:
     if not any(not ln.blank for ln in lines):
         return ParseResult("empty", lines)
 
-    result = ParseResult("describe", lines)
+    result = ParseResult("describe", lines, unescaped=unescaped)
     warnings = result.warnings
     for at, count, pasted in unescaped:
         warnings.append(Warning_(at, f"pasted line {pasted} holds kubectl output as an escaped string (`\\n` line "
-                                     f"ends): read as its {count} lines; line numbers from here on count those lines"))
+                                     f"ends): read as its {count} lines; what is found in them points at line {pasted}"))
     table_events: list = []
     structured_events: dict = {}
     formats: list = []
