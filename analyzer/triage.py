@@ -86,6 +86,9 @@ def unexplained(ctx: Context) -> Optional[tuple]:
     for c in pod.all_containers:
         s = c.state
         if s is None:
+            gone = _last_run_only(ctx, pod, c, ev_note, events_cmd)
+            if gone is not None:
+                return gone
             continue
         reason = str(s.reason or "")
 
@@ -188,13 +191,44 @@ def unexplained(ctx: Context) -> Optional[tuple]:
     return None
 
 
-_BACKOFF_CRASH = re.compile(r"^Back-off restarting failed container(?: (?P<c>[^\s]+) in pod)?")
+def _last_run_only(ctx: Context, pod: Pod, c, ev_note: str, events_cmd) -> Optional[tuple]:
+    """A container whose paste shows how its last run ended (Last State / lastState terminated) but not what it does
+    now (a lastState fragment of -o json, a describe cut between State and Last State). A run that ended other than
+    with exit 0 means the container was restarted after a failure: a crash, or a kill the paste does not attribute.
+    The previous run's logs say what it did; never call it healthy, never guess OOMKilled from 137."""
+    ex = last_exit(c)
+    if ex is None or ex.current or (ex.code == 0 and ex.reason in ("Completed", "")) or ex.reason == "OOMKilled":
+        return None
+    if c.is_ready:
+        return None        # Ready now (a describe cut above State): the container runs, its last run is history
+    code, why = ex.code, ex.reason
+    who = f"{kind_word(c).capitalize()} {c.name}" if known(c) else "The container"
+    ended = (f"exit code {code}" if code is not None else "no exit code") + (f", reason {why}" if why else "")
+    node = str(pod.node or "").split("/")[0]
+    node_cmd = [ctx.kubectl("describe", "node", node, namespaced=False)] if node and node != "<none>" else []
+    if code == 137:
+        return (f"{who}'s last run was killed with SIGKILL ({ended}) and was not marked OOMKilled; the paste does not "
+                "show what the container does now, nor who killed it: the kubelet after a failed liveness/startup probe "
+                "(whose events expire), the node's kernel OOM killer acting outside the container's own limit, an "
+                "eviction, or a kill -9. The previous run's last log lines and the pod's events say which." + ev_note,
+                [logs(ctx, c, previous=True), events_cmd(), ctx.kubectl("describe", "pod", ctx.name)] + node_cmd,
+                [ex.state.reason, ex.state.exit_code])
+    return (f"{who}'s last run ended with {ended}, so it was restarted after a failure, and the paste does not show "
+            "what it does now or why it exited: the previous run's logs and the pod's describe (State, Last State, "
+            "events) say." + ev_note,
+            [logs(ctx, c, previous=True), ctx.kubectl("describe", "pod", ctx.name)],
+            [ex.state.reason, ex.state.exit_code])
+
+
+# kubelets of 1.1-1.2 (docker only) wrote `Backoff` / `Back-off restarting failed docker container`.
+_BACKOFF_CRASH = re.compile(r"^Back-off restarting failed (?:docker )?container(?: (?P<c>[^\s]+) in pod)?")
+_BACKOFF_REASONS = ("BackOff", "Backoff")
 # Kubelets before 1.9 also wrote FailedSync: `failed to "StartContainer" for "<c>" with CrashLoopBackOff: "Back-off …"`.
 _SYNC_CRASH = re.compile(r'failed to "StartContainer" for "(?P<c>[^"]+)" with CrashLoopBackOff')
 
 
 def _is_crash_backoff(e) -> bool:
-    return e is not None and ((e.reason == "BackOff" and _BACKOFF_CRASH.match(e.message) is not None)
+    return e is not None and ((e.reason in _BACKOFF_REASONS and _BACKOFF_CRASH.match(e.message) is not None)
                               or _SYNC_CRASH.search(e.message) is not None)
 _STARTED = re.compile(r"^(?:Started|Created) container (?P<c>\S+)$")
 
@@ -206,7 +240,7 @@ def _crash_backoff(ctx: Context, pod: Pod, warnings: list, newest) -> Optional[t
     if not _is_crash_backoff(newest):
         # Probe failures of a container that keeps exiting are its symptom; the back-off is the news.
         loops = [e for e in warnings if _is_crash_backoff(e)]
-        if not loops or any(e.reason not in ("BackOff", "Unhealthy") and not _is_crash_backoff(e) for e in warnings):
+        if not loops or any(e.reason not in (*_BACKOFF_REASONS, "Unhealthy") and not _is_crash_backoff(e) for e in warnings):
             return None
         newest = ctx.newest(loops)
     m = _BACKOFF_CRASH.match(newest.message) or _SYNC_CRASH.search(newest.message)

@@ -39,12 +39,9 @@ KNOWN = {
     "openshift-console-copy-crashloop-completed.txt":
         "parse-bugs p7-12: the OpenShift web console's label/value lines are unrecognized",
     "json-fragment-laststate-137-error.txt":
-        "parse-bugs p7-11: a lastState fragment of -o json with no current state is left unread: the triage reads a "
-        "container without a state as nothing to say (healthy); it needs to say unknown (exit 137, not OOMKilled)",
-    "k8s-1.1-get-events-rows-backoff-then-kubectl-log.txt":
-        "parse-bugs p7-18: 1.1 `get events` rows without header are read (pod named, Backoff a Warning: unknown), but "
-        "the triage does not take 1.1's `Backoff` / `Back-off restarting failed docker container` for a crash loop, so "
-        "it asks for events instead of the previous logs",
+        "parse-bugs p7-11: the triage says unknown for a container with only a non-OOM last state (exit 137, ask for "
+        "the previous logs), but parse/fragments.py as_status still leaves a lastState-only fragment unread "
+        "(unrecognized) unless it is an OOM kill",
     "gcp-console-2016-copy-then-describe-cut.txt":
         "parse-bugs p7-35: the Cloud Console copy (Waiting / Reason: CrashLoopBackOff, 7 restarts) is ignored and the "
         "cut describe is called healthy",
