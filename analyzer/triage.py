@@ -461,7 +461,7 @@ def _other_kind(ctx: Context):
                 [ctx.kubectl("get", obj.kind.lower(), str(obj.name or "<name>"), "-o", "yaml")], [e])
     # Kind-specific explanations, most specific first; the first that applies answers.
     for explain in (_node_network_unavailable, _cronjob_trouble, _daemonset_on_no_node, _job_failing,
-                    _deployment_short, _controller_short):
+                    _rollout_waiting, _deployment_short, _controller_short):
         answer = explain(ctx)
         if answer is not None:
             return answer
@@ -639,6 +639,34 @@ def _job_failing(ctx):
             + ". The paste does not show why they failed: a failed pod's exit code and logs do.",
             [ctx.kubectl("describe", "pods", "-l", f"job-name={name}"), ctx.kubectl("logs", f"job/{name}")],
             [obj.fields.get("Pods Statuses") or obj.fields.get("Pods Status")])
+
+
+def _rollout_waiting(ctx):
+    """A Deployment known only from `kubectl rollout status` waiting for it (`… rollout to finish: 1 of 3 updated
+    replicas are available...`), perhaps until kubectl gave up (`error: timed out waiting for the condition`): kubectl's
+    own timeout, not the controller's progress deadline. The paste cannot tell a slow rollout from a stuck one, nor
+    why; the Deployment's describe (conditions, NewReplicaSet, events) and its new pods' describe can."""
+    obj = ctx.obj
+    if obj.kind != "Deployment" or getattr(obj, "source", "") != "rollout-status" or obj.conditions:
+        return None
+    waiting = obj.fields.get("Rollout Status")
+    if waiting is None:
+        return None
+    timed_out = obj.fields.get("Rollout Timeout")
+    name = str(obj.name or "<deployment>")
+    gave_up = (f" until it gave up (\"{_cut(str(timed_out))}\": kubectl's own wait ended, which is not the "
+               "Deployment's progress deadline)" if timed_out is not None else "")
+    old = ("Old pods are still counted: the controller keeps them until enough new pods are available (so a new pod "
+           "that fails — image, crash, probes, scheduling — holds them), or they are slow to terminate. "
+           if "pending termination" in str(waiting) else "")
+    why = (old + "The paste does not show why the new pods are not available, nor whether the rollout is still "
+           "progressing or stuck: the Deployment's describe shows its conditions (ProgressDeadlineExceeded), its new "
+           "ReplicaSet and events; the describe of one of its pods that is not Ready (or still Terminating) says why.")
+    return (f"`kubectl rollout status` was waiting for {_named(obj, 'Deployment', capital=False)} ({waiting}){gave_up}. "
+            + why,
+            [ctx.kubectl("describe", "deployment", name), ctx.kubectl("get", "pods"),
+             ctx.kubectl("describe", "pod", f"<a {name}-… pod that is not Ready>")],
+            [waiting, timed_out])
 
 
 def _deployment_short(ctx):

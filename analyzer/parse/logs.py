@@ -121,54 +121,96 @@ def klog_events(text: str, lines: list) -> list:
 _ROLLOUT_MARKS = ("exceeded its progress deadline", "rollout to finish")
 # (Argo CD and CI tasks print the same words, capitalised: `Deployment "x" exceeded its progress deadline`.)
 _EXCEEDED = re.compile(r'^(?:error: )?[Dd]eployment "(?P<name>[^"]+)" exceeded its progress deadline\s*$')
-_WAITING = re.compile(r'^Waiting for deployment "(?P<name>[^"]+)" rollout to finish: (?P<what>.+?)\s*$')
+# What it prints while it waits (rollout_status.go):
+#   Waiting for deployment "x" rollout to finish: 1 out of 3 new replicas have been updated...
+#   Waiting for deployment "x" rollout to finish: 1 old replicas are pending termination...
+#   Waiting for deployment "x" rollout to finish: 1 of 3 updated replicas are available...
+# kubectl before 1.6 did not name the Deployment (`Waiting for rollout to finish: …`): the command line does. Looked
+# for anywhere on the line: CI tools and issue titles put their own words before it (`Error: \`Waiting for …`).
+_WAITING = re.compile(r'(?:^|[\s`\'"(:])Waiting for (?:deployment "(?P<name>[^"]+)" )?rollout to finish: '
+                      r'(?P<what>\d+ (?:out of \d+ new replicas have been updated|old replicas are pending termination'
+                      r'|of \d+ updated replicas are available))')
 _DONE = re.compile(r'^deployment "(?P<name>[^"]+)" successfully rolled out\s*$')
+# The Deployment a `kubectl rollout status` line names: `deployment/web`, `deploy web`, `deployments.apps/web`.
+_TARGET = re.compile(r"\brollout\s+status\s+(?:-\S+\s+)*(?:deployments?|deploy)(?:\.apps|\.extensions)?(?:/|\s+)"
+                     r"([a-z0-9][-a-z0-9.]*)", re.I)
+# `kubectl rollout status --timeout` (and 1.5's watch) giving up; a CI step's deadline says the same words.
+_TIMED_OUT = re.compile(r"^(?:error: )?(?:timed out waiting for the condition|context deadline exceeded)\s*$")
 
 
 def rollout_status(text: str, lines: list) -> tuple:
     """Deployments `kubectl rollout status` reports on: one that exceeded its progress deadline carries the
     condition the controller set (Progressing False ProgressDeadlineExceeded); one it only waits for is a
-    Deployment whose state the paste does not show. -> (Deployments, the numbers of the lines read)."""
+    Deployment whose state the paste does not show, with what kubectl last said of it (`Rollout Status`) and, when
+    kubectl gave up waiting, its error (`Rollout Timeout`). -> (Deployments, the numbers of the lines read)."""
     if not any(m in text for m in _ROLLOUT_MARKS):
         return [], set()
-    found: dict = {}                  # name -> [first line, last line, exceeded line, done line, namespace]
+    found: dict = {}        # name -> [first line, last line, exceeded line, done line, namespace, waiting, timed out]
     ns = ""
+    target = ""                        # the Deployment the command line names (`deployment/web`, `deploy web`)
+    waited = None                      # the record of the Deployment kubectl waited for last
     used = set()
     for ln in lines:
         t = ln.text.strip()
-        if "rollout" in t and (ln.cmd or "kubectl" in t):
+        if "rollout" in t and (ln.cmd or "kubectl" in t) and "rollout to finish" not in t:
             # A prompt line, or a CI log's echo of the command (`[command]/usr/local/bin/kubectl rollout status …`).
             cmd = parse_command(ln.cmd or t[t.find("kubectl"):])
             if cmd is not None and cmd.verb == "rollout":
                 ns = cmd.namespace
+                m = _TARGET.search(cmd.text)
+                target = m.group(1) if m else ""
+            waited = None
             continue
-        if not t.startswith(("error: ", "deployment", "Deployment", "Waiting for deployment")):
+        if waited is not None and _TIMED_OUT.match(t):
+            used.add(ln.no)
+            waited[1] = ln.last or ln.no
+            waited[6] = ln
+            waited = None
             continue
-        m = _EXCEEDED.match(t) or _WAITING.match(t) or _DONE.match(t)
+        if "rollout to finish" in t:
+            m = _WAITING.search(t)
+            if m is None:
+                continue
+            name = m.group("name") or target
+            if not name:
+                continue                 # 1.5's words with no command line: which Deployment is unknown
+            used.add(ln.no)
+            rec = found.setdefault(name, [ln.no, ln.no, None, None, ns, None, None])
+            rec[1] = ln.last or ln.no
+            rec[5] = Val(m.group("what"), ln.no)
+            waited = rec
+            continue
+        if not t.startswith(("error: ", "deployment", "Deployment")):
+            continue
+        m = _EXCEEDED.match(t) or _DONE.match(t)
         if not m:
             continue
         used.add(ln.no)
-        rec = found.setdefault(m.group("name"), [ln.no, ln.no, None, None, ns])
+        rec = found.setdefault(m.group("name"), [ln.no, ln.no, None, None, ns, None, None])
         rec[1] = ln.last or ln.no
         if m.re is _EXCEEDED:
             rec[2] = ln
-        elif m.re is _DONE:
+        else:
             rec[3] = ln
+        waited = None
     out = []
-    for name, (first, last, exceeded, done, ns) in found.items():
-        if exceeded is None and done is None:
-            # Only waiting: a rollout in progress or a stuck one, the paste cannot tell (and a Deployment with no
-            # state would read as healthy). Left to the reader of bare messages.
-            continue
+    for name, (first, last, exceeded, done, ns, waiting, timed_out) in found.items():
         conds = ()
         missing = ["Conditions: not in the paste \u2014 `kubectl rollout status` shows only how many replicas are "
                    "updated and available",
                    "Events: not in the paste"]
+        fields = {}
         if exceeded is not None:
             conds = (Condition(type="Progressing", status="False", reason="ProgressDeadlineExceeded",
                                message=exceeded.text.strip(), line=exceeded.no),)
             missing = missing[1:]
+        elif done is None and waiting is not None:
+            # Only waiting: a rollout in progress or a stuck one, the paste cannot tell (the triage says so).
+            fields["Rollout Status"] = waiting
+            if timed_out is not None:
+                fields["Rollout Timeout"] = Val(timed_out.text.strip(), timed_out.no)
         out.append(Deployment(kind="Deployment", name=Val(name, first), namespace=Val(ns, first) if ns else None,
-                              lines=(first, last), conditions=conds, sections=("Conditions",) if conds else (),
-                              missing=tuple(missing), source="rollout-status"))
+                              lines=(first, last), fields=fields, conditions=conds,
+                              sections=("Conditions",) if conds else (), missing=tuple(missing),
+                              source="rollout-status"))
     return out, (used if out else set())
