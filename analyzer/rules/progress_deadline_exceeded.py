@@ -43,14 +43,31 @@ def check(ctx):
                                                                                   "reason=FailedCreate")]
         if failure is not None:
             replicas = failure.line
-    else:
-        cause = (f"The rollout of Deployment {name} timed out (ProgressDeadlineExceeded): the new ReplicaSet"
-                 f"{' ' + rs_name if rs_name else ''}'s pods did not become available. The paste does not show why.")
+    elif rs_name:
+        cause = (f"The rollout of Deployment {name} timed out (ProgressDeadlineExceeded): the new ReplicaSet "
+                 f"{rs_name}'s pods did not become available. The paste does not show why.")
         conf = Confidence.CONFIRMED
-        nxt = [ctx.kubectl("describe", "pods", "-l", f"pod-template-hash={rs_name.rsplit('-', 1)[-1]}") if rs_name
-               else ctx.kubectl("describe", "pods", "-l", "app=<label>")]
-        if rs_name:
-            nxt.append(ctx.kubectl("describe", "rs", rs_name))
+        nxt = [ctx.kubectl("describe", "pods", "-l", f"pod-template-hash={rs_name.rsplit('-', 1)[-1]}"),
+               ctx.kubectl("describe", "rs", rs_name)]
+    else:
+        # No new ReplicaSet in the paste: `kubectl rollout status`'s error line alone, or a describe that prints
+        # `NewReplicaSet: <none>`. The Deployment's describe names the new ReplicaSet (its pod-template-hash selects
+        # the failing pods) and shows the conditions and events; with the Deployment's selector, all its pods.
+        sel = str(obj.fields.get("Selector", "") or "").strip()
+        sel = sel if sel and sel != "<none>" else ""
+        if new_rs is not None:
+            cause = (f"The rollout of Deployment {name} timed out (ProgressDeadlineExceeded) and its describe names no "
+                     "new ReplicaSet (NewReplicaSet: <none>): the controller has not created the ReplicaSet of the "
+                     "current template, or kubectl could not match it. The Deployment's ReplicaSets and their events "
+                     "say which; if the new one exists, its pods say why they are not available.")
+            nxt = [ctx.kubectl("get", "rs", "-l", sel) if sel else ctx.kubectl("get", "rs")]
+        else:
+            cause = (f"The rollout of Deployment {name} timed out (ProgressDeadlineExceeded): the new ReplicaSet's "
+                     "pods did not become available. The paste does not show why: the Deployment's describe names "
+                     "the new ReplicaSet and its conditions and events, and the new pods' describe says why.")
+            nxt = [ctx.kubectl("describe", "deployment", name)]
+        nxt.append(ctx.kubectl("describe", "pods", "-l", sel) if sel else ctx.kubectl("get", "pods"))
+        conf = Confidence.CONFIRMED
     first = ("Fix what the ReplicaSet's FailedCreate events name; it retries creating the pods by itself, and the rollout resumes."
              if not peer and _creation_failed(obj, new_rs) else
              "Fix the pods' cause (see the pods' diagnosis), then the rollout resumes by itself; or roll back.")
