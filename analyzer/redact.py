@@ -60,7 +60,8 @@ What is replaced, and what is kept on purpose:
 
 Never changed: the number of lines (the page highlights evidence by line number), line
 endings, the columns of kubectl's tables (a column after a placeholder is put back where it
-started, since the Events table is read by position), and anything else. (A paste a terminal
+started, since the Events table is read by position; in kubectl output carried as a JSON/Go
+string, counted from each `\n` escape), and anything else. (A paste a terminal
 hard-wrapped is the exception: when anything in it is replaced it comes back unwrapped, each
 logical line on the line it started on and its continuation lines empty; see `redact`.) Pure,
 deterministic, idempotent (a redacted paste redacts to itself); every pattern is linear in
@@ -404,10 +405,13 @@ _FLAG_SPACE = re.compile(r"(?<![\w-])(--?[A-Za-z][\w.-]{0,100})([ \t]+)(['\"]?)(
 _YAML_LINE = re.compile(r"^([ \t]*)([\"']?)([A-Za-z_][\w.-]{0,100})\2(:[ \t]+)([^\s<].*)$", re.MULTILINE)
 _HEADER = re.compile(r"(?i)(\bx-[\w-]*(?:key|token|secret|auth)[\w-]*[ \t]*:[ \t]*)([^\s'\",]+)")
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![\w-])")
-_IPV4 = re.compile(r"(?<![\w.])((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w]|\.\d)")
+_IPV4 = re.compile(r"(?:(?<![\w.])|(?<=\\u[0-9a-fA-F]{4})|(?<=\\[ntr]))((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w]|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:.])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?)(?![\w:]|\.\d)")
 _KEEP_IPS = frozenset({"0.0.0.0", "127.0.0.1", "255.255.255.255", "169.254.169.254", "::", "::1"})
-_HOSTISH = re.compile(r"(?<![\w.-])[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){1,20}(?![\w-]|\.[\w-])")
+# A host starts after a separator, or right after a JSON/Go string escape (`\\n`, `\\u00a0`), never at the escape's
+# own letter: `quay\\n.io` is no host `n.io`, and `\\u00a0swr.example.com` loses the host, not the escape.
+_AFTER_ESCAPE = r"(?:(?<![\w.\\-])|(?<=\\u[0-9a-fA-F]{4})|(?<=\\[ntr]))"
+_HOSTISH = re.compile(_AFTER_ESCAPE + r"[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){1,20}(?![\w-]|\.[\w-])")
 _IP_NODE = re.compile(r"(?<![\w.-])(?:ip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}"
                       r"|gke-[a-z0-9-]{1,80}?-[0-9a-f]{7,8}-(?:node-)?[a-z0-9]{4}"   # GKE: gke-<cluster>-<pool>-<hash>-<id>
                       r"|aks-[a-z0-9]{1,12}-\d{8}-vmss[0-9a-z]{6})(?![\w-])")   # AKS: aks-<pool>-<id>-vmss<n>
@@ -839,6 +843,14 @@ def _realign(orig: str, new: str) -> str:
     node's pods) are read by column position, and a placeholder is rarely as long as its value."""
     if orig == new or "\t" in orig or "  " not in orig.strip():
         return new
+    if "\\n" in orig:
+        # kubectl output carried as a JSON/Go string (`"message": "Name:   web\\nEvents:\\n  Type  Reason ..."`, a
+        # one-line log): its columns count from each `\\n`, not from the start of the pasted line, so each carried
+        # line is put back on its own; padding the pasted line as one table would move them.
+        o_parts, n_parts = orig.split("\\n"), new.split("\\n")
+        if len(o_parts) != len(n_parts):
+            return new
+        return "\\n".join(_realign(o, n) for o, n in zip(o_parts, n_parts))
     o_starts = [0] + [m.end() for m in _CELL_GAP.finditer(orig)]
     n_cells = _CELL_GAP.split(new)
     if len(n_cells) != len(o_starts) or o_starts[-1] == len(orig):
