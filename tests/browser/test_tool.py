@@ -159,3 +159,16 @@ def normalized_card(card) -> str:
     html = card.evaluate("node => node.outerHTML")
     html = re.sub(r">\s+<", "><", html)
     return re.sub(r'href="(?:\./|(?:\.\./)*)(failures/[^"]*)"', r'href="\1"', html)
+
+
+def test_any_unicode_in_the_paste_comes_back_exactly(tool: Tool, cli):
+    """The paste goes to Python and the report comes back as UTF-8 bytes (worker.js): accents,
+    arrows, CJK and characters outside the BMP (emoji: two UTF-16 units in JavaScript) must reach
+    the report and the highlighted evidence unchanged."""
+    odd = "Ünïcødé → 日本語 🚀 ok"
+    paste = HOSTILE.replace("not found", f"not found ({odd})")
+    report = tool.analyze(paste)
+    assert report == cli.report(paste)
+    evidence = [e["text"] for f in findings_in_order(report) for e in f["evidence"]]
+    assert any(odd in text for text in evidence), evidence
+    expect(tool.page.locator("#results .paste li.ev").filter(has_text=odd)).to_have_count(1)
