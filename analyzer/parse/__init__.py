@@ -479,7 +479,7 @@ def parse(text: str) -> ParseResult:
         warnings[:] = [w for w in warnings if not _covers(w, used)]
         named = _Named(result.objects)
         for d in rollouts:
-            if named.find("Deployment", str(d.name), str(d.namespace or "")) is None:
+            if named.find(d.kind, str(d.name), str(d.namespace or "")) is None:
                 result.objects.append(d)
         formats.append("rollout-status")
 

@@ -63,11 +63,6 @@ def as_status(data, cmd: str = "") -> Optional[dict]:
         return None
     if not any(isinstance(status.get(k), dict) and any(s in status[k] for s in _STATES) for k in ("lastState", "state")):
         return None
-    if not isinstance(status.get("state"), dict) and not _oom(status.get("lastState")):
-        # Only how the last run ended, not what the container does now: the triage reads a container without a
-        # state as nothing to say (healthy), so such a fragment is left unread, except an OOM kill, which the
-        # oomkilled rule reads from the last state alone.
-        return None
     if status.get("name") is None:
         status = LDict(status, name=Val("<container>", getattr(status, "line", 0)))
         status.line, status.end = getattr(data, "line", 0), getattr(data, "end", 0)
@@ -97,11 +92,6 @@ def as_pod(items: list, cmd: str = "") -> Optional[dict]:
     doc = LDict(kind=Val("Pod", first), status=st)
     doc.line, doc.end = first, last
     return doc
-
-
-def _oom(last) -> bool:
-    t = last.get("terminated") if isinstance(last, dict) else None
-    return isinstance(t, dict) and str(t.get("reason") or "") == "OOMKilled"
 
 
 def _wrap(st, data) -> dict:

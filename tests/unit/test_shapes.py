@@ -38,10 +38,6 @@ ROWS = _rows()
 KNOWN = {
     "openshift-console-copy-crashloop-completed.txt":
         "parse-bugs p7-12: the OpenShift web console's label/value lines are unrecognized",
-    "json-fragment-laststate-137-error.txt":
-        "parse-bugs p7-11: the triage says unknown for a container with only a non-OOM last state (exit 137, ask for "
-        "the previous logs), but parse/fragments.py as_status still leaves a lastState-only fragment unread "
-        "(unrecognized) unless it is an OOM kill",
     "gcp-console-2016-copy-then-describe-cut.txt":
         "parse-bugs p7-35: the Cloud Console copy (Waiting / Reason: CrashLoopBackOff, 7 restarts) is ignored and the "
         "cut describe is called healthy",
