@@ -642,31 +642,54 @@ def _job_failing(ctx):
 
 
 def _rollout_waiting(ctx):
-    """A Deployment known only from `kubectl rollout status` waiting for it (`… rollout to finish: 1 of 3 updated
-    replicas are available...`), perhaps until kubectl gave up (`error: timed out waiting for the condition`): kubectl's
-    own timeout, not the controller's progress deadline. The paste cannot tell a slow rollout from a stuck one, nor
-    why; the Deployment's describe (conditions, NewReplicaSet, events) and its new pods' describe can."""
+    """A Deployment, DaemonSet or StatefulSet known only from `kubectl rollout status` waiting for it (`… rollout to
+    finish: 1 of 3 updated replicas are available...`, `Waiting for 2 pods to be ready...`), perhaps until kubectl gave
+    up (`error: timed out waiting for the condition`): kubectl's own timeout, not the controller's progress deadline.
+    The paste cannot tell a slow rollout from a stuck one, nor why; the object's describe (conditions, events) and the
+    describe of one of its pods that is not Ready can."""
     obj = ctx.obj
-    if obj.kind != "Deployment" or getattr(obj, "source", "") != "rollout-status" or obj.conditions:
+    if obj.kind not in _ROLLOUT_KINDS or getattr(obj, "source", "") != "rollout-status" or obj.conditions:
         return None
     waiting = obj.fields.get("Rollout Status")
     if waiting is None:
         return None
     timed_out = obj.fields.get("Rollout Timeout")
-    name = str(obj.name or "<deployment>")
-    gave_up = (f" until it gave up (\"{_cut(str(timed_out))}\": kubectl's own wait ended, which is not the "
-               "Deployment's progress deadline)" if timed_out is not None else "")
+    kind = obj.kind
+    name = str(obj.name or f"<{kind.lower()}>")
+    deadline = ("which is not the Deployment's progress deadline" if kind == "Deployment" else
+                f"a {kind} has no progress deadline of its own")
+    gave_up = (f" until it gave up (\"{_cut(str(timed_out))}\": kubectl's own wait ended, {deadline})"
+               if timed_out is not None else "")
+    said = str(waiting)
     old = ("Old pods are still counted: the controller keeps them until enough new pods are available (so a new pod "
            "that fails — image, crash, probes, scheduling — holds them), or they are slow to terminate. "
-           if "pending termination" in str(waiting) else "")
-    why = (old + "The paste does not show why the new pods are not available, nor whether the rollout is still "
-           "progressing or stuck: the Deployment's describe shows its conditions (ProgressDeadlineExceeded), its new "
-           "ReplicaSet and events; the describe of one of its pods that is not Ready (or still Terminating) says why.")
-    return (f"`kubectl rollout status` was waiting for {_named(obj, 'Deployment', capital=False)} ({waiting}){gave_up}. "
-            + why,
-            [ctx.kubectl("describe", "deployment", name), ctx.kubectl("get", "pods"),
-             ctx.kubectl("describe", "pod", f"<a {name}-… pod that is not Ready>")],
+           if "pending termination" in said else "")
+    if kind == "Deployment":
+        how = ""
+        shows = "its conditions (ProgressDeadlineExceeded), its new ReplicaSet and events"
+    elif kind == "DaemonSet":
+        how = ("A DaemonSet replaces its pod node by node (maxUnavailable at a time), so one new pod that does not "
+               "become Ready, or cannot run on its node, holds the rollout. ")
+        shows = "how many pods are scheduled, ready and misscheduled, and its events"
+    else:
+        how = ("A StatefulSet creates and updates its pods one at a time, in order, and waits for each to be Running "
+               "and Ready: one pod that does not become Ready holds the rest. ")
+        if said.startswith("partitioned roll out to finish: 0 out of"):
+            how += ("(Clusters before Kubernetes 1.11 left this count at 0 for ever for a StatefulSet with `partition: "
+                    "0`, even with every pod updated: compare the StatefulSet's update revision with its pods'.) ")
+        shows = "its pods' status and events"
+    pods = "the new pods are not available" if kind == "Deployment" else "its pods are not ready"
+    why = (old + how + f"The paste does not show why {pods}, nor whether the rollout is still "
+           f"progressing or stuck: the {kind}'s describe shows {shows}; the describe of one of its pods that is not "
+           "Ready (or still Terminating) says why.")
+    pod = (f"<a {name}-… pod that is not Ready>" if kind != "StatefulSet"
+           else f"<the {name}-N pod that is not Ready>")
+    return (f"`kubectl rollout status` was waiting for {_named(obj, kind, capital=False)} ({waiting}){gave_up}. " + why,
+            [ctx.kubectl("describe", kind.lower(), name), ctx.kubectl("get", "pods"), ctx.kubectl("describe", "pod", pod)],
             [waiting, timed_out])
+
+
+_ROLLOUT_KINDS = ("Deployment", "DaemonSet", "StatefulSet")
 
 
 def _deployment_short(ctx):

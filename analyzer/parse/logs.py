@@ -7,13 +7,14 @@
     `… event.go:294] "Event occurred" object="ns/web" fieldPath="" kind="Pod" apiVersion="v1" type="Warning" reason="FailedScheduling" message="<message>"`;
 - `kubectl rollout status` (kubectl polymorphichelpers/rollout_status.go): `Waiting for deployment "x" rollout to
   finish: …` while it waits, `error: deployment "x" exceeded its progress deadline` when the controller has set
-  Progressing False ProgressDeadlineExceeded.
+  Progressing False ProgressDeadlineExceeded; a DaemonSet's `Waiting for daemon set "x" rollout to finish: …` and a
+  StatefulSet's `Waiting for 2 pods to be ready...` (which names no StatefulSet: the command line does).
 """
 from __future__ import annotations
 
 import re
 
-from ..model import Condition, Deployment, Event, Val
+from ..model import Condition, DaemonSet, Deployment, Event, StatefulSet, Val
 from .command import parse_command
 from .events import normalise
 
@@ -118,38 +119,63 @@ def klog_events(text: str, lines: list) -> list:
 
 
 # (A rollout that only ever printed `successfully rolled out` is not read: nothing to diagnose.)
-_ROLLOUT_MARKS = ("exceeded its progress deadline", "rollout to finish")
+_ROLLOUT_MARKS = ("exceeded its progress deadline", "rollout to finish", "pods to be ready", "partitioned roll out",
+                  "rolling update to complete")
 # (Argo CD and CI tasks print the same words, capitalised: `Deployment "x" exceeded its progress deadline`.)
 _EXCEEDED = re.compile(r'^(?:error: )?[Dd]eployment "(?P<name>[^"]+)" exceeded its progress deadline\s*$')
 # What it prints while it waits (rollout_status.go):
 #   Waiting for deployment "x" rollout to finish: 1 out of 3 new replicas have been updated...
 #   Waiting for deployment "x" rollout to finish: 1 old replicas are pending termination...
 #   Waiting for deployment "x" rollout to finish: 1 of 3 updated replicas are available...
-# kubectl before 1.6 did not name the Deployment (`Waiting for rollout to finish: …`): the command line does. Looked
+#   Waiting for daemon set "x" rollout to finish: 1 out of 3 new pods have been updated...
+#   Waiting for daemon set "x" rollout to finish: 2 of 3 updated pods are available...
+# kubectl before 1.6 (Deployments) and before 1.10 (DaemonSets: `… new pod have been updated`) did not name the object
+# (`Waiting for rollout to finish: …`): the command line does, else the words (replicas, pods) say the kind. Looked
 # for anywhere on the line: CI tools and issue titles put their own words before it (`Error: \`Waiting for …`).
-_WAITING = re.compile(r'(?:^|[\s`\'"(:])Waiting for (?:deployment "(?P<name>[^"]+)" )?rollout to finish: '
-                      r'(?P<what>\d+ (?:out of \d+ new replicas have been updated|old replicas are pending termination'
-                      r'|of \d+ updated replicas are available))')
-_DONE = re.compile(r'^deployment "(?P<name>[^"]+)" successfully rolled out\s*$')
-# The Deployment a `kubectl rollout status` line names: `deployment/web`, `deploy web`, `deployments.apps/web`.
-_TARGET = re.compile(r"\brollout\s+status\s+(?:-\S+\s+)*(?:deployments?|deploy)(?:\.apps|\.extensions)?(?:/|\s+)"
-                     r"([a-z0-9][-a-z0-9.]*)", re.I)
+_WAITING = re.compile(r'(?:^|[\s`\'"(:])Waiting for (?:(?P<kind>deployment|daemon set) "(?P<name>[^"]+)" )?rollout to finish: '
+                      r'(?P<what>\d+ (?:out of \d+ new (?P<unit>replicas|pods?) have been updated|old replicas are pending '
+                      r'termination|of \d+ updated (?P<unit2>replicas|pods) are available))')
+# A StatefulSet's (never named: only with a command line that names it):
+#   Waiting for 2 pods to be ready...
+#   Waiting for partitioned roll out to finish: 0 out of 3 new pods have been updated...
+#   waiting for statefulset rolling update to complete 1 pods at revision web-6c5b7c8d9f...
+_STS_WAITING = re.compile(r'(?:^|[\s`\'"(:])[Ww]aiting for (?P<what>\d+ pods to be ready|partitioned roll out to finish: '
+                          r'\d+ out of \d+ new pods have been updated|statefulset rolling update to complete \d+ pods at '
+                          r'revision \S+?)\.\.\.')
+_DONE = re.compile(r'^(?P<kind>deployment|daemon set) "(?P<name>[^"]+)" successfully rolled out\s*$')
+_STS_DONE = re.compile(r"^(?:partitioned roll out complete: \d+ new pods|statefulset rolling update complete \d+ pods)")
+# The object a `kubectl rollout status` line names: `deployment/web`, `deploy web`, `ds/agent`, `statefulsets.apps/db`.
+_TARGET = re.compile(r"\brollout\s+status\s+(?:-\S+\s+)*(deployments?|deploy|daemonsets?|ds|statefulsets?|sts)"
+                     r"(?:\.apps|\.extensions)?(?:/|\s+)([a-z0-9][-a-z0-9.]*)", re.I)
+_KINDS = {"deploy": "Deployment", "deployment": "Deployment", "deployments": "Deployment", "daemon set": "DaemonSet",
+          "ds": "DaemonSet", "daemonset": "DaemonSet", "daemonsets": "DaemonSet", "sts": "StatefulSet",
+          "statefulset": "StatefulSet", "statefulsets": "StatefulSet"}
+_CLASSES = {"Deployment": Deployment, "DaemonSet": DaemonSet, "StatefulSet": StatefulSet}
 # `kubectl rollout status --timeout` (and 1.5's watch) giving up; a CI step's deadline says the same words.
 _TIMED_OUT = re.compile(r"^(?:error: )?(?:timed out waiting for the condition|context deadline exceeded)\s*$")
 
 
 def rollout_status(text: str, lines: list) -> tuple:
-    """Deployments `kubectl rollout status` reports on: one that exceeded its progress deadline carries the
-    condition the controller set (Progressing False ProgressDeadlineExceeded); one it only waits for is a
-    Deployment whose state the paste does not show, with what kubectl last said of it (`Rollout Status`) and, when
-    kubectl gave up waiting, its error (`Rollout Timeout`). -> (Deployments, the numbers of the lines read)."""
+    """Deployments, DaemonSets and StatefulSets `kubectl rollout status` reports on: a Deployment that exceeded its
+    progress deadline carries the condition the controller set (Progressing False ProgressDeadlineExceeded); one it
+    only waits for is an object whose state the paste does not show, with what kubectl last said of it (`Rollout
+    Status`) and, when kubectl gave up waiting, its error (`Rollout Timeout`). -> (objects, the numbers of the lines
+    read)."""
     if not any(m in text for m in _ROLLOUT_MARKS):
         return [], set()
-    found: dict = {}        # name -> [first line, last line, exceeded line, done line, namespace, waiting, timed out]
+    # (kind, name) -> [first line, last line, exceeded line, done line, namespace, waiting, timed out]
+    found: dict = {}
     ns = ""
-    target = ""                        # the Deployment the command line names (`deployment/web`, `deploy web`)
-    waited = None                      # the record of the Deployment kubectl waited for last
+    target = None                      # (kind, name) the command line names (`deployment/web`, `sts db`)
+    waited = None                      # the record of the object kubectl waited for last
     used = set()
+
+    def record(key, ln):
+        rec = found.setdefault(key, [ln.no, ln.no, None, None, ns, None, None])
+        rec[1] = ln.last or ln.no
+        used.add(ln.no)
+        return rec
+
     for ln in lines:
         t = ln.text.strip()
         if "rollout" in t and (ln.cmd or "kubectl" in t) and "rollout to finish" not in t:
@@ -158,7 +184,7 @@ def rollout_status(text: str, lines: list) -> tuple:
             if cmd is not None and cmd.verb == "rollout":
                 ns = cmd.namespace
                 m = _TARGET.search(cmd.text)
-                target = m.group(1) if m else ""
+                target = (_KINDS[m.group(1).lower()], m.group(2)) if m else None
             waited = None
             continue
         if waited is not None and _TIMED_OUT.match(t):
@@ -171,33 +197,42 @@ def rollout_status(text: str, lines: list) -> tuple:
             m = _WAITING.search(t)
             if m is None:
                 continue
-            name = m.group("name") or target
-            if not name:
-                continue                 # 1.5's words with no command line: which Deployment is unknown
-            used.add(ln.no)
-            rec = found.setdefault(name, [ln.no, ln.no, None, None, ns, None, None])
-            rec[1] = ln.last or ln.no
-            rec[5] = Val(m.group("what"), ln.no)
-            waited = rec
+            if m.group("name"):
+                key = (_KINDS[m.group("kind")], m.group("name"))
+            elif target is not None:
+                key = target
+            else:
+                continue                 # old words with no command line: which object is unknown
+            waited = record(key, ln)
+            waited[5] = Val(m.group("what"), ln.no)
             continue
-        if not t.startswith(("error: ", "deployment", "Deployment")):
+        if "pods to be ready" in t or "roll out to finish" in t or "rolling update to complete" in t:
+            m = _STS_WAITING.search(t)
+            if m is None or target is None or target[0] != "StatefulSet":
+                continue                 # (the lines name no StatefulSet: only a command line does)
+            waited = record(target, ln)
+            waited[5] = Val(m.group("what"), ln.no)
             continue
-        m = _EXCEEDED.match(t) or _DONE.match(t)
-        if not m:
+        if target is not None and target[0] == "StatefulSet" and _STS_DONE.match(t):
+            record(target, ln)[3] = ln
+            waited = None
             continue
-        used.add(ln.no)
-        rec = found.setdefault(m.group("name"), [ln.no, ln.no, None, None, ns, None, None])
-        rec[1] = ln.last or ln.no
-        if m.re is _EXCEEDED:
-            rec[2] = ln
+        if not t.startswith(("error: ", "deployment", "Deployment", "daemon set")):
+            continue
+        m = _EXCEEDED.match(t)
+        if m:
+            record(("Deployment", m.group("name")), ln)[2] = ln
         else:
-            rec[3] = ln
+            m = _DONE.match(t)
+            if not m:
+                continue
+            record((_KINDS[m.group("kind")], m.group("name")), ln)[3] = ln
         waited = None
     out = []
-    for name, (first, last, exceeded, done, ns, waiting, timed_out) in found.items():
+    for (kind, name), (first, last, exceeded, done, ns, waiting, timed_out) in found.items():
         conds = ()
-        missing = ["Conditions: not in the paste \u2014 `kubectl rollout status` shows only how many replicas are "
-                   "updated and available",
+        counts = "how many replicas are updated and available" if kind == "Deployment" else "how many pods are updated and ready"
+        missing = [f"Conditions: not in the paste \u2014 `kubectl rollout status` shows only {counts}",
                    "Events: not in the paste"]
         fields = {}
         if exceeded is not None:
@@ -209,8 +244,8 @@ def rollout_status(text: str, lines: list) -> tuple:
             fields["Rollout Status"] = waiting
             if timed_out is not None:
                 fields["Rollout Timeout"] = Val(timed_out.text.strip(), timed_out.no)
-        out.append(Deployment(kind="Deployment", name=Val(name, first), namespace=Val(ns, first) if ns else None,
-                              lines=(first, last), fields=fields, conditions=conds,
-                              sections=("Conditions",) if conds else (), missing=tuple(missing),
-                              source="rollout-status"))
+        out.append(_CLASSES[kind](kind=kind, name=Val(name, first), namespace=Val(ns, first) if ns else None,
+                                  lines=(first, last), fields=fields, conditions=conds,
+                                  sections=("Conditions",) if conds else (), missing=tuple(missing),
+                                  source="rollout-status"))
     return out, (used if out else set())
