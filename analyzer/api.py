@@ -17,6 +17,56 @@ def analyze_json(text: str) -> str:
 
 
 
+def analyze_for_page(text: str, over: int, cards: int, rows: int) -> str:
+    """For the page: `<view>\n<report>`: the report as analyze_json returns it and, when it is longer than `over`
+    characters, the part of it the page shows (page_view) as JSON, else `null`. (A report of thousands of objects is
+    megabytes of JSON: parsed in the worker or on the page it cost ~0.1 s more than picking the part here, where the
+    report is still a dict. JSON has no raw line break: the first one ends the view.)"""
+    from .report import collector_paused
+
+    with collector_paused():
+        report = analyze(text).to_dict()
+        out = json.dumps(report, ensure_ascii=False, sort_keys=False)
+        view = page_view(report, cards, rows) if len(out) > over else None
+        return json.dumps(view, ensure_ascii=False, sort_keys=False) + "\n" + out
+
+
+def page_view(report: dict, cards: int, rows: int) -> dict:
+    """The report with every object, but in full only those the page can show: the one holding the root cause,
+    those holding the first `cards` findings, the first `rows` objects in trouble and the first `cards` objects
+    without a finding; the others keep their kind, names, verdict and their findings' id, class and severity (the
+    page counts them)."""
+    objects = report.get("objects") or []
+    primary = report.get("primary") or {}
+
+    def ref(o):                        # app.js objectRef()
+        return f"{o.get('kind')}/{o.get('namespace') or '?'}/{o.get('name') or '?'}"
+
+    def root_of(o):
+        return any(f.get("id") == primary.get("id") and f.get("class") == primary.get("class")
+                   for f in o.get("findings") or ())
+
+    root = -1
+    if primary:
+        root = next((i for i, o in enumerate(objects) if ref(o) == primary.get("object") and root_of(o)), -1)
+        if root < 0:
+            root = next((i for i, o in enumerate(objects) if root_of(o)), -1)
+    findings = trouble = notes = 0
+    shown = []
+    for i, o in enumerate(objects):
+        found = o.get("findings") or []
+        verdict = o.get("verdict")
+        full = (i == root or findings < cards or (verdict != "healthy" and trouble < rows)
+                or (verdict == "unknown" and not found and notes < cards))
+        findings += len(found)
+        trouble += verdict != "healthy"
+        notes += verdict == "unknown" and not found
+        shown.append(o if full else {
+            "kind": o.get("kind"), "namespace": o.get("namespace"), "name": o.get("name"), "verdict": verdict,
+            "findings": [{"id": f.get("id"), "class": f.get("class"), "severity": f.get("severity")} for f in found]})
+    return {**report, "objects": shown}
+
+
 def redact_json(text: str, names: bool = False) -> str:
     """For "Copy redacted paste": {"text": the paste with secrets and identifying values
     replaced, "replacements": {kind: number of distinct values}}. The same value gets the same

@@ -348,7 +348,7 @@ def main() -> None:
                     page.wait_for_timeout(1000)
                     page.evaluate(INSTALL_PROBE)
                     for s in sizes:
-                        n = max(args.runs, 10) if s == "5K" else (3 if s == "1M" else 1)
+                        n = max(args.runs, 10) if s == "5K" else 3
                         results["analysis"][s] = {"bytes": len(pastes[s].encode()),
                                                   "page": [analyze_in_page(page, pastes[s]) for _ in range(n)]}
                     results["analysis_peak_mb"] = renderer_peak_mb()
@@ -356,7 +356,7 @@ def main() -> None:
         finally:
             server.close()
     for s in sizes:
-        n = 9 if s == "5K" else (3 if s == "1M" else 1)
+        n = 9 if s == "5K" else 3
         analyze_in_cpython(text, 1)  # imports and regex compilation out of the way
         results["analysis"][s]["cpython"] = analyze_in_cpython(pastes[s], n)
 

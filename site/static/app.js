@@ -37,7 +37,7 @@ const MAX_PASTE_ROWS = 5000;
 // A report is put on the page in slices of a few milliseconds: the verdict, the first findings
 // and the first lines at once, the rest in the next turns, so that the tab keeps answering
 // (and paints the diagnosis first) however large the paste. A report's JSON longer than
-// VIEW_OVER is parsed in the worker, which sends the part the page shows (worker.js shown()).
+// VIEW_OVER comes with the part of it the page shows (analyzer.api.page_view), parsed instead.
 const SLICE_MS = 8;
 const FIRST_CARDS = 5;
 const FIRST_ROWS = 80;
@@ -547,7 +547,7 @@ function startTool() {
         bootFailed(msg.message);
         break;
       case "result":
-        if (current && msg.id === current.id) showReport(current.text, msg.json, msg.ms, null, msg.report);
+        if (current && msg.id === current.id) showReport(current.text, msg.json, msg.ms, null, msg.view && JSON.parse(msg.view));
         break;
       case "return":
         calls.get(msg.id)?.resolve(msg.value);
@@ -828,7 +828,7 @@ function startTool() {
   let renderGen = 0; // a newer report, notice or request stops the slices of an older report
 
   function showReport(text, json, ms, shared = null, view = null) {
-    // view: the part of a long report the worker parsed for the page (worker.js shown()).
+    // view: the part of a long report the page shows (analyzer.api.page_view), parsed from its own JSON.
     const gen = ++renderGen;
     clearTimeout(runningTimer);
     const report = view || JSON.parse(json);

@@ -5,13 +5,13 @@
 // Protocol (app.js <-> worker): every message is a plain object with a `type`.
 //   page -> worker  {type: "boot", indexURL, bundleURL, cached, filesFromPage: [names]}
 //                   {type: "file", name, buffer | error}  see fromPage()
-//                   {type: "analyze", id, text, view}  view: {over, cards, rows}, see shown()
+//                   {type: "analyze", id, text, view}  view: {over, cards, rows}, see analyzer.api.page_view
 //                   {type: "call", id, fn, args}  fn: a function of analyzer.api in CALLABLE
 //   worker -> page  {type: "stage", stage: "runtime" | "analyzer"}
 //                   {type: "ready", pyodide, python, start, runtimeMs, analyzerMs, stages, bootAt}
 //                   {type: "boot-error", message}
-//                   {type: "result", id, json, ms, report}  json: the string analyze_json returned;
-//                                   report: null, or (for a long json) the part of it the page shows
+//                   {type: "result", id, json, ms, view}  json: the report as analyze_json returns it;
+//                                   view: null, or (for a long json) the part of it the page shows, as JSON
 //                   {type: "error", id, message}
 //                   {type: "return", id, value}    what the call returned (a string)
 // The paste crosses as a string argument to analyze_json; it is never part of Python source.
@@ -191,10 +191,15 @@ async function start(way, indexURL, module, files, bundle) {
     pyodide.runPython("import random\nrandom.seed()"); // the build made the snapshot with fixed seeds
   }
   const analyzeUtf8 = pyodide.runPython(ANALYZE_WITHOUT_GC);
-  const analyzeJson = (text) => fromPython(analyzeUtf8(toPython(text)));
+  // -> {json, view}: the report, and the part of it the page shows (a JSON string, "null" for a short report).
+  const analyzeJson = (text, { over, cards, rows } = WHOLE) => {
+    const both = fromPython(analyzeUtf8(toPython(text), over, cards, rows));
+    const cut = both.indexOf("\n");
+    return { view: both.slice(0, cut), json: both.slice(cut + 1) };
+  };
   const warm = pyodide.runPython(WARM);
   // Warm up (the first real paste should not pay for first-call imports), and check it works.
-  const report = JSON.parse(analyzeJson(""));
+  const report = JSON.parse(analyzeJson("").json);
   if (!report.verdict) throw new Error("the analyzer answered without a verdict");
   return { pyodide, analyzeJson, warm, t1, way };
 }
@@ -204,7 +209,7 @@ async function start(way, indexURL, module, files, bundle) {
 // a quarter slower (and the time per MB grow with the size). It runs again afterwards.
 const ANALYZE_WITHOUT_GC = `
 import gc
-from analyzer.api import analyze_json as _analyze_json
+from analyzer.api import analyze_for_page, analyze_json as _analyze_json
 
 def analyze_json(text):
     gc.disable()
@@ -213,11 +218,16 @@ def analyze_json(text):
     finally:
         gc.enable()
 
-def analyze_utf8(data):
-    return analyze_json(data.to_bytes().decode()).encode("utf-8", "surrogatepass")
+def analyze_utf8(data, over, cards, rows):
+    gc.disable()
+    try:
+        return analyze_for_page(data.to_bytes().decode(), over, cards, rows).encode("utf-8", "surrogatepass")
+    finally:
+        gc.enable()
 
 analyze_utf8
 `;
+const WHOLE = { over: Number.MAX_SAFE_INTEGER, cards: 0, rows: 0 }; // no view: the report only
 
 // Strings cross into and out of Python as UTF-8 bytes (TextEncoder, TextDecoder). Pyodide
 // turns a Python string that is not all ASCII into a JavaScript one a character at a time:
@@ -445,10 +455,9 @@ async function analyze({ id, text, view }) {
     if (id !== newest) return; // the page has a newer paste, and ignores this one's answer
     if (!analyzeJson) throw new Error("the analyzer did not start");
     const t0 = performance.now();
-    const json = analyzeJson(text);
+    const { json, view: part } = analyzeJson(text, view);
     const ms = performance.now() - t0;
-    const report = view && json.length > view.over ? shown(JSON.parse(json), view) : null;
-    self.postMessage({ type: "result", id, json, ms, report });
+    self.postMessage({ type: "result", id, json, ms, view: part === "null" ? null : part });
   } catch (error) {
     const message = error.message || String(error);
     if (dead()) {
@@ -463,36 +472,6 @@ async function analyze({ id, text, view }) {
   } finally {
     lastBusy = performance.now();
   }
-}
-
-// The report of a paste of thousands of objects is megabytes of JSON: parsed on the page, it
-// would freeze the tab for as long. It is parsed here instead, and the page gets the part it
-// shows: every object, but in full only those it can show (the ones holding the first
-// `cards` findings and the root cause, the first `rows` objects in trouble and the first
-// `cards` objects without a finding); the others keep their names, verdict and the ids of
-// their findings (app.js counts them). The page still gets the exact JSON string too.
-function shown(report, { cards, rows }) {
-  const objects = report.objects || [];
-  const primary = report.primary;
-  const ref = (o) => `${o.kind}/${o.namespace || "?"}/${o.name || "?"}`; // app.js objectRef()
-  const same = (f) => primary && f.id === primary.id && f.class === primary.class;
-  let root = objects.findIndex((o) => ref(o) === primary?.object && (o.findings || []).some(same));
-  if (root < 0) root = objects.findIndex((o) => (o.findings || []).some(same));
-  let findings = 0, trouble = 0, notes = 0;
-  report.objects = objects.map((obj, o) => {
-    const n = obj.findings?.length || 0;
-    const full = o === root || findings < cards || (obj.verdict !== "healthy" && trouble < rows) ||
-      (obj.verdict === "unknown" && !n && notes < cards);
-    findings += n;
-    if (obj.verdict !== "healthy") trouble++;
-    if (obj.verdict === "unknown" && !n) notes++;
-    if (full) return obj;
-    return {
-      kind: obj.kind, namespace: obj.namespace, name: obj.name, verdict: obj.verdict,
-      findings: (obj.findings || []).map((f) => ({ id: f.id, class: f.class, severity: f.severity })),
-    };
-  });
-  return report;
 }
 
 function dead() {

@@ -83,7 +83,7 @@ def test_a_huge_report_is_shown_in_part(page: Page, cli):
     expect(results).to_have_attribute("data-state", "done", timeout=BOOT_TIMEOUT_MS)
     assert page.locator("[data-finding-class]").count() <= MAX_CARDS
     expect(results.locator(".more-note").first).to_be_visible()
-    # The page got only the part of the report it shows (worker.js shown()), yet it counts
+    # The page got only the part of the report it shows (analyzer.api.page_view), yet it counts
     # what it does not show from the whole report.
     report = cli.report(text)
     objects = report["objects"]
