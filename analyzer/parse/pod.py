@@ -8,6 +8,10 @@ from ..model import Condition, Container, ContainerState, EnvVar, Owner, Pod, Pr
 from .fields import REFLOWED, annotations, kv_values, top_map, val
 from .tree import Node
 
+# Val(text, line) made inline where a pod makes many (its fields, states, resources, volumes): str.__new__ and a
+# slot store, without Val.__new__'s Python call, a third faster per value (tens of thousands per big paste).
+_str_new = str.__new__
+
 _PROBE = re.compile(
     r"^(?P<action>http-get|https?-get|tcp-socket|exec|grpc|unknown)\s*(?P<target>.*?)\s+"
     r"delay=(?P<delay>\d+)s\s+timeout=(?P<timeout>\d+)s\s+period=(?P<period>\d+)s\s+"
@@ -48,8 +52,12 @@ _STATE_LABELS = frozenset({"Reason", "Message", "Exit Code", "Signal", "Started"
 def _state(node: Optional[Node]) -> Optional[ContainerState]:
     if node is None or not node.value:
         return None
-    kids = {c.label: c for c in node.children if c.label in _STATE_LABELS}     # (the last of a label wins)
-    vals = {label: Val(c.full_value if label == "Message" else c.value, c.line.no) for label, c in kids.items()}
+    vals = {}
+    for c in node.children:
+        label = c.label
+        if label in _STATE_LABELS:     # (the last of a label wins)
+            v = vals[label] = _str_new(Val, c.full_value if label == "Message" else c.value)
+            v.line = c.line.no
     get = vals.get
     return ContainerState(
         state=Val(node.value.split()[0], node.line.no), reason=get("Reason"), message=get("Message"),
@@ -62,8 +70,10 @@ def _resources(node: Optional[Node]) -> dict:
     if node is None:
         return {}
     out = {}
-    for c in node.labelled():
-        out[c.label] = Val(c.value, c.line.no)
+    for c in node.children:
+        if c.label is not None:
+            v = out[c.label] = _str_new(Val, c.value)
+            v.line = c.line.no
     return out
 
 
@@ -120,7 +130,11 @@ def volumes(node: Optional[Node]) -> tuple:
         return ()
     out = []
     for v in node.labelled():
-        f = {c.label: Val(c.value, c.line.no) for c in v.labelled()}
+        f = {}
+        for c in v.children:
+            if c.label is not None:
+                x = f[c.label] = _str_new(Val, c.value)
+                x.line = c.line.no
         vtype = str(f.get("Type", "")).split(" (")[0]
         out.append(Volume(v.label, vtype, f, v.line.no))
     return tuple(out)
@@ -187,7 +201,10 @@ def pod_fields(root: Node, events: tuple, lines: tuple, events_shown: Optional[b
         _regroup_flat_states(root)
         top = top_map(root)
     # Every top-level field's value; a field read below is the same Val (None when printed empty, as val() says).
-    fields = {k: Val(v.value, v.line.no) for k, v in top.items()}
+    fields = {}
+    for k, n in top.items():
+        v = fields[k] = _str_new(Val, n.value)
+        v.line = n.line.no
     name = fields.get("Name")
     if name and " " in name and REFLOWED.search(name):
         fields["Name"] = Val(name.split()[0], name.line)     # (one line: describe.build_object warns)
