@@ -20,7 +20,7 @@ from .pod import pod_fields
 from .pvc import build_pvc
 from .reindent import looks_flattened, reindent_pod
 from .service import build_service
-from .tree import DESCRIBE_LABELS, build, match_label
+from .tree import DESCRIBE_LABELS, Node, build, match_label
 from .workloads import BUILDERS
 
 EVENTS = re.compile(r"^Events:\s*(?P<value>.*)$")
@@ -171,8 +171,6 @@ def _adopt_headless_tables(root) -> None:
 def _adopt_walk(node, root) -> bool:
     # (A module-level function, not a closure: a nested function that calls itself is a reference
     # cycle that held each object's whole tree, and its Lines, until the cycle collector ran.)
-    from .tree import Node
-
     for i, c in enumerate(node.children):
         if c.label is None and _CONDITIONS_HEADER.match(c.line.text) and node.label != "Conditions":
             rows = node.children[i:]
@@ -215,8 +213,6 @@ def _adopt_node_condition_rows(root) -> bool:
     """Rows of a node's Conditions table pasted without `Conditions:` and without their header
     (one `Ready  False  <time>  <time>  KubeletNotReady  PLEG is not healthy` row) hang at the
     top: give them their section. -> True when there were such rows."""
-    from .tree import Node
-
     if root.child("Conditions") is not None:
         return False
     rows = [c for c in root.children if c.label is None and NODE_CONDITION_ROW.match(c.line.text)]

@@ -10,6 +10,9 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from .command import COMMAND
+from .events import is_row_start
+
 # ANSI CSI sequences from kubecolor, grep --color, CI logs; kubectl >= 1.26 prints an ESC
 # inside a value as the two characters "^[" (printers.WriteEscaped), so strip that form too.
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\^\[\[[0-9;]*[A-Za-z]")
@@ -460,8 +463,6 @@ def _unbold_line(text: str) -> str:
 def _unbold_event_row(text: str) -> str:
     """An event row a person marked in Markdown bold (`  **Warning  Unhealthy  49m ...**`, or the
     bold starting in the Age column): the row without the `**`, columns kept."""
-    from .events import is_row_start
-
     if is_row_start(text):
         return text                    # a row already (`to ************`: a redacted node name)
     plain = text.replace("**", "  ").rstrip()
@@ -469,8 +470,6 @@ def _unbold_event_row(text: str) -> str:
 
 
 def _command_of(text: str) -> str:
-    from .command import COMMAND
-
     m = COMMAND.search(text)
     return m.group("cmd").strip() if m else ""
 
