@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Optional
 
+from .exit_codes import meaning, tool_meaning
 from .model import Container, ContainerState
 
 # Killing event wordings: `Container %s failed liveness probe, will be restarted` (1.14+),
@@ -533,8 +534,6 @@ def carg(c: Container) -> str:
 
 def exit_meaning(code: int, c: Optional[Container] = None) -> str:
     """What an exit code means, for the program the container runs when it is one we know (curl, wget)."""
-    from .exit_codes import meaning, tool_meaning
-
     return (tool_meaning(code, script_programs(c)) if c is not None else "") or meaning(code)
 
 

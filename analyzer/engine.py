@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 
+from .imageref import parse_image
 from .model import Pod
 from .parse import ParseResult
 from .report import (CONFIDENCE_ORDER, SEVERITY_ORDER, ObjectReport, Report, Severity, Verdict, Warning_)
@@ -134,8 +135,6 @@ def _subject(f) -> str:
         return str(d["group"])
     image = d.get("image")
     if image:
-        from .imageref import parse_image
-
         ref = parse_image(str(image))
         first = ref.repository.split("/")[0] if "/" in ref.repository and not ref.is_official else ref.repository
         return f"{ref.registry}/{first}" if ref.explicit_registry else first

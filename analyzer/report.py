@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Optional
 
+from .model import _fast_init
+
 SCHEMA = 1
 
 
@@ -40,6 +42,9 @@ class Evidence:
 
     def to_dict(self) -> dict:
         return {"line": self.line, "text": self.text}
+
+
+_fast_init(Evidence)                # (its __init__ without object.__setattr__: several per finding, thousands per paste)
 
 
 @dataclass

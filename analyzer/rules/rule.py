@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from ..model import Container, Event, KubeObject, Pod
+from ..imageref import same_image
+from ..model import Container, Event, KubeObject, Pod, Val
 from ..report import Confidence, Evidence, Finding, Severity
 
 
@@ -189,7 +190,9 @@ class Context:
         """Evidence from Vals, Events, ints (line numbers) or (first, last) spans; sorted, unique."""
         nos: set = set()
         _line_numbers(items, nos)
-        return [Evidence(n, self.line_text(n)) for n in sorted(nos) if n > 0]
+        lines = self.lines             # (line_text() inline: a rule cites several lines per finding)
+        count = len(lines)
+        return [Evidence(n, lines[n - 1].display if n <= count else "") for n in sorted(nos) if n > 0]
 
     # ---- events ------------------------------------------------------------------------
     def events(self, *reasons: str, warning: Optional[bool] = None) -> list:
@@ -329,8 +332,6 @@ def mentions(message: str, c: Container) -> bool:
         if rx.search(message):
             return True
     if c.image and 'image "' in message:
-        from ..imageref import same_image
-
         for m in _IMAGE_IN.finditer(message):
             if same_image(m.group(1), str(c.image)):
                 return True
@@ -342,7 +343,9 @@ def _line_numbers(items, nos: set) -> None:
     for it in items:
         if it is None:
             continue
-        if isinstance(it, Event):
+        if type(it) is Val:            # (most items: a field's value; read before the isinstance chain below)
+            nos.add(it.line)
+        elif isinstance(it, Event):
             nos.update(it.lines)
         elif isinstance(it, int):
             nos.add(it)
