@@ -123,7 +123,8 @@ def split_joined(lines: list) -> list:
     out = None                        # a copy only once a line is split
     for i, ln in enumerate(lines):
         m = None
-        if ln.indent == 0 and not ln.noise and not ln.blank and ":  " in ln.text:
+        # (A second `label:  value` needs a colon after the first label's: most lines hold one colon.)
+        if ln.indent == 0 and not ln.noise and not ln.blank and ":  " in ln.text and ln.text.count(":") > 1:
             lab = match_label(ln.text)
             if lab is not None and lab[2] and lab[1] in DESCRIBE_LABELS:
                 start = lab[3]

@@ -32,6 +32,9 @@ STATE = {"Started", "Reason", "Message", "Exit Code", "Signal", "Finished"}
 MULTI = {"Labels", "Annotations", "Node-Selectors", "Tolerations", "Topology Spread Constraints"}
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 _CONTINUATION = " " * 16
+# The labels looks_flattened() acts on (a label starts right after the line's indentation).
+_TELLING = ("Events", "Containers", "Init Containers", "Container ID", "Image ID", "Restart Count", "Last State",
+            "Exit Code")
 
 
 def looks_flattened(lines: list) -> bool:
@@ -42,8 +45,8 @@ def looks_flattened(lines: list) -> bool:
     for ln in lines:
         if ln.noise or ln.blank:
             continue
-        if ln.indent and seen_containers is None and "Events" not in ln.text and "Containers" not in ln.text:
-            continue                   # (most lines: an indented line matters here only as one of those labels)
+        if seen_containers is None and not ln.text.startswith(_TELLING, ln.indent):
+            continue                   # (most lines: only a line labelled one of those can decide or start a check)
         lab = match_label(ln.text)
         if lab is None:
             continue
