@@ -382,6 +382,8 @@ def _quote_prefix(texts: list, nonblank: list | None = None) -> re.Pattern | Non
             not nonblank[0][m.end():].lstrip().startswith(("kubectl", "oc ", "k ")) else None
     if len(nonblank) < 2:
         return None
+    if _mostly(_QUOTE_START, nonblank) is None:
+        return None                    # (every quote below starts so: when most lines do not, none is the prefix)
     for rx in _QUOTES:
         if _mostly(rx, nonblank) is not None:
             return rx
@@ -390,6 +392,7 @@ def _quote_prefix(texts: list, nonblank: list | None = None) -> re.Pattern | Non
 
 # One level of quoting, or an e-mail reply's several (`>> `, `> > `).
 _QUOTES = tuple(re.compile(p) for p in (r"^\s{0,3}>(?: ?>)+ ?", r"^\s{0,3}>(?!>) ?", r"^\s{0,3}\| ?", r"^\s{0,3}│ ?"))
+_QUOTE_START = re.compile(r"^\s{0,3}[>|│]")
 
 
 def _mostly(rx: re.Pattern, texts: list, share: float = 0.8) -> list | None:
@@ -418,6 +421,8 @@ _TS_STAMP = re.compile(r"^[A-Z][a-z]{2} [ 0-3]\d \d\d:\d\d:\d\d(?:\.\d+)?(?: |$)
 # `cat -n`: the number right-aligned in 6 columns and a TAB, which expands to 2 spaces (column 8).
 _CAT_N = re.compile(r"^( {5}\d| {4}\d\d| {3}\d{3}| {2}\d{4}| \d{5}|\d{6})  ")
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)? ")
+# What _LINENO, _CAT_N and _TIMESTAMP all start with: a digit within the first seven characters.
+_DIGIT_START = re.compile(r"^\s{0,6}\d")
 
 
 def _line_prefix(texts: list, nonblank: list | None = None) -> re.Pattern | None:
@@ -427,14 +432,16 @@ def _line_prefix(texts: list, nonblank: list | None = None) -> re.Pattern | None
         return None
     if "─" in nonblank[0] or "─" in nonblank[-1]:      # `bat`'s frame lines carry no number
         nonblank = [t for t in nonblank if not _BAT_FRAME.match(t)] or nonblank
-    for rx in (_LINENO, _CAT_N):
-        hits = _mostly(rx, nonblank)
-        if hits is not None:
-            nums = [int(m.group(1)) for m in hits]
-            if sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1) >= 0.7 * (len(nums) - 1):
-                return rx
-    if _mostly(_TIMESTAMP, nonblank) is not None:
-        return _TIMESTAMP
+    # (Each of the three below matches only where _DIGIT_START does: when it does not on most lines, none of them can.)
+    if _mostly(_DIGIT_START, nonblank) is not None:
+        for rx in (_LINENO, _CAT_N):
+            hits = _mostly(rx, nonblank)
+            if hits is not None:
+                nums = [int(m.group(1)) for m in hits]
+                if sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1) >= 0.7 * (len(nums) - 1):
+                    return rx
+        if _mostly(_TIMESTAMP, nonblank) is not None:
+            return _TIMESTAMP
     if nonblank[0][:1].isupper() and _mostly(_TS_STAMP, nonblank) is not None:
         return _TS_STAMP
     return None
