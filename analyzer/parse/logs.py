@@ -144,9 +144,11 @@ _STS_WAITING = re.compile(r'(?:^|[\s`\'"(:])[Ww]aiting for (?P<what>\d+ pods to 
                           r'revision \S+?)\.\.\.')
 _DONE = re.compile(r'^(?P<kind>deployment|daemon set) "(?P<name>[^"]+)" successfully rolled out\s*$')
 _STS_DONE = re.compile(r"^(?:partitioned roll out complete: \d+ new pods|statefulset rolling update complete \d+ pods)")
-# The object a `kubectl rollout status` line names: `deployment/web`, `deploy web`, `ds/agent`, `statefulsets.apps/db`.
-_TARGET = re.compile(r"\brollout\s+status\s+(?:-\S+\s+)*(deployments?|deploy|daemonsets?|ds|statefulsets?|sts)"
-                     r"(?:\.apps|\.extensions)?(?:/|\s+)([a-z0-9][-a-z0-9.]*)", re.I)
+# The object a `kubectl rollout status` line names: `deployment/web`, `deploy web`, `ds/agent`, `statefulsets.apps/db`,
+# after any flags (`-n data --timeout 5m sts/db`); the `kind/name` form first, anywhere after `rollout status`.
+_KIND_WORDS = r"(deployments?|deploy|daemonsets?|ds|statefulsets?|sts)(?:\.apps|\.extensions)?"
+_TARGET = re.compile(r"\brollout\s+status\s+(?:\S+\s+)*?" + _KIND_WORDS + r"/([a-z0-9][-a-z0-9.]*)", re.I)
+_TARGET_WORDS = re.compile(r"\brollout\s+status\s+(?:\S+\s+)*?" + _KIND_WORDS + r"\s+([a-z0-9][-a-z0-9.]*)", re.I)
 _KINDS = {"deploy": "Deployment", "deployment": "Deployment", "deployments": "Deployment", "daemon set": "DaemonSet",
           "ds": "DaemonSet", "daemonset": "DaemonSet", "daemonsets": "DaemonSet", "sts": "StatefulSet",
           "statefulset": "StatefulSet", "statefulsets": "StatefulSet"}
@@ -183,7 +185,7 @@ def rollout_status(text: str, lines: list) -> tuple:
             cmd = parse_command(ln.cmd or t[t.find("kubectl"):])
             if cmd is not None and cmd.verb == "rollout":
                 ns = cmd.namespace
-                m = _TARGET.search(cmd.text)
+                m = _TARGET.search(cmd.text) or _TARGET_WORDS.search(cmd.text)
                 target = (_KINDS[m.group(1).lower()], m.group(2)) if m else None
             waited = None
             continue
