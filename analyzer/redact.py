@@ -74,6 +74,8 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from .parse.text import _DOCUMENT_VALUE, _ESCAPED_OUTPUT, _JSON_STRING
+
 KINDS = ("secret", "value", "user", "email", "ip", "host", "account", "name")
 _PLACEHOLDER = re.compile(r"<(?:secret|value|user|email|ip|host|account|name)-\d+>")
 
@@ -893,7 +895,91 @@ def _wrapped_groups(raw_lines: list) -> list:
 def redact(text: str, *, names: bool = False) -> Redacted:
     """Replace secrets and identifying values with consistent placeholders (see the module doc).
 
-    A paste a terminal hard-wrapped is redacted line by logical line (a value cut in two by the
+    A line that carries kubectl output as an escaped string (a JSON log field, an API response: `"Name:  web\\n
+    Namespace:  shop\\n…"`) is redacted as the lines it carries, each on its own (what is found by a line's start,
+    `Name:` and the container headers, is found there too), then put back on its one line with its escapes."""
+    if names and "\\n" in text and _ESCAPED_OUTPUT.search(text):
+        return _redact_carried(text, names)
+    return _redact_wrapped(text, names)
+
+
+def _redact_carried(text: str, names: bool) -> Redacted:
+    pasted = text.split("\n")
+    expanded: list = []
+    rebuild: list = []                 # per pasted line: None (as is), or its (pieces, escapes between them)
+    for line in pasted:
+        cut = _carried_pieces(line)
+        expanded.extend(cut[0] if cut is not None else [line])
+        rebuild.append(cut)
+    done = _redact_wrapped("\n".join(expanded), names)
+    out_lines = done.text.split("\n")
+    if len(out_lines) != len(expanded):
+        return _redact_wrapped(text, names)     # (never seen: redaction keeps the line count)
+    out, at = [], 0
+    for cut in rebuild:
+        if cut is None:
+            out.append(out_lines[at])
+            at += 1
+            continue
+        was, seps, decoded = cut
+        pieces = [_encode_piece(p) if d else p for p, d in zip(out_lines[at:at + len(was)], decoded)]
+        at += len(was)
+        line = pieces[0]
+        for sep, old, new in zip(seps, was[1:], pieces[1:]):
+            if sep and old.strip() and not new:
+                continue               # a carried line a terminal had wrapped, joined onto the one before: no blank
+            line += sep + new
+        out.append(line)
+    return Redacted("\n".join(out), done.replacements)
+
+
+_ESCAPE = re.compile(r"\\.")
+
+
+def _carried_pieces(line: str):
+    """A pasted line that carries kubectl output in an escaped string -> (pieces, seps, decoded): the text before the
+    string, the string's lines (cut at its `\\n` escapes, not at an escaped backslash before an `n`), the text after;
+    seps[i] goes between pieces[i] and pieces[i + 1] (`\\n`, or nothing at the string's ends). A JSON string's pieces
+    are decoded[i]: their `\\"` and `\\t` read as `"` and a tab, as the redaction's patterns expect (a JSON string
+    holds neither raw, so encode_piece() puts them back exactly). None for any other line."""
+    if "\\n" not in line or not _ESCAPED_OUTPUT.search(line) or _DOCUMENT_VALUE.match(line):
+        return None
+    spans = [m.span(1) for m in _JSON_STRING.finditer(line) if _ESCAPED_OUTPUT.search(m.group(0))]
+    json_strings = bool(spans)
+    spans = spans or [(0, len(line))]
+    pieces, seps, decoded = [], [], []
+    at = 0
+    for start, end in spans:
+        if start > at or not pieces:
+            pieces.append(line[at:start])
+            seps.append("")
+            decoded.append(False)
+        part, piece_start = [], start
+        for m in _ESCAPE.finditer(line, start, end):
+            esc = m.group(0)
+            if esc == "\\n":
+                pieces.append("".join(part) + line[piece_start:m.start()])
+                seps.append("\\n")
+                decoded.append(json_strings)
+                part, piece_start = [], m.end()
+            elif json_strings and esc in ('\\"', "\\t"):
+                part.append(line[piece_start:m.start()] + ('"' if esc == '\\"' else "\t"))
+                piece_start = m.end()
+        pieces.append("".join(part) + line[piece_start:end])
+        seps.append("")
+        decoded.append(json_strings)
+        at = end
+    pieces.append(line[at:])
+    decoded.append(False)
+    return pieces, seps, decoded
+
+
+def _encode_piece(text: str) -> str:
+    return text.replace('"', '\\"').replace("\t", "\\t")
+
+
+def _redact_wrapped(text: str, names: bool) -> Redacted:
+    """redact() of a text with no carried output. A paste a terminal hard-wrapped is redacted line by logical line (a value cut in two by the
     wrap is still found). When a wrapped line changes, the paste is given back unwrapped, the
     continuation lines left empty: a placeholder is rarely as long as its value, and lines of
     other lengths would no longer read as wrapped. The line count, and the line each logical
