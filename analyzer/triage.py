@@ -682,10 +682,12 @@ def _rollout_waiting(ctx):
     why = (old + how + f"The paste does not show why {pods}, nor whether the rollout is still "
            f"progressing or stuck: the {kind}'s describe shows {shows}; the describe of one of its pods that is not "
            "Ready (or still Terminating) says why.")
-    pod = (f"<a {name}-… pod that is not Ready>" if kind != "StatefulSet"
-           else f"<the {name}-N pod that is not Ready>")
+    pod = ("<its pod that is not Ready>" if not obj.name else f"<a {name}-… pod that is not Ready>"
+           if kind != "StatefulSet" else f"<the {name}-N pod that is not Ready>")
+    first = [] if obj.name else [ctx.kubectl("get", f"{kind.lower()}s")]     # which one: its lines do not say
     return (f"`kubectl rollout status` was waiting for {_named(obj, kind, capital=False)} ({waiting}){gave_up}. " + why,
-            [ctx.kubectl("describe", kind.lower(), name), ctx.kubectl("get", "pods"), ctx.kubectl("describe", "pod", pod)],
+            first + [ctx.kubectl("describe", kind.lower(), name), ctx.kubectl("get", "pods"),
+                     ctx.kubectl("describe", "pod", pod)],
             [waiting, timed_out])
 
 

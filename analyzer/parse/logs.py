@@ -210,9 +210,10 @@ def rollout_status(text: str, lines: list) -> tuple:
             continue
         if "pods to be ready" in t or "roll out to finish" in t or "rolling update to complete" in t:
             m = _STS_WAITING.search(t)
-            if m is None or target is None or target[0] != "StatefulSet":
-                continue                 # (the lines name no StatefulSet: only a command line does)
-            waited = record(target, ln)
+            if m is None or (target is not None and target[0] != "StatefulSet"):
+                continue
+            # (The lines name no StatefulSet: only a command line does; without one, a StatefulSet with no name.)
+            waited = record(target or ("StatefulSet", ""), ln)
             waited[5] = Val(m.group("what"), ln.no)
             continue
         if target is not None and target[0] == "StatefulSet" and _STS_DONE.match(t):
@@ -246,7 +247,8 @@ def rollout_status(text: str, lines: list) -> tuple:
             fields["Rollout Status"] = waiting
             if timed_out is not None:
                 fields["Rollout Timeout"] = Val(timed_out.text.strip(), timed_out.no)
-        out.append(_CLASSES[kind](kind=kind, name=Val(name, first), namespace=Val(ns, first) if ns else None,
+        out.append(_CLASSES[kind](kind=kind, name=Val(name, first) if name else None,
+                                  namespace=Val(ns, first) if ns else None,
                                   lines=(first, last), fields=fields, conditions=conds,
                                   sections=("Conditions",) if conds else (), missing=tuple(missing),
                                   source="rollout-status"))

@@ -28,6 +28,10 @@ def test_the_command_line_names_the_object_kubectl_waits_for(command, kind, name
     assert "timed out" in report["message"]
 
 
-def test_a_statefulset_line_without_a_command_names_nothing():
-    # `Waiting for 2 pods to be ready...` alone does not say which StatefulSet: no object is made up.
-    assert analyze("Waiting for 2 pods to be ready...\n").to_dict()["verdict"] == "unrecognized"
+def test_a_statefulset_line_without_a_command_asks_which_statefulset():
+    # `Waiting for 2 pods to be ready...` alone does not say which StatefulSet: unknown, no name made up.
+    report = analyze("Waiting for 2 pods to be ready...\nerror: timed out waiting for the condition\n").to_dict()
+    assert report["verdict"] == "unknown", report["message"]
+    assert [(o["kind"], o["name"]) for o in report["objects"]] == [("StatefulSet", None)]
+    assert report["next"][0] == "kubectl get statefulsets"
+    assert "the StatefulSet (2 pods to be ready)" in report["message"]
