@@ -74,7 +74,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from .parse.text import _DOCUMENT_VALUE, _ESCAPED_OUTPUT, _JSON_STRING
+from .parse.text import carried_strings
 
 KINDS = ("secret", "value", "user", "email", "ip", "host", "account", "name")
 _PLACEHOLDER = re.compile(r"<(?:secret|value|user|email|ip|host|account|name)-\d+>")
@@ -845,14 +845,6 @@ def _realign(orig: str, new: str) -> str:
     node's pods) are read by column position, and a placeholder is rarely as long as its value."""
     if orig == new or "\t" in orig or "  " not in orig.strip():
         return new
-    if "\\n" in orig:
-        # kubectl output carried as a JSON/Go string (`"message": "Name:   web\\nEvents:\\n  Type  Reason ..."`, a
-        # one-line log): its columns count from each `\\n`, not from the start of the pasted line, so each carried
-        # line is put back on its own; padding the pasted line as one table would move them.
-        o_parts, n_parts = orig.split("\\n"), new.split("\\n")
-        if len(o_parts) != len(n_parts):
-            return new
-        return "\\n".join(_realign(o, n) for o, n in zip(o_parts, n_parts))
     o_starts = [0] + [m.end() for m in _CELL_GAP.finditer(orig)]
     n_cells = _CELL_GAP.split(new)
     if len(n_cells) != len(o_starts) or o_starts[-1] == len(orig):
@@ -898,7 +890,7 @@ def redact(text: str, *, names: bool = False) -> Redacted:
     A line that carries kubectl output as an escaped string (a JSON log field, an API response: `"Name:  web\\n
     Namespace:  shop\\n…"`) is redacted as the lines it carries, each on its own (what is found by a line's start,
     `Name:` and the container headers, is found there too), then put back on its one line with its escapes."""
-    if names and "\\n" in text and _ESCAPED_OUTPUT.search(text):
+    if "\\n" in text:
         return _redact_carried(text, names)
     return _redact_wrapped(text, names)
 
@@ -911,6 +903,8 @@ def _redact_carried(text: str, names: bool) -> Redacted:
         cut = _carried_pieces(line)
         expanded.extend(cut[0] if cut is not None else [line])
         rebuild.append(cut)
+    if not any(rebuild):
+        return _redact_wrapped(text, names)
     done = _redact_wrapped("\n".join(expanded), names)
     out_lines = done.text.split("\n")
     if len(out_lines) != len(expanded):
@@ -941,10 +935,11 @@ def _carried_pieces(line: str):
     string, the string's lines (cut at its `\\n` escapes, not at an escaped backslash before an `n`), the text after;
     seps[i] goes between pieces[i] and pieces[i + 1] (`\\n`, or nothing at the string's ends). A JSON string's pieces
     are decoded[i]: their `\\"` and `\\t` read as `"` and a tab, as the redaction's patterns expect (a JSON string
-    holds neither raw, so encode_piece() puts them back exactly). None for any other line."""
-    if "\\n" not in line or not _ESCAPED_OUTPUT.search(line) or _DOCUMENT_VALUE.match(line):
+    holds neither raw, so _encode_piece() puts them back exactly). None for any other line."""
+    strings = carried_strings(line)
+    if strings is None:
         return None
-    spans = [m.span(1) for m in _JSON_STRING.finditer(line) if _ESCAPED_OUTPUT.search(m.group(0))]
+    spans = [m.span(1) for m in strings]
     json_strings = bool(spans)
     spans = spans or [(0, len(line))]
     pieces, seps, decoded = [], [], []
@@ -979,8 +974,8 @@ def _encode_piece(text: str) -> str:
 
 
 def _redact_wrapped(text: str, names: bool) -> Redacted:
-    """redact() of a text with no carried output. A paste a terminal hard-wrapped is redacted line by logical line (a value cut in two by the
-    wrap is still found). When a wrapped line changes, the paste is given back unwrapped, the
+    """redact() of a text with no carried output. A paste a terminal hard-wrapped is redacted line
+    by logical line (a value cut in two by the wrap is still found). When a wrapped line changes, the paste is given back unwrapped, the
     continuation lines left empty: a placeholder is rarely as long as its value, and lines of
     other lengths would no longer read as wrapped. The line count, and the line each logical
     line starts on, stay."""

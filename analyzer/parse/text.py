@@ -156,6 +156,15 @@ _DOCUMENT_VALUE = re.compile(r'^\s+(?:"[\w./-]+"|[\w./-]+):\s+"')
 _JSON_STRING = re.compile(r'"((?:\\.|[^"\\])*)"')
 
 
+def carried_strings(line: str) -> list | None:
+    """None when `line` carries no kubectl output as an escaped string; else the matches of its JSON strings that
+    carry it (group 1: the string's body), [] when it carries it outside any JSON string (a plain log line with
+    `\n` escapes: the whole line)."""
+    if "\\n" not in line or not _ESCAPED_OUTPUT.search(line) or _DOCUMENT_VALUE.match(line):
+        return None
+    return [m for m in _JSON_STRING.finditer(line) if _ESCAPED_OUTPUT.search(m.group(0))]
+
+
 def unescape_embedded(text: str) -> tuple:
     """-> (text, [(line number, lines it became)]): each line that carries kubectl output as an escaped string is
     replaced by that output's lines (the string's, when the line is JSON or holds a JSON string; else the line with
@@ -168,17 +177,17 @@ def unescape_embedded(text: str) -> tuple:
     out = []
     notes = []
     for no, line in enumerate(text.split("\n"), 1):
-        if "\\n" not in line or not _ESCAPED_OUTPUT.search(line) or _DOCUMENT_VALUE.match(line):
+        strings = carried_strings(line)
+        if strings is None:
             out.append(line)
             continue
         bodies = []
-        for m in _JSON_STRING.finditer(line):
-            if _ESCAPED_OUTPUT.search(m.group(0)):
-                try:
-                    bodies.append(json.loads(m.group(0)).rstrip("\n"))
-                except ValueError:
-                    bodies = []
-                    break
+        for m in strings:
+            try:
+                bodies.append(json.loads(m.group(0)).rstrip("\n"))
+            except ValueError:
+                bodies = []
+                break
         # (Several strings: a tool's report of several commands; each one's output, a blank line between.)
         body = "\n\n".join(bodies) if bodies else None
         if body is None:
