@@ -4,17 +4,19 @@ from __future__ import annotations
 import json
 
 from . import analyze
+from .report import collector_paused
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=False)
 
 
 def analyze_json(text: str) -> str:
-    from .report import collector_paused
-
     # One pause over the analysis, the report's dict and its JSON: the collector resumes when all of them are
     # freed. (analyze() and to_dict() each pause it too; between them it resumed with the report live, and its
     # first pass walked all of it.)
     with collector_paused():
-        return json.dumps(analyze(text).to_dict(), ensure_ascii=False, sort_keys=False)
-
+        return _json(analyze(text).to_dict())
 
 
 def analyze_for_page(text: str, over: int, cards: int, rows: int) -> str:
@@ -22,13 +24,10 @@ def analyze_for_page(text: str, over: int, cards: int, rows: int) -> str:
     characters, the part of it the page shows (page_view) as JSON, else `null`. (A report of thousands of objects is
     megabytes of JSON: parsed in the worker or on the page it cost ~0.1 s more than picking the part here, where the
     report is still a dict. JSON has no raw line break: the first one ends the view.)"""
-    from .report import collector_paused
-
     with collector_paused():
         report = analyze(text).to_dict()
-        out = json.dumps(report, ensure_ascii=False, sort_keys=False)
-        view = page_view(report, cards, rows) if len(out) > over else None
-        return json.dumps(view, ensure_ascii=False, sort_keys=False) + "\n" + out
+        out = _json(report)
+        return _json(page_view(report, cards, rows) if len(out) > over else None) + "\n" + out
 
 
 def page_view(report: dict, cards: int, rows: int) -> dict:
@@ -75,7 +74,7 @@ def redact_json(text: str, names: bool = False) -> str:
     from .redact import redact
 
     r = redact(text, names=bool(names))
-    return json.dumps({"text": r.text, "replacements": r.replacements}, ensure_ascii=False)
+    return _json({"text": r.text, "replacements": r.replacements})
 
 
 def report_markdown(report_json: str, site: str = "") -> str:

@@ -14,13 +14,13 @@
 //                                   view: null, or (for a long json) the part of it the page shows, as JSON
 //                   {type: "error", id, message}
 //                   {type: "return", id, value}    what the call returned (a string)
-// The paste crosses as a string argument to analyze_json; it is never part of Python source.
+// The paste crosses as an argument (UTF-8 bytes, see CALL_UTF8); it is never part of Python source.
 
 let analyzeJson = null;
 let booting = null;
 let bootMessage = null; // to start again after Python died
 let running = null; // the running Pyodide
-let api = null; // call_utf8(name, ...args): a function of analyzer.api, for "call"
+let api = null; // (name, ...args) => analyzer.api.<name>(...args), for "call"
 
 let newest = null; // the id of the latest paste: an older one still waiting for the start is skipped
 let lastBusy = 0; // when the worker last answered the page
@@ -136,7 +136,7 @@ async function boot({ indexURL, bundleURL, cached, filesFromPage }) {
   running = pyodide;
   analyzeJson = started.analyzeJson;
   const python = pyodide.runPython("import sys\nsys.version.split()[0]");
-  api = pyodide.runPython(CALL_UTF8);
+  api = started.call;
   const t2 = performance.now();
   stages.start = Math.round(t1 - t0);
   self.postMessage({
@@ -190,10 +190,11 @@ async function start(way, indexURL, module, files, bundle) {
   } else {
     pyodide.runPython("import random\nrandom.seed()"); // the build made the snapshot with fixed seeds
   }
-  const analyzeUtf8 = pyodide.runPython(ANALYZE_WITHOUT_GC);
+  const callUtf8 = pyodide.runPython(CALL_UTF8);
+  const call = (name, ...args) => fromPython(callUtf8(name, ...args.map(toPython)));
   // -> {json, view}: the report, and the part of it the page shows (a JSON string, "null" for a short report).
   const analyzeJson = (text, { over, cards, rows } = WHOLE) => {
-    const both = fromPython(analyzeUtf8(toPython(text), over, cards, rows));
+    const both = call("analyze_for_page", text, over, cards, rows);
     const cut = both.indexOf("\n");
     return { view: both.slice(0, cut), json: both.slice(cut + 1) };
   };
@@ -201,38 +202,28 @@ async function start(way, indexURL, module, files, bundle) {
   // Warm up (the first real paste should not pay for first-call imports), and check it works.
   const report = JSON.parse(analyzeJson("").json);
   if (!report.verdict) throw new Error("the analyzer answered without a verdict");
-  return { pyodide, analyzeJson, warm, t1, way };
+  return { pyodide, analyzeJson, call, warm, t1, way };
 }
 
-// analyze_json with Python's cycle collector paused: the analyzer allocates a lot and frees it
-// by reference counting, and the collector's full passes over a growing heap made a 10 MB paste
-// a quarter slower (and the time per MB grow with the size). It runs again afterwards.
-const ANALYZE_WITHOUT_GC = `
-import gc
-from analyzer.api import analyze_for_page, analyze_json as _analyze_json
+// No report is wanted in part (analyze_for_page's view): the report only.
+const WHOLE = { over: Number.MAX_SAFE_INTEGER, cards: 0, rows: 0 };
 
-def analyze_json(text):
-    gc.disable()
-    try:
-        return _analyze_json(text)
-    finally:
-        gc.enable()
+// Every call into the analyzer (the paste, the page's "call"s, the warm-up) is a function of
+// analyzer.api, which pauses Python's cycle collector itself (report.collector_paused: its passes
+// over a growing heap made a 10 MB paste a quarter slower). Strings cross into and out of Python
+// as UTF-8 bytes (TextEncoder, TextDecoder): Pyodide turns a Python string that is not all ASCII
+// into a JavaScript one a character at a time, and the 8 MB report of a 10 MB paste (any report
+// holds a "→" or a "–") took ~550 ms to come out, ~40 ms as bytes; in, 8 MB take ~15 ms as
+// bytes instead of ~50.
+const CALL_UTF8 = `
+import analyzer.api
 
-def analyze_utf8(data, over, cards, rows):
-    gc.disable()
-    try:
-        return analyze_for_page(data.to_bytes().decode(), over, cards, rows).encode("utf-8", "surrogatepass")
-    finally:
-        gc.enable()
+def call_utf8(name, *args):
+    args = [a.to_bytes().decode() if type(a).__module__ == "pyodide.ffi" else a for a in args]
+    return getattr(analyzer.api, name)(*args).encode("utf-8", "surrogatepass")
 
-analyze_utf8
+call_utf8
 `;
-const WHOLE = { over: Number.MAX_SAFE_INTEGER, cards: 0, rows: 0 }; // no view: the report only
-
-// Strings cross into and out of Python as UTF-8 bytes (TextEncoder, TextDecoder). Pyodide
-// turns a Python string that is not all ASCII into a JavaScript one a character at a time:
-// the 8 MB report of a 10 MB paste (any report holds a "→" or a "–") took ~550 ms to come
-// out, ~40 ms as bytes; in, 8 MB take ~15 ms as bytes instead of ~50.
 const encoder = new TextEncoder(), decoder = new TextDecoder();
 const toPython = (value) => (typeof value === "string" ? encoder.encode(value) : value);
 function fromPython(bytes) {
@@ -247,15 +238,6 @@ function fromPython(bytes) {
     bytes.destroy();
   }
 }
-const CALL_UTF8 = `
-import analyzer.api
-
-def call_utf8(name, *args):
-    args = [a.to_bytes().decode() if type(a).__module__ == "pyodide.ffi" else a for a in args]
-    return getattr(analyzer.api, name)(*args).encode("utf-8", "surrogatepass")
-
-call_utf8
-`;
 
 // Right after the start, the WebAssembly code the analyzer runs is still the browser's first,
 // quick compile (it compiles a function again, optimised, once it has run a while), and pastes
@@ -266,6 +248,7 @@ call_utf8
 // after a slower start).
 const WARM = `
 import __main__
+from analyzer.api import analyze_json
 
 def warm(i):
     texts = getattr(__main__, "_kubeclue_warm", ())
@@ -501,7 +484,7 @@ async function call({ id, fn, args }) {
     await booting;
     if (!api) throw new Error("the analyzer did not start");
     if (!CALLABLE.has(fn)) throw new Error(`analyzer.api.${fn} is not callable from the page`);
-    self.postMessage({ type: "return", id, value: fromPython(api(fn, ...(args || []).map(toPython))) });
+    self.postMessage({ type: "return", id, value: api(fn, ...(args || [])) });
   } catch (error) {
     self.postMessage({ type: "error", id, message: error.message || String(error) });
   } finally {
