@@ -648,7 +648,7 @@ def _rollout_waiting(ctx):
     The paste cannot tell a slow rollout from a stuck one, nor why; the object's describe (conditions, events) and the
     describe of one of its pods that is not Ready can."""
     obj = ctx.obj
-    if obj.kind not in _ROLLOUT_KINDS or getattr(obj, "source", "") != "rollout-status" or obj.conditions:
+    if getattr(obj, "source", "") != "rollout-status" or obj.conditions:
         return None
     waiting = obj.fields.get("Rollout Status")
     if waiting is None:
@@ -664,6 +664,7 @@ def _rollout_waiting(ctx):
     old = ("Old pods are still counted: the controller keeps them until enough new pods are available (so a new pod "
            "that fails — image, crash, probes, scheduling — holds them), or they are slow to terminate. "
            if "pending termination" in said else "")
+    pod = f"<a {name}-… pod that is not Ready>"
     if kind == "Deployment":
         how = ""
         shows = "its conditions (ProgressDeadlineExceeded), its new ReplicaSet and events"
@@ -678,20 +679,18 @@ def _rollout_waiting(ctx):
             how += ("(Clusters before Kubernetes 1.11 left this count at 0 for ever for a StatefulSet with `partition: "
                     "0`, even with every pod updated: compare the StatefulSet's update revision with its pods'.) ")
         shows = "its pods' status and events"
+        pod = f"<the {name}-N pod that is not Ready>"
+    if not obj.name:
+        pod = "<its pod that is not Ready>"
     pods = "the new pods are not available" if kind == "Deployment" else "its pods are not ready"
     why = (old + how + f"The paste does not show why {pods}, nor whether the rollout is still "
            f"progressing or stuck: the {kind}'s describe shows {shows}; the describe of one of its pods that is not "
            "Ready (or still Terminating) says why.")
-    pod = ("<its pod that is not Ready>" if not obj.name else f"<a {name}-… pod that is not Ready>"
-           if kind != "StatefulSet" else f"<the {name}-N pod that is not Ready>")
     first = [] if obj.name else [ctx.kubectl("get", f"{kind.lower()}s")]     # which one: its lines do not say
     return (f"`kubectl rollout status` was waiting for {_named(obj, kind, capital=False)} ({waiting}){gave_up}. " + why,
             first + [ctx.kubectl("describe", kind.lower(), name), ctx.kubectl("get", "pods"),
                      ctx.kubectl("describe", "pod", pod)],
             [waiting, timed_out])
-
-
-_ROLLOUT_KINDS = ("Deployment", "DaemonSet", "StatefulSet")
 
 
 def _deployment_short(ctx):

@@ -130,11 +130,11 @@ _EXCEEDED = re.compile(r'^(?:error: )?[Dd]eployment "(?P<name>[^"]+)" exceeded i
 #   Waiting for daemon set "x" rollout to finish: 1 out of 3 new pods have been updated...
 #   Waiting for daemon set "x" rollout to finish: 2 of 3 updated pods are available...
 # kubectl before 1.6 (Deployments) and before 1.10 (DaemonSets: `… new pod have been updated`) did not name the object
-# (`Waiting for rollout to finish: …`): the command line does, else the words (replicas, pods) say the kind. Looked
-# for anywhere on the line: CI tools and issue titles put their own words before it (`Error: \`Waiting for …`).
+# (`Waiting for rollout to finish: …`): only the command line does. Looked for anywhere on the line: CI tools and issue
+# titles put their own words before it (`Error: \`Waiting for …`).
 _WAITING = re.compile(r'(?:^|[\s`\'"(:])Waiting for (?:(?P<kind>deployment|daemon set) "(?P<name>[^"]+)" )?rollout to finish: '
-                      r'(?P<what>\d+ (?:out of \d+ new (?P<unit>replicas|pods?) have been updated|old replicas are pending '
-                      r'termination|of \d+ updated (?P<unit2>replicas|pods) are available))')
+                      r'(?P<what>\d+ (?:out of \d+ new (?:replicas|pods?) have been updated|old replicas are pending '
+                      r'termination|of \d+ updated (?:replicas|pods) are available))')
 # A StatefulSet's (never named: only with a command line that names it):
 #   Waiting for 2 pods to be ready...
 #   Waiting for partitioned roll out to finish: 0 out of 3 new pods have been updated...
