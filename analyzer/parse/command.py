@@ -34,14 +34,30 @@ KIND_ALIASES = {
     "ns": "Namespace", "namespace": "Namespace", "namespaces": "Namespace",
 }
 
-_BINARY = r"(?:sudo\s+)?(?:microk8s[ .]kubectl|k3s kubectl|minikube kubectl --|kubectl(?:\.exe)?|kubecolor|oc(?:\.exe)?|k)"
+_OTHER_BINARIES = r"kubecolor|oc(?:\.exe)?|k"          # (the binaries whose name holds no `kubectl`)
+_BINARY = rf"(?:sudo\s+)?(?:microk8s[ .]kubectl|k3s kubectl|minikube kubectl --|kubectl(?:\.exe)?|{_OTHER_BINARIES})"
 _VERBS = (r"describe|get|logs|apply|create|delete|rollout|top|exec|edit|patch|run|explain|version|auth|config|label|"
           r"annotate|scale|set|debug|events|cluster-info|api-resources|wait|replace|cordon|uncordon|drain|taint|adm|"
           r"project|new-app|whoami")
-# The command itself, after whatever prompt precedes it: the binary, global flags, a verb.
+_PROMPT_CHARS = "$#%>❯➜→»λ"
+# The command itself, after whatever prompt precedes it: the binary (at the line's start, after a space or a prompt
+# character), global flags, a verb.
 COMMAND = re.compile(
-    rf"(?:^|(?<=[\s$#%>❯➜→»λ]))(?P<cmd>{_BINARY}\s+(?:--?[\w-]+(?:[= ][^\s|]+)?\s+)*(?:{_VERBS})\b.*)$"
+    rf"(?:^|(?<=[\s{_PROMPT_CHARS}]))(?P<cmd>{_BINARY}\s+(?:--?[\w-]+(?:[= ][^\s|]+)?\s+)*(?:{_VERBS})\b.*)$"
 )
+_OTHER_BINARY = re.compile(rf"(?:{_OTHER_BINARIES})(?=\s)")
+
+
+def other_binary(text: str) -> bool:
+    """Could COMMAND start on `text` at a binary other than kubectl (`k`, `oc`, kubecolor)? False when each of them
+    stands inside a word (`unpack image`, `disk pressure`, `doc `): a line without `kubectl` then holds no command,
+    and classify() skips COMMAND's search along a long event message. (A loop over the few hits: a lookbehind
+    pattern tried at every position is twice as slow.)"""
+    for m in _OTHER_BINARY.finditer(text):
+        i = m.start()
+        if not i or text[i - 1].isspace() or text[i - 1] in _PROMPT_CHARS:
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from .command import COMMAND
+from .command import COMMAND, other_binary
 from .events import is_row_start
 
 # ANSI CSI sequences from kubecolor, grep --color, CI logs; kubectl >= 1.26 prints an ESC
@@ -490,21 +490,6 @@ def _command_of(text: str) -> str:
     return m.group("cmd").strip() if m else ""
 
 
-# COMMAND's binaries that hold no `kubectl`; COMMAND needs one as a word: at the start, after whitespace or a prompt.
-_BINARY_WORD = re.compile(r"(?:kubecolor|oc(?:\.exe)?|k)(?=\s)")
-_BEFORE_BINARY = frozenset("$#%>❯➜→»λ")
-
-
-def _binary_word(text: str) -> bool:
-    """False when COMMAND cannot find a command in `text` without `kubectl`: its `k ` and `oc ` are inside words
-    (`unpack image`, `disk pressure`, `doc `), and COMMAND's search along a long event message costs."""
-    for m in _BINARY_WORD.finditer(text):
-        i = m.start()
-        if not i or text[i - 1].isspace() or text[i - 1] in _BEFORE_BINARY:
-            return True
-    return False
-
-
 def classify(text: str) -> tuple:
     """-> (noise, cmd, text) for one cleaned line. A command line joined with the first line of
     its output (`$ kubectl describe jobs Name:  flaky`) is split: the output part stays."""
@@ -528,7 +513,7 @@ def classify(text: str) -> tuple:
         return "decoration", "", text
     prompt = _PROMPT_PREFIX.match(text) if _PROMPT_CHAR.search(text) else None
     cmd = _command_of(text) if (prompt or "kubectl" in text or
-                                (("oc " in text or "k " in text) and _binary_word(text))) else ""
+                                (("oc " in text or "k " in text) and other_binary(text))) else ""
     if cmd and not prompt:
         # A bare command line is only a prompt line when the command starts it (an echoed
         # command), or a prompt-like prefix ends in a prompt character.
