@@ -213,11 +213,12 @@ def parse_events(lines: list, warn) -> tuple:
     for r in rows:
         parts = r["msg"]
         raw = parts[0] if len(parts) == 1 else " ".join(p for p in parts if p)    # (most rows: one line)
-        # (normalise() only when a prefix can be there: most messages have none.)
-        msg, container = normalise(raw) if raw.startswith(("spec.", "(")) else (raw, None)
-        # (Positional, in Event's field order: a keyword call costs more, and a big paste has thousands of rows.)
-        events.append(Event(r["type"], r["reason"], msg, r["source"], r["age"], r["count"], r["last"],
-                            container or r["sub"], r["line"], r["end"], raw, "", "", "", r.get("first", "")))
+        msg, container = normalise(raw)
+        events.append(Event(
+            type=r["type"], reason=r["reason"], message=msg, source=r["source"], age=r["age"],
+            count=r["count"], last_seen_s=r["last"], container=container or r["sub"],
+            line=r["line"], end_line=r["end"], raw=raw, first_seen=r.get("first", ""),
+        ))
     return tuple(events)
 
 

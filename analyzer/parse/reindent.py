@@ -32,9 +32,10 @@ STATE = {"Started", "Reason", "Message", "Exit Code", "Signal", "Finished"}
 MULTI = {"Labels", "Annotations", "Node-Selectors", "Tolerations", "Topology Spread Constraints"}
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 _CONTINUATION = " " * 16
-# The labels looks_flattened() acts on (a label starts right after the line's indentation).
-_TELLING = ("Events", "Containers", "Init Containers", "Container ID", "Image ID", "Restart Count", "Last State",
-            "Exit Code")
+# Container fields that describe never prints at column 0, and every label looks_flattened() acts on (a label starts
+# right after the line's indentation).
+_CONTAINER_FIELDS = ("Container ID", "Image ID", "Restart Count", "Last State", "Exit Code")
+_TELLING = ("Events", "Containers", "Init Containers") + _CONTAINER_FIELDS
 
 
 def looks_flattened(lines: list) -> bool:
@@ -60,7 +61,7 @@ def looks_flattened(lines: list) -> bool:
             if indent <= seen_containers:
                 return True
             seen_containers = None
-        if indent == 0 and label in ("Container ID", "Image ID", "Restart Count", "Last State", "Exit Code"):
+        if indent == 0 and label in _CONTAINER_FIELDS:
             if flat is None:
                 content = [c for c in lines if not c.noise and not c.blank]
                 flat = sum(1 for c in content if c.indent == 0) >= 0.9 * len(content)
